@@ -1,0 +1,194 @@
+"""The one source of truth: TOML files in ``checker/data/``, parsed into frozen dataclasses.
+
+Reading the package's own data files (``importlib.resources``) is the only I/O in the package core
+and happens once, lazily; everything else receives a ``Data`` value. Works in CPython and Pyodide.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, Mapping
+
+LANGS: tuple[str, ...] = ("ja", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A string in every language."""
+
+    ja: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ja
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    levels: tuple[int, ...]
+    name: Text
+    summary: Text
+    refuses: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: str
+    name: Text
+    level: int
+    levels: tuple[int, ...]
+    summary: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    en: str
+    does: Text
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    id: str
+    name: Text
+    category: str
+    level: int
+    domains: tuple[str, ...]
+    source: str
+    settings: tuple[Setting, ...]
+    steps_ja: tuple[str, ...]
+    steps_en: tuple[str, ...]
+    notes: Text | None
+
+    def steps(self, lang: str) -> tuple[str, ...]:
+        return self.steps_en if lang == "en" else self.steps_ja
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    code: str
+    severity: str
+    title: Text
+    message: Text
+    explain: Text
+    page: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Data:
+    levels: tuple[Level, ...]
+    categories: Mapping[str, Category]
+    providers: tuple[Provider, ...]
+    messages: Mapping[str, Message]
+    #: interface strings of the shells (CLI, audit, web widget): "<file>.<key>" -> Text
+    ui: Mapping[str, Text]
+    #: exact domain -> provider id; "*.x" patterns are kept in ``wildcards`` (suffix -> provider id)
+    exact: Mapping[str, str]
+    wildcards: Mapping[str, str]
+
+    def provider(self, provider_id: str) -> Provider:
+        for p in self.providers:
+            if p.id == provider_id:
+                return p
+        raise KeyError(provider_id)
+
+    def level_for(self, level: int) -> Level:
+        for lv in self.levels:
+            if level in lv.levels:
+                return lv
+        raise KeyError(level)
+
+    def lookup(self, domain: str) -> Provider | None:
+        """The provider that owns ``domain`` (already lowercase ASCII, no trailing dot), or None."""
+        pid = self.exact.get(domain)
+        if pid is None:
+            # walk up the labels: a.b.ocn.ne.jp -> b.ocn.ne.jp -> ocn.ne.jp ...
+            rest = domain
+            while pid is None and "." in rest:
+                rest = rest.split(".", 1)[1]
+                pid = self.wildcards.get(rest)
+        return self.provider(pid) if pid is not None else None
+
+
+def _text(raw: Mapping[str, Any]) -> Text:
+    return Text(ja=str(raw["ja"]), en=str(raw["en"]))
+
+
+def parse(levels: Mapping[str, Any], categories: Mapping[str, Any], providers: Mapping[str, Any],
+          messages: Mapping[str, Any], ui: Mapping[str, Any] | None = None) -> Data:
+    """Build a ``Data`` from already-parsed TOML documents (pure)."""
+    lv = tuple(
+        Level(levels=tuple(e["levels"]), name=_text(e["name"]), summary=_text(e["summary"]),
+              refuses=tuple(e["refuses"]))
+        for e in levels["level"]
+    )
+    cats = {
+        e["id"]: Category(id=e["id"], name=_text(e["name"]), level=int(e["level"]),
+                          levels=tuple(e["levels"]), summary=_text(e["summary"]))
+        for e in categories["category"]
+    }
+    provs = []
+    for e in providers["provider"]:
+        steps = e.get("steps", {})
+        provs.append(Provider(
+            id=e["id"], name=_text(e["name"]), category=e["category"],
+            level=int(e.get("level", cats[e["category"]].level)),
+            domains=tuple(d.lower() for d in e["domains"]), source=e["source"],
+            settings=tuple(
+                Setting(name=s["name"], en=s["en"], does=_text(s["does"]), source=s["source"])
+                for s in e.get("settings", ())
+            ),
+            steps_ja=tuple(steps.get("ja", ())), steps_en=tuple(steps.get("en", ())),
+            notes=_text(e["notes"]) if "notes" in e else None,
+        ))
+    exact: dict[str, str] = {}
+    wild: dict[str, str] = {}
+    for p in provs:
+        for d in p.domains:
+            if d.startswith("*."):
+                wild[d[2:]] = p.id
+            else:
+                exact[d] = p.id
+    msgs = {
+        code: Message(code=code, severity=m["severity"], title=_text(m["title"]),
+                      message=_text(m["message"]), explain=_text(m["explain"]), page=m.get("page"))
+        for code, m in messages.items()
+    }
+    return Data(levels=lv, categories=MappingProxyType(cats), providers=tuple(provs),
+                messages=MappingProxyType(msgs),
+                ui=MappingProxyType({k: _text(v) for k, v in (ui or {}).items()}), exact=MappingProxyType(exact),
+                wildcards=MappingProxyType(wild))
+
+
+def read_raw() -> dict[str, Any]:
+    """The package's TOML documents, parsed but not validated: {"levels": ..., "messages": {...}}."""
+    root = resources.files("checker") / "data"
+    raw: dict[str, Any] = {
+        name: tomllib.loads((root / f"{name}.toml").read_text(encoding="utf-8"))
+        for name in ("levels", "categories", "providers")
+    }
+    # messages/findings.toml: the findings; every other messages/<file>.toml: interface strings of a
+    # shell, flat `key = { ja = "...", en = "..." }` tables, addressed as "<file>.<key>".
+    raw["messages"] = {}
+    raw["ui"] = {}
+    for item in sorted((root / "messages").iterdir(), key=lambda t: t.name):
+        if not item.name.endswith(".toml"):
+            continue
+        doc = tomllib.loads(item.read_text(encoding="utf-8"))
+        stem = item.name[: -len(".toml")]
+        if stem == "findings":
+            raw["messages"] = doc
+        else:
+            raw["ui"].update({f"{stem}.{key}": value for key, value in doc.items()})
+    return raw
+
+
+@lru_cache(maxsize=1)
+def default_data() -> Data:
+    """The data shipped in the package, loaded once."""
+    raw = read_raw()
+    return parse(raw["levels"], raw["categories"], raw["providers"], raw["messages"], raw["ui"])

@@ -1,0 +1,80 @@
+"""Values of the Todoku checker: frozen dataclasses, built with keywords, never subclassed.
+
+Rules of this module: no I/O, no clock, no randomness. Everything here is plain data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Verdict = Literal["deliver", "spam-folder", "at-risk", "block", "invalid"]
+Severity = Literal["error", "warning", "info"]
+Lang = Literal["ja", "en"]
+
+#: Verdicts under which the mail reaches the recipient's mailbox (inbox or spam folder).
+ARRIVES: frozenset[str] = frozenset({"deliver", "spam-folder"})
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """The sender's side of the exchange.
+
+    level: the sender's own server security level (the guide's simplified 10..1 model), default 7.
+    links / attachments: the message carries external links / attachments.
+    allowlisted: the recipient has put the sender's domain or address on their allowlist
+        (docomo 受信リスト設定, au 受信リスト, SoftBank 受信許可リスト, ...).
+    reply_allowlisted: the recipient is on the sender's own server allowlist (matters at level 4).
+    """
+
+    level: int = 7
+    links: bool = False
+    attachments: bool = False
+    allowlisted: bool = False
+    reply_allowlisted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing the checker noticed. ``code`` is stable; ``message`` is localized; ``url`` is a
+    site-root-relative link to the article anchor that explains it (``/findings/#typo``, ``/en/...``)."""
+
+    code: str
+    severity: Severity
+    message: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The checker's answer for one address."""
+
+    input: str
+    address: str | None
+    valid: bool
+    category: str | None
+    provider: str | None
+    level: int | None
+    verdict: Verdict
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+    suggestion: str | None = None
+
+    @property
+    def arrives(self) -> bool:
+        return self.verdict in ARRIVES
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON contract of ``python -m checker check --json`` (keys in this order)."""
+        return {
+            "input": self.input,
+            "address": self.address,
+            "valid": self.valid,
+            "category": self.category,
+            "provider": self.provider,
+            "level": self.level,
+            "verdict": self.verdict,
+            "findings": [
+                {"code": f.code, "severity": f.severity, "message": f.message, "url": f.url}
+                for f in self.findings
+            ],
+            "suggestion": self.suggestion,
+        }
