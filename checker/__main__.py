@@ -5,9 +5,14 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "audit":
+        from ._audit_cli import main as audit_main  # owned by the audit shell
+
+        return audit_main(args[1:])
     from .cli import main as cli_main
 
-    return cli_main(sys.argv[1:] if argv is None else argv)
+    return cli_main(args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,30 @@
+"""The static markup of the in-page checker widget, per language, from checker/data/messages/web.toml.
+
+scripts/gen_docs.py writes it into snippets/<lang>/checker-widget.md so authors embed the widget with
+`--8<-- "checker-widget.md"`. The JavaScript in web/ enhances this form; without JavaScript the page
+stays readable and the <noscript> text points to the command-line tool.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from checker._data import Data
+
+
+def widget_html(lang: str, data: Data) -> str:
+    t = lambda key: escape(data.ui[f"web.{key}"].get(lang))  # noqa: E731
+    levels = "".join(
+        f'<option value="{n}"{" selected" if n == 7 else ""}>{n}</option>' for n in (7, 6, 5, 4)
+    )
+    return (
+        f'<form class="todoku-check" data-todoku="check" data-lang="{lang}" autocomplete="off">\n'
+        f'<label>{t("address")} <input name="address" type="text" inputmode="email" spellcheck="false"></label>\n'
+        f'<label>{t("level")} <select name="level">{levels}</select></label>\n'
+        f'<label><input type="checkbox" name="links"> {t("links")}</label>\n'
+        f'<label><input type="checkbox" name="attachments"> {t("attachments")}</label>\n'
+        f'<label><input type="checkbox" name="allowlisted"> {t("allowlisted")}</label>\n'
+        f'<button type="submit">{t("submit")}</button>\n'
+        f'<noscript><p>{t("noscript")}</p></noscript>\n'
+        f'<output class="todoku-result" aria-live="polite"></output>\n'
+        "</form>\n"
+    )

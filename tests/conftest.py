@@ -1,0 +1,90 @@
+"""Shared fixtures. Browser fixtures drive the real built site (site/) in Debian's Chromium."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import socketserver
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "site"
+CORPORA = ROOT.parent / "shared" / "corpora"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def corpora() -> Path:
+    if not CORPORA.is_dir():
+        pytest.skip(f"third-party corpora not found at {CORPORA} (they live beside the repository, never in it)")
+    return CORPORA
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
+                      ".json": "application/json", ".zip": "application/zip"}
+
+    def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    if not (SITE / "index.html").is_file():
+        pytest.fail("site/ is not built: run scripts/build (scripts/test does it)")
+    return SITE
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path) -> Iterator[str]:
+    """The built site served over HTTP on 127.0.0.1 (an ephemeral port)."""
+    handler = functools.partial(_Handler, directory=str(site_dir))
+    socketserver.ThreadingTCPServer.allow_reuse_address = True
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
+        httpd.daemon_threads = True
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright (never a downloaded browser)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} missing: scripts/setup installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A fresh page; every request it makes is recorded in ``page.todoku_requests``."""
+    context = browser.new_context(base_url=base_url, locale="ja-JP")
+    p = context.new_page()
+    requests: list[str] = []
+    p.on("request", lambda r: requests.append(r.url))
+    p.todoku_requests = requests  # type: ignore[attr-defined]
+    yield p
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """Where browser tests write screenshots for people to look at (git-ignored)."""
+    out = ROOT / ".artifacts" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
