@@ -21,7 +21,7 @@ LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 SEVERITIES = {"error", "warning", "info"}
 REFUSALS = {"typical-spam", "listed-senders", "links-attachments", "not-allowlisted", "everything"}
 PROVIDER_CATEGORIES = {"carrier", "free", "provider"}
-REQUIRED_CATEGORIES = {"carrier", "free", "provider", "domain"}
+REQUIRED_CATEGORIES = {"carrier", "free", "provider", "domain", "unknown"}
 PROVIDER_KEYS = {"id", "name", "aliases", "category", "level", "level_reason", "domains", "legacy_domains",
                  "hosts", "source", "settings", "steps", "facts", "notes"}
 PROVIDER_REQUIRED = {"id", "name", "category", "domains", "hosts", "source", "steps"}
@@ -383,7 +383,7 @@ def _good() -> dict[str, Any]:
         ]},
         "categories": {"category": [
             {"id": cid, "name": t(cid), "level": 7, "levels": [7], "summary": t(cid)}
-            for cid in ("carrier", "free", "provider", "domain")
+            for cid in ("carrier", "free", "provider", "domain", "unknown")
         ]},
         "providers": {"provider": [
             {"id": "acme", "name": t("Acme"), "category": "carrier", "domains": ["acme.ne.jp", "*.acme.jp"],
@@ -443,6 +443,8 @@ BROKEN = [
     ("levels.level.0.refuses", ["attachments"], "unknown refusal kind"),
     ("levels.note", ..., "levels.toml#note: missing"),
     ("categories.category.3", ..., "missing category 'domain'"),
+    ("categories.category.4", ..., "missing category 'unknown'"),
+    ("categories.category.2.levels", [8], "categories.toml#provider.level: 7 is not within levels [8]"),
     ("categories.category.0.level", 11, "categories.toml#carrier.level"),
     ("messages.typo.severity", "fatal", "messages/findings.toml#typo.severity"),
     ("messages.typo.message", {"ja": "{s} ですか？", "en": "Did you mean {suggestion}?"}, "placeholders differ"),
@@ -472,3 +474,11 @@ def test_validator_accumulates_every_error() -> None:
     assert len(errors) >= 3
     assert {e.split(":", 1)[0] for e in errors} >= {
         "providers.toml#acme.source", "providers.toml#acme.id", "messages/findings.toml#typo.severity"}
+
+
+if __name__ == "__main__":  # `python tests/test_data_schema.py`: list every data error, exit 1 if any
+    import sys
+
+    found = validate(read_raw())
+    print("\n".join(found) if found else "checker/data: no errors")
+    sys.exit(1 if found else 0)
