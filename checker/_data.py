@@ -115,10 +115,11 @@ class Data:
     levels_note: Text | None = None
 
     def is_legacy(self, domain: str) -> bool:
-        """True when ``domain`` (lowercase ASCII) is matched only by a provider's legacy domain."""
+        """True when ``domain`` is matched only by a provider's legacy domain (e.g. me.com, *.vodafone.ne.jp)."""
         p = self.lookup(domain)
         if p is None:
             return False
+        domain = domain.lower().removesuffix(".")
         return _match(domain, p.legacy_domains) and not _match(domain, p.domains)
 
     def provider(self, provider_id: str) -> Provider:
@@ -134,7 +135,10 @@ class Data:
         raise KeyError(level)
 
     def lookup(self, domain: str) -> Provider | None:
-        """The provider that owns ``domain`` (already lowercase ASCII, no trailing dot), or None."""
+        """The provider that owns ``domain``, or None. Case-insensitive; one trailing dot is ignored."""
+        domain = domain.lower()
+        if domain.endswith("."):
+            domain = domain[:-1]
         pid = self.exact.get(domain)
         if pid is None:
             # walk up the labels: a.b.ocn.ne.jp -> b.ocn.ne.jp -> ocn.ne.jp ...

@@ -71,11 +71,21 @@ def test_exact_domain_does_not_cover_subdomains() -> None:
     assert owner("sub.gmail.com") is None
 
 
-def test_lookup_expects_normalized_input_and_is_case_exact() -> None:
-    # the contract: callers pass lowercase ASCII without a trailing dot (the core normalizes first)
-    assert owner("DOCOMO.NE.JP") is None
-    assert owner("docomo.ne.jp.") is None
-    assert owner("DOCOMO.NE.JP".lower()) == "docomo"
+@pytest.mark.parametrize(("domain", "expected"), [
+    ("DOCOMO.NE.JP", "docomo"),
+    ("Gmail.Com", "gmail"),
+    ("docomo.ne.jp.", "docomo"),          # a fully qualified name's trailing dot
+    ("ABC.OCN.NE.JP.", "ocn"),
+    ("Me.Com", "icloud"),
+])
+def test_lookup_ignores_case_and_one_trailing_dot(domain: str, expected: str) -> None:
+    assert owner(domain) == expected
+
+
+def test_lookup_does_not_strip_more_than_it_should() -> None:
+    assert owner("docomo.ne.jp..") is None       # two dots: not a domain name
+    assert owner(" docomo.ne.jp") is None        # whitespace is the caller's to strip (and report)
+    assert owner("docomo\u3002ne\u3002jp") is None  # ideographic full stops: the core folds them first
 
 
 def test_data_file_case_is_folded_on_load() -> None:
@@ -100,7 +110,7 @@ def test_not_ours(domain: str) -> None:
 
 
 def test_legacy_domains() -> None:
-    assert DATA.is_legacy("me.com") and DATA.is_legacy("mac.com")
+    assert DATA.is_legacy("me.com") and DATA.is_legacy("mac.com") and DATA.is_legacy("ME.COM.")
     assert DATA.is_legacy("t.vodafone.ne.jp") and owner("t.vodafone.ne.jp") == "softbank"
     assert DATA.is_legacy("emnet.ne.jp") and DATA.is_legacy("dk.pdx.ne.jp")
     assert not DATA.is_legacy("softbank.ne.jp")
