@@ -291,6 +291,8 @@ def validate(raw: dict[str, Any], *, url_paths: set[str] | None = None) -> list[
                     errs.add(f"{fw}.source", f"{host_of(f['source'])} is not the operator's: mark it secondary = true")
         if "notes" in p:
             _text(errs, f"{w}.notes", p["notes"])
+        if not settings and "notes" not in p:
+            errs.add(f"{w}.settings", "no recipient-side setting listed: add one, or a note saying why not")
 
     # shadowing: an exact domain (or a narrower pattern) under another provider's "*." pattern, or the
     # same provider listing a domain its own pattern already covers
@@ -393,7 +395,8 @@ def _good() -> dict[str, Any]:
              "steps": {"ja": ["一"], "en": ["one"]},
              "facts": [{"ja": "事実", "en": "fact", "source": "https://blog.example.com/", "secondary": True}]},
             {"id": "beta", "name": t("Beta"), "category": "free", "domains": ["beta.com"],
-             "hosts": ["beta.com"], "source": "https://beta.com/help", "steps": {"ja": ["一"], "en": ["one"]}},
+             "hosts": ["beta.com"], "source": "https://beta.com/help", "steps": {"ja": ["一"], "en": ["one"]},
+             "notes": t("no settings verified")},
         ]},
         "messages": {"typo": {"severity": "warning", "title": t("Typo"), "message": t("Did you mean {s}?"),
                               "explain": t("e"), "page": "carrier-mail/"}},
@@ -438,6 +441,7 @@ BROKEN = [
     ("providers.provider.1.colour", "red", "providers.toml#beta.colour: unknown field"),
     ("providers.provider.1.steps", {"ja": ["一", "二"], "en": ["one"]}, "different number of steps"),
     ("providers.provider.1.name", {"ja": "ベータ", "en": ""}, "providers.toml#beta.name.en: missing or empty"),
+    ("providers.provider.0.settings", [], "providers.toml#acme.settings: no recipient-side setting listed"),
     ("levels.level.1.levels", [7, 6, 5], "levels must cover 10..1 exactly once"),
     ("levels.level.2.levels", [4, 3, 2, 1], "levels must cover 10..1 exactly once"),
     ("levels.level.0.refuses", ["attachments"], "unknown refusal kind"),
