@@ -82,7 +82,9 @@ def _text(errs: Errors, where: str, value: Any, *, langs: Iterable[str] = LANGS)
         except ValueError as exc:
             errs.add(where, f"malformed placeholder: {exc}")
             return False
-        if len({frozenset(v) for v in found.values()}) > 1:
+        # Identical in every language, except that a translation may add `{en}`: the English gloss of
+        # a Japanese term (e.g. a carrier's setting name), which a Japanese sentence has no use for.
+        if len({frozenset(v - ({"en"} if lang != "ja" else set())) for lang, v in found.items()}) > 1:
             errs.add(where, "placeholders differ between languages: "
                      + ", ".join(f"{k}={sorted(v)}" for k, v in found.items()))
             ok = False
