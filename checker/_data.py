@@ -140,12 +140,15 @@ class Data:
         if domain.endswith("."):
             domain = domain[:-1]
         pid = self.exact.get(domain)
-        if pid is None:
-            # walk up the labels: a.b.ocn.ne.jp -> b.ocn.ne.jp -> ocn.ne.jp ...
-            rest = domain
-            while pid is None and "." in rest:
-                rest = rest.split(".", 1)[1]
-                pid = self.wildcards.get(rest)
+        if pid is None and self.wildcards:
+            # the most specific "*." pattern wins: a.b.ocn.ne.jp tries b.ocn.ne.jp, then ocn.ne.jp, ...
+            # Only the last `depth` labels can match a pattern, so a huge input costs one linear split.
+            depth = max(k.count(".") for k in self.wildcards) + 1
+            labels = domain.rsplit(".", depth)
+            for i in range(1, len(labels)):
+                pid = self.wildcards.get(".".join(labels[i:]))
+                if pid is not None:
+                    break
         return self.provider(pid) if pid is not None else None
 
 

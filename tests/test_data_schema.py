@@ -29,6 +29,12 @@ SETTING_KEYS = {"name", "en", "does", "source"}
 FACT_KEYS = {"ja", "en", "source", "secondary"}
 MESSAGE_KEYS = {"severity", "title", "message", "explain", "page"}
 
+# Placeholders must be the same in ja and en, except where a language deliberately leaves one out.
+# location -> the placeholders that one language may omit, and why.
+PLACEHOLDER_EXCEPTIONS: dict[str, tuple[set[str], str]] = {
+    "messages/core.toml#setting": ({"en"}, "ja shows the setting's Japanese name only; en adds the English gloss"),
+}
+
 
 # ----------------------------------------------------------------------------------------- helpers
 
@@ -82,9 +88,10 @@ def _text(errs: Errors, where: str, value: Any, *, langs: Iterable[str] = LANGS)
         except ValueError as exc:
             errs.add(where, f"malformed placeholder: {exc}")
             return False
-        # Identical in every language, except that a translation may add `{en}`: the English gloss of
-        # a Japanese term (e.g. a carrier's setting name), which a Japanese sentence has no use for.
-        if len({frozenset(v - ({"en"} if lang != "ja" else set())) for lang, v in found.items()}) > 1:
+        union = set().union(*found.values())
+        differing = {x for x in union if any(x not in v for v in found.values())}
+        allowed = PLACEHOLDER_EXCEPTIONS.get(where, (set(), ""))[0]
+        if differing - allowed:
             errs.add(where, "placeholders differ between languages: "
                      + ", ".join(f"{k}={sorted(v)}" for k, v in found.items()))
             ok = False
@@ -469,6 +476,16 @@ def test_validator_reports_a_broken_fixture(path: str, value: Any, expected: str
         _set(doc, path, value)
     errors = validate(doc, url_paths=PATHS)
     assert any(expected in e for e in errors), errors
+
+
+def test_placeholder_exceptions_are_narrow() -> None:
+    doc = _good()
+    doc["ui"]["core.setting"] = {"ja": "「{name}」", "en": "“{en}” ({name})"}        # the documented exception
+    assert validate(doc, url_paths=PATHS) == []
+    doc["ui"]["core.setting"] = {"ja": "「{name}」", "en": "“{gloss}” ({name})"}     # anything else still fails
+    assert any("placeholders differ" in e for e in validate(doc, url_paths=PATHS))
+    doc["ui"]["cli.other"] = {"ja": "「{name}」", "en": "“{en}” ({name})"}           # same shape, other key
+    assert any(e.startswith("messages/cli.toml#other") for e in validate(doc, url_paths=PATHS))
 
 
 def test_validator_accumulates_every_error() -> None:
