@@ -32,6 +32,14 @@ def owner(domain: str) -> str | None:
     ("mac.com", "icloud"),
     ("ocn.ne.jp", "ocn"),
     ("nifty.com", "nifty"),
+    ("ymobile.ne.jp", "ymobile"),
+    ("uqmobile.jp", "uqmobile"),
+    ("rakumail.jp", "rakuten-mobile"),
+    ("outlook.jp", "outlook"),
+    ("hotmail.co.jp", "outlook"),
+    ("biglobe.ne.jp", "biglobe"),
+    ("zaq.ne.jp", "jcom"),
+    ("auone-net.jp", "au-one-net"),
 ])
 def test_exact_domain(domain: str, expected: str) -> None:
     assert owner(domain) == expected
@@ -43,6 +51,9 @@ def test_exact_domain(domain: str, expected: str) -> None:
     ("aa2.so-net.ne.jp", "so-net"),       # So-net's assigned subdomain
     ("hoge.ezweb.ne.jp", "au"),
     ("mbf.nifty.com", "nifty"),
+    ("kyoto.zaq.ne.jp", "jcom"),          # J:COM cable-station subdomain
+    ("wm.pdx.ne.jp", "ymobile"),          # former WILLCOM
+    ("x.jcom.home.ne.jp", "jcom"),
 ])
 def test_subdomain_pattern(domain: str, expected: str) -> None:
     assert owner(domain) == expected
@@ -90,6 +101,9 @@ def test_not_ours(domain: str) -> None:
 
 def test_legacy_domains() -> None:
     assert DATA.is_legacy("me.com") and DATA.is_legacy("mac.com")
+    assert DATA.is_legacy("t.vodafone.ne.jp") and owner("t.vodafone.ne.jp") == "softbank"
+    assert DATA.is_legacy("emnet.ne.jp") and DATA.is_legacy("dk.pdx.ne.jp")
+    assert not DATA.is_legacy("softbank.ne.jp")
     assert not DATA.is_legacy("icloud.com")
     assert not DATA.is_legacy("docomo.ne.jp")
     assert not DATA.is_legacy("example.com")
