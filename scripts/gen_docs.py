@@ -86,6 +86,10 @@ class Gen:
         for p in self.data.providers:
             if p.category != "carrier":
                 continue
+            if not p.settings:  # no named setting in the data: the page has the steps
+                rows.append(f"| [{_cell(p.name.get(self.lang))}](providers/{p.id}.md) | "
+                            f"{self.t('carrier-no-setting')} | {_cell(p.notes.get(self.lang)) if p.notes else ''} | "
+                            f"[{self.t('official-link')}]({p.source}) |")
             for i, s in enumerate(p.settings):
                 who = f"[{_cell(p.name.get(self.lang))}](providers/{p.id}.md)" if i == 0 else ""
                 setting = f"**{_cell(s.name)}**" + (f"<br>({_cell(s.en)})" if self.lang == "en" else "")

@@ -102,6 +102,21 @@ def update(site: Path, manifest: Path) -> int:
     return added
 
 
+def lost(doc: dict, pages: dict[str, list[str]]) -> list[str]:
+    """Manifest entries ("/x/" or "/x/#a") missing from ``pages`` (see collect) and not redirected."""
+    redirects = doc.get("redirects", {})
+    out = []
+    for url, anchors in sorted(doc.get("pages", {}).items()):
+        if url not in pages:
+            if url not in redirects:
+                out.append(url)
+            continue
+        for a in anchors:
+            if a not in pages[url] and f"{url}#{a}" not in redirects:
+                out.append(f"{url}#{a}")
+    return out
+
+
 def _refresh_page(target: str) -> str:
     t = html.escape(target, quote=True)
     return ("<!doctype html>\n<html><head><meta charset=\"utf-8\">\n"
