@@ -14,6 +14,7 @@ is written here.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import _normalize, _rules, _syntax, _typo
@@ -24,17 +25,18 @@ from ._syntax import Issue
 #: Inputs longer than this (after trimming) are not analysed: no address is anywhere near it.
 MAX_INPUT = 1024
 LANGS = ("ja", "en")
+_DISPLAY_NAME = re.compile(r"([^<>]*)<([^<>]*)>\Z", re.S)
 
 #: findings that make the address unusable as typed
 INVALID = frozenset({
-    "empty", "too-long", "surrogate", "control-char", "invisible-char", "emoji", "space", "fullwidth",
+    "empty", "too-long", "display-name", "unusable-char", "surrogate", "control-char", "invisible-char", "emoji", "space", "fullwidth",
     "lookalike", "no-at", "multiple-at", "local-empty", "domain-empty", "local-too-long",
     "local-dot-start", "local-dot-end", "local-double-dot", "local-bad-char", "quoted-unclosed",
     "domain-dots", "domain-bad-char", "domain-label-too-long", "domain-hyphen", "domain-no-dot",
     "tld-numeric", "tld-invalid", "idna-invalid", "domain-literal-invalid",
 })
 #: findings whose repair goes into the suggestion
-REPAIRS = frozenset({"control-char", "invisible-char", "space", "fullwidth", "lookalike", "typo",
+REPAIRS = frozenset({"display-name", "control-char", "invisible-char", "space", "fullwidth", "lookalike", "typo",
                      "legacy-dots", "domain-dots"})
 #: findings that must not appear when the suggestion itself is checked
 NOT_IN_SUGGESTION = frozenset({"typo", "fullwidth", "lookalike"})
@@ -76,6 +78,9 @@ def _scan_issues(sc: _normalize.Scan) -> list[Issue]:
     if sc.space:
         out.append(Issue("space", {"char": _normalize.char_name(sc.space.char),
                                    "position": sc.space.position, "count": sc.space.count}))
+    if sc.unusable:
+        out.append(Issue("unusable-char", {"char": _normalize.char_name(sc.unusable.char),
+                                           "position": sc.unusable.position}))
     if sc.fullwidth:
         out.append(Issue("fullwidth", {"chars": sc.fullwidth}))
     if sc.lookalike:
@@ -92,7 +97,14 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
     if not text:
         ev.issues.append(Issue("empty"))
         return ev
-    sc = _normalize.scan(text)
+    match = _DISPLAY_NAME.match(text)
+    if match:  # Name <taro@example.jp>: the address is inside the brackets
+        ev.issues.append(Issue("display-name", {"address": match.group(2).strip()}))
+        text = match.group(2).strip()
+        if not text:
+            ev.issues.append(Issue("empty"))
+            return ev
+    sc = _normalize.scan(text, lambda d: data.lookup(d) is not None)
     ev.issues.extend(_scan_issues(sc))
     if sc.errors and sc.repaired is None:
         return ev
@@ -145,7 +157,7 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
 
 
 def _suggestion(ev: _Eval, situation: Situation, data: Data) -> str | None:
-    if ev.candidate is None or not (ev.codes & REPAIRS) or ev.candidate == ev.text:
+    if ev.candidate is None or not (ev.codes & REPAIRS) or ev.candidate == ev.text.strip():
         return None
     again = _evaluate(ev.candidate, situation, data)
     if any(i.code in INVALID or i.code in NOT_IN_SUGGESTION for i in again.issues):

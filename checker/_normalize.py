@@ -4,23 +4,27 @@ One linear pass over the (already trimmed) text classifies every character:
 
 * lone surrogates (text decoded from broken bytes), control characters (C0/C1, DEL, NUL),
   invisible format characters (bidi controls, zero-width spaces, BOM: Unicode category Cf),
-  emoji, and whitespace inside the address;
+  emoji, private-use or unassigned code points, and whitespace inside the address;
 * full-width forms typed in a Japanese IME's full-width mode: every character whose Unicode
   compatibility decomposition is ``<wide>`` (＠ ． ｔａｒｏ １２３ and the ideographic space U+3000),
   plus the IME look-alikes 。 ｡ ﹫ and, inside otherwise ASCII text, the long-vowel mark ー / ｰ and
   dash-like characters used for a hyphen;
 * look-alikes: a dot/@-separated word that becomes pure ASCII once its Cyrillic, Greek or other
   confusable letters are replaced with the Latin letter they imitate (``dоcomo`` with a Cyrillic о).
-  Genuine non-Latin words (``екзампл``, ``郵件``) are left alone: only words that are entirely Latin
-  or confusable are flagged.
+  Genuine non-Latin words (``екзампл``, ``郵件``, ``εεττ``) are left alone: a word mixing Latin and
+  confusable letters is flagged, a word made only of confusables only when the repaired domain is in
+  the data (``ѕоftbаnk.ne.jp``). Compatibility characters whose NFKC form is ASCII (``⒈`` ``;``
+  ``𝐚`` ``①``) are look-alikes too.
 
 ``scan`` returns what it found and a repaired text (None when no safe repair exists: lone
 surrogates or emoji are not guessed away). Pure: no I/O.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Callable
 
 #: IME characters that are not ``<wide>`` forms but are typed for @ and . in full-width mode
 _IME_FOLD = {"\u3002": ".", "\uff61": ".", "\ufe6b": "@", "\u3000": ""}
@@ -40,6 +44,8 @@ _CONFUSABLES = {
     # Latin / Armenian look-alikes
     "\u0131": "i", "\u0261": "g", "\u0578": "n", "\u057d": "u", "\u0585": "o", "\u217c": "l",
 }
+
+_SEPARATORS = re.compile(r"([.@])")
 
 _EMOJI_RANGES = ((0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0x2300, 0x23FF), (0x2B00, 0x2BFF),
                  (0x1F1E6, 0x1F1FF), (0xFE0F, 0xFE0F), (0x3030, 0x3030), (0x303D, 0x303D))
@@ -61,6 +67,7 @@ class Scan:
     invisible: Hit | None = None
     emoji: Hit | None = None
     space: Hit | None = None
+    unusable: Hit | None = None
     fullwidth: tuple[str, ...] = ()
     lookalike: tuple[str, ...] = ()
     #: the text with the repairs applied (None: nothing to repair, or no safe repair)
@@ -69,7 +76,7 @@ class Scan:
     @property
     def errors(self) -> bool:
         return bool(self.surrogate or self.control or self.invisible or self.emoji or self.space
-                    or self.fullwidth or self.lookalike)
+                    or self.unusable or self.fullwidth or self.lookalike)
 
 
 def _is_emoji(cp: int) -> bool:
@@ -91,8 +98,10 @@ def char_name(c: str) -> str:
     return f"U+{ord(c):04X} {name}".rstrip()
 
 
-def scan(text: str) -> Scan:
-    """Classify every character of ``text`` (trimmed, at most a few KB) in one pass."""
+def scan(text: str, known: Callable[[str], bool] | None = None) -> Scan:
+    """Classify every character of ``text`` (trimmed, at most a few KB) in one pass.
+
+    ``known(domain)`` tells whether the data knows a domain (for whole-script look-alikes)."""
     first: dict[str, list] = {}
     wide: list[str] = []
     out: list[str] = []
@@ -100,6 +109,7 @@ def scan(text: str) -> Scan:
     quoted = text.startswith('"')
     closing = _closing_quote(text) if quoted else -1
     dashes = False
+    compat: list[str] = []
     for i, c in enumerate(text):
         cp = ord(c)
         kind = None
@@ -132,7 +142,14 @@ def scan(text: str) -> Scan:
                 kind = "space"
             elif _is_emoji(cp):
                 kind = "emoji"
+            elif cat in ("Co", "Cn"):
+                kind = "unusable"
             else:
+                n = unicodedata.normalize("NFKC", c)
+                if n != c and n.isascii():  # ⒈ ; ` 𝐚 ① ...: compatibility look-alikes of ASCII
+                    compat.append(c)
+                    out.append(n)
+                    continue
                 out.append(c)
                 continue
         hit = first.get(kind)
@@ -140,18 +157,19 @@ def scan(text: str) -> Scan:
             first[kind] = [c, i + 1, 1]
         else:
             hit[2] += 1
-        if kind in ("surrogate", "emoji"):
+        if kind in ("surrogate", "emoji", "unusable"):
             repairable = False
     repaired = "".join(out)
     if dashes and repaired.translate({ord(d): None for d in _DASHES}).isascii():
         wide.extend(c for c in repaired if c in _DASHES)
         repaired = "".join("-" if c in _DASHES else c for c in repaired)
-    look, repaired = _lookalikes(repaired)
+    look, repaired = _lookalikes(repaired, known)
+    look = tuple(dict.fromkeys(compat + list(look)))
     hits = {k: Hit(v[0], v[1], v[2]) for k, v in first.items()}
     changed = repaired != text
     return Scan(
         surrogate=hits.get("surrogate"), control=hits.get("control"), invisible=hits.get("invisible"),
-        emoji=hits.get("emoji"), space=hits.get("space"),
+        emoji=hits.get("emoji"), space=hits.get("space"), unusable=hits.get("unusable"),
         fullwidth=tuple(dict.fromkeys(wide)), lookalike=look,
         repaired=repaired if (changed and repairable) else None,
     )
@@ -172,28 +190,36 @@ def _closing_quote(text: str) -> int:
     return n
 
 
-def _lookalikes(text: str) -> tuple[tuple[str, ...], str]:
-    """Words (split on . and @) made only of ASCII and confusable letters, with at least one
-    confusable: returns the confusable characters found and the text with them replaced."""
+def _lookalikes(text: str, known: Callable[[str], bool] | None) -> tuple[tuple[str, ...], str]:
+    """Look-alike words (split on . and @): returns the confusable characters and the repaired text.
+
+    A word mixing ASCII letters with confusables (``dоcomo``) is always a look-alike. A word made
+    only of confusables (``рау``: Cyrillic р а у) is a look-alike only when the repaired domain is one
+    the data knows: whole-script words are normal in their own language (``εεττ.gr``)."""
     if text.isascii():
         return (), text
-    found: list[str] = []
-    words = []
-    word: list[str] = []
-    for c in text + "\x00":
-        if c in ".@\x00":
-            w = "".join(word)
-            if not w.isascii():
-                lowered = w.lower()
-                mapped = "".join(_CONFUSABLES.get(ch, ch) for ch in lowered)
-                if mapped.isascii():
-                    found.extend(ch for ch in w if not ch.isascii())
-                    # keep the case of the ASCII letters the user typed
-                    w = "".join(ch if ch.isascii() else _CONFUSABLES.get(ch.lower(), ch) for ch in w)
-            words.append(w)
-            if c != "\x00":
-                words.append(c)
-            word = []
+    parts = _SEPARATORS.split(text)
+    mixed: list[str] = []
+    whole: list[str] = []
+    out_mixed = list(parts)
+    out_all = list(parts)
+    for idx, w in enumerate(parts):
+        if w in (".", "@") or w.isascii():
+            continue
+        if not all(ch.isascii() or ch.lower() in _CONFUSABLES for ch in w):
+            continue
+        fixed = "".join(ch if ch.isascii() else _CONFUSABLES[ch.lower()] for ch in w)
+        confusables = [ch for ch in w if not ch.isascii()]
+        out_all[idx] = fixed
+        if any(ch.isascii() and ch.isalpha() for ch in w):
+            mixed.extend(confusables)
+            out_mixed[idx] = fixed
         else:
-            word.append(c)
-    return tuple(dict.fromkeys(found)), "".join(words)
+            whole.extend(confusables)
+    if whole and known is not None:
+        repaired = "".join(out_all)
+        domain = repaired.rpartition("@")[2].lower()
+        domain = domain[:-1] if domain.endswith(".") else domain
+        if domain.isascii() and "." in domain and known(domain):
+            return tuple(dict.fromkeys(mixed + whole)), repaired
+    return tuple(dict.fromkeys(mixed)), "".join(out_mixed)

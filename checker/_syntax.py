@@ -140,7 +140,10 @@ def _unquote(local: str) -> tuple[str | None, list[Issue]]:
         if c == "\\":
             if i + 1 >= len(body):
                 return None, [Issue("quoted-unclosed")]
-            out.append(body[i + 1])
+            q = body[i + 1]
+            if not (" " <= q <= "~" or q == "\t"):  # quoted-pair: backslash + VCHAR / WSP (ASCII)
+                return None, [Issue("local-bad-char", {"char": q, "position": i + 3})]
+            out.append(q)
             i += 2
             continue
         if c == '"':
@@ -187,6 +190,9 @@ def _domain_issues(domain: str, offset: int) -> tuple[list[Issue], str | None]:
             for j, c in enumerate(lab):
                 if c not in LDH:
                     return [Issue("domain-bad-char", {"char": c, "position": pos + j + 1})], None
+            if len(lab) >= 4 and lab[2:4] == "--" and not lab.startswith("xn--"):
+                # RFC 5891 4.2.3.1: hyphens in positions 3 and 4 are reserved for IDNA prefixes
+                return [Issue("idna-invalid", {"label": lab})], None
             if lab.startswith("xn--"):
                 try:
                     decoded = lab[4:].encode("ascii").decode("punycode")
@@ -199,6 +205,9 @@ def _domain_issues(domain: str, offset: int) -> tuple[list[Issue], str | None]:
         else:
             try:
                 a = encodings.idna.ToASCII(lab).decode("ascii")
+                if not a or any(c not in LDH for c in a.lower()):
+                    raise UnicodeError(lab)  # nameprep mapped it to something that is not a label
+                a = a.lower()
             except UnicodeError:
                 if len(lab.encode("utf-8", "surrogatepass")) > MAX_LABEL:
                     return [Issue("domain-label-too-long", {"label": lab, "length": len(lab)})], None

@@ -13,13 +13,16 @@ domains and public suffixes, and so "correct" real Japanese domains: ``docomo.ne
    only corrected through steps 3-4, towards a known domain.
 3. Japanese attribute-type second-level confusion: when ``name.<sld>.jp`` is unknown but ``name`` under
    another of ``co ne or ac ad ed go gr lg`` (or directly under ``.jp``) is a known domain, suggest it
-   (``docomo.co.jp`` -> ``docomo.ne.jp``); a missing ``.jp`` is added when that gives a known domain.
+   (``docomo.co.jp`` -> ``docomo.ne.jp``); a missing ``.jp`` after ``.ne`` / ``.or`` is added when
+   that gives a known domain (``docomo.ne``; not after ``.co``, a real top-level domain).
 4. Edit distance: Damerau-Levenshtein (optimal string alignment: insertions, deletions,
    substitutions and swaps of neighbours) from the typed domain, or from its last labels for
    subdomain patterns, to every known domain of at least 8 characters, allowing 1 edit below 12
    characters and 2 from 12 on; the first character must match (a different first letter usually
    means a different, real service: ``ymail.com`` is not ``gmail.com``). Shorter known domains
    (``au.com``, ``me.com``, ``mac.com``) are never targets: too many real domains are one edit away.
+   Two edits only within the same top-level domain (``hotmail.co.uk`` stays), and no edit inside a
+   first label of three letters or fewer (``odn.ne.jp`` is a real ISP, not ``ocn.ne.jp``).
    Two different candidates at the same smallest distance: no suggestion (ambiguous).
 
 Anything else, including every syntactically plausible domain far from all known ones, gets no
@@ -100,6 +103,21 @@ def distance(a: str, b: str, bound: int) -> int:
     return min(prev[lb], big)
 
 
+def _plausible(domain: str, cand: str, d: int) -> bool:
+    """Edits that make a typo rather than another real domain.
+
+    Two edits only within the same top-level domain (hotmail.co.uk is not hotmail.co.jp); no edit
+    inside a first label of three letters or fewer (odn.ne.jp is a real ISP, not ocn.ne.jp)."""
+    a, b = domain.split("."), cand.split(".")
+    if d >= 2 and a[-1] != b[-1]:
+        return False
+    if len(a) == len(b):
+        differing = [i for i in range(len(a)) if a[i] != b[i]]
+        if differing == [0] and min(len(a[0]), len(b[0])) <= 3:
+            return False
+    return True
+
+
 def _nearest(domain: str, table: dict[int, list[str]]) -> tuple[int, list[str]]:
     best = LONG
     found: list[str] = []
@@ -110,7 +128,7 @@ def _nearest(domain: str, table: dict[int, list[str]]) -> tuple[int, list[str]]:
                 continue
             bound = 1 if len(cand) < LONG else 2
             d = distance(domain, cand, bound)
-            if d > bound:
+            if d > bound or not _plausible(domain, cand, d):
                 continue
             if d < best:
                 best, found = d, [cand]
@@ -140,7 +158,7 @@ def suggest(domain: str, data: Data) -> str | None:
             cand = f"{name}.{alt}.jp" if alt else f"{name}.jp"
             if is_known(cand, data):
                 return cand
-    if labels[-1] != "jp" and is_known(fixed + ".jp", data):
+    if labels[-1] in ("ne", "or") and is_known(fixed + ".jp", data):  # docomo.ne -> docomo.ne.jp
         return fixed + ".jp"
     # edit distance to a known exact domain
     best, found = _nearest(fixed, exact)
