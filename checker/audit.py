@@ -147,25 +147,42 @@ def detect_encoding(sample: bytes) -> str:
         return "cp932"
 
 
+#: what Python's cp932 codec makes of bytes that are no character in Excel's Shift_JIS
+#: (0x80, 0xA0, 0xFD-0xFF): treated as undecodable rather than silently turned into these
+_CP932_BAD = frozenset("\x80\uf8f0\uf8f1\uf8f2\uf8f3")
+
+
 def _decode(raw: bytes, encoding: str) -> tuple[str, tuple[tuple[int, bytes], ...]]:
     """Decode one line; undecodable bytes become ``\\xNN`` and are returned with their offsets."""
     try:
-        return raw.decode(encoding), ()
+        txt = raw.decode(encoding)
+        if encoding != "cp932" or _CP932_BAD.isdisjoint(txt):
+            return txt, ()
     except UnicodeDecodeError:
         pass
+    # slow path (only for a faulty line): one character at a time
+    sizes, unit = ((2, 4), 2) if encoding.startswith("utf-16") else ((1, 2, 3, 4), 1)
     parts: list[str] = []
     bad: list[tuple[int, bytes]] = []
     pos = 0
-    while True:
-        try:
-            parts.append(raw[pos:].decode(encoding))
-            break
-        except UnicodeDecodeError as e:
-            parts.append(raw[pos:pos + e.start].decode(encoding))
-            chunk = raw[pos + e.start:pos + e.end]
-            bad.append((pos + e.start, chunk))
+    while pos < len(raw):
+        for n in sizes:
+            try:
+                ch = raw[pos:pos + n].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if len(ch) == 1 and not (encoding == "cp932" and ch in _CP932_BAD):
+                parts.append(ch)
+                pos += n
+                break
+        else:
+            chunk = raw[pos:pos + unit]
+            if bad and bad[-1][0] + len(bad[-1][1]) == pos:
+                bad[-1] = (bad[-1][0], bad[-1][1] + chunk)
+            else:
+                bad.append((pos, chunk))
             parts.append("".join(f"\\x{b:02x}" for b in chunk))
-            pos += e.end
+            pos += len(chunk)
     return "".join(parts), tuple(bad)
 
 
