@@ -1,34 +1,198 @@
-"""The rules: one address + the sender's situation -> a Result. Pure: no I/O, no clock.
+"""The rules: one address + the sender's situation -> a Result. Pure: no I/O, no clock, no randomness.
 
-(Foundation version: syntax, lookup and the level model; the full rule set grows here.)
+Order of work, all of it bounded by ``MAX_INPUT`` characters after trimming surrounding whitespace:
+
+1. characters (``_normalize.scan``): surrogates, control, invisible, emoji, inner spaces,
+   full-width forms, look-alike letters;
+2. syntax (``_syntax.parse``), with legacy carrier dots judged against the data (``legacy-dots``);
+3. typo of the domain (``_typo.suggest``);
+4. the level model (``_rules``): the recipient's level from the data, both directions;
+5. a suggestion: the address with every repair applied, kept only when it checks clean itself.
+
+Findings come out in that order. Texts come from ``messages/findings.toml``; nothing user-facing
+is written here.
 """
 from __future__ import annotations
 
-from ._data import Data, default_data
+from dataclasses import dataclass, field
+
+from . import _normalize, _rules, _syntax, _typo
+from ._data import Data, Provider, Text, default_data
 from ._model import Finding, Result, Situation
+from ._syntax import Issue
+
+#: Inputs longer than this (after trimming) are not analysed: no address is anywhere near it.
+MAX_INPUT = 1024
+LANGS = ("ja", "en")
+
+#: findings that make the address unusable as typed
+INVALID = frozenset({
+    "empty", "too-long", "surrogate", "control-char", "invisible-char", "emoji", "space", "fullwidth",
+    "lookalike", "no-at", "multiple-at", "local-empty", "domain-empty", "local-too-long",
+    "local-dot-start", "local-dot-end", "local-double-dot", "local-bad-char", "quoted-unclosed",
+    "domain-dots", "domain-bad-char", "domain-label-too-long", "domain-hyphen", "domain-no-dot",
+    "tld-numeric", "tld-invalid", "idna-invalid", "domain-literal-invalid",
+})
+#: findings whose repair goes into the suggestion
+REPAIRS = frozenset({"control-char", "invisible-char", "space", "fullwidth", "lookalike", "typo",
+                     "legacy-dots", "domain-dots"})
+#: findings that must not appear when the suggestion itself is checked
+NOT_IN_SUGGESTION = frozenset({"typo", "fullwidth", "lookalike"})
 
 
-def _finding(data: Data, code: str, lang: str, **params: object) -> Finding:
-    m = data.messages[code]
+@dataclass
+class _Eval:
+    text: str
+    issues: list[Issue] = field(default_factory=list)
+    address: str | None = None
+    category: str | None = None
+    provider: Provider | None = None
+    level: int | None = None
+    verdict: str = "invalid"
+    candidate: str | None = None
+
+    @property
+    def codes(self) -> set[str]:
+        return {i.code for i in self.issues}
+
+    @property
+    def valid(self) -> bool:
+        return self.address is not None
+
+
+def _scan_issues(sc: _normalize.Scan) -> list[Issue]:
+    out: list[Issue] = []
+    if sc.surrogate:
+        out.append(Issue("surrogate", {"position": sc.surrogate.position, "count": sc.surrogate.count}))
+    if sc.control:
+        out.append(Issue("control-char", {"char": _normalize.char_name(sc.control.char),
+                                          "position": sc.control.position, "count": sc.control.count}))
+    if sc.invisible:
+        out.append(Issue("invisible-char", {"char": _normalize.char_name(sc.invisible.char),
+                                            "position": sc.invisible.position,
+                                            "count": sc.invisible.count}))
+    if sc.emoji:
+        out.append(Issue("emoji", {"char": sc.emoji.char, "position": sc.emoji.position}))
+    if sc.space:
+        out.append(Issue("space", {"char": _normalize.char_name(sc.space.char),
+                                   "position": sc.space.position, "count": sc.space.count}))
+    if sc.fullwidth:
+        out.append(Issue("fullwidth", {"chars": sc.fullwidth}))
+    if sc.lookalike:
+        out.append(Issue("lookalike", {"chars": sc.lookalike}))
+    return out
+
+
+def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
+    text = address.strip()
+    ev = _Eval(text=text)
+    if len(text) > MAX_INPUT:
+        ev.issues.append(Issue("too-long", {"length": len(text), "limit": _syntax.MAX_ADDRESS}))
+        return ev
+    if not text:
+        ev.issues.append(Issue("empty"))
+        return ev
+    sc = _normalize.scan(text)
+    ev.issues.extend(_scan_issues(sc))
+    if sc.errors and sc.repaired is None:
+        return ev
+    work = sc.repaired if sc.repaired is not None else text
+    parsed = _syntax.parse(work)
+    ev.issues.extend(parsed.issues)
+    domain = parsed.ascii_domain
+    if domain is not None and not parsed.literal:
+        ev.provider = data.lookup(domain)
+        ev.category = ev.provider.category if ev.provider else "domain"
+    carrier = ev.category == "carrier"
+    cand_local = parsed.local
+    if parsed.dot_issues:
+        if carrier:
+            ev.issues.append(Issue("legacy-dots", {"quoted": f'"{parsed.local}"@{domain}'}))
+            cand_local = f'"{parsed.local}"'
+        else:
+            ev.issues.extend(Issue(code) for code in parsed.dot_issues)
+    elif parsed.quoted and carrier and parsed.local_content is not None \
+            and _syntax.needs_only_dots_fix(parsed.local_content):
+        ev.issues = [i for i in ev.issues if i.code != "quoted-local"]
+        ev.issues.append(Issue("legacy-dots", {"quoted": f"{parsed.local}@{domain}"}))
+    cand_domain = parsed.domain
+    if domain is not None and not parsed.literal:
+        fix = _typo.suggest(domain, data)
+        if fix is not None:
+            ev.issues.append(Issue("typo", {"domain": domain, "suggestion": fix}))
+            cand_domain = fix
+    elif parsed.domain and any(i.code == "domain-dots" for i in parsed.issues):
+        cand_domain = ".".join(lab for lab in parsed.domain.split(".") if lab)
+    if cand_local is not None and cand_domain:
+        ev.candidate = f"{cand_local}@{cand_domain}"
+    if any(i.code in INVALID for i in ev.issues) or domain is None:
+        ev.category = ev.provider = None
+        return ev
+    ev.address = parsed.normalized
+    if parsed.literal:
+        ev.verdict = "block"
+        return ev
+    assert ev.category is not None
+    ev.level = ev.provider.level if ev.provider else data.categories["domain"].level
+    verdict, extra = _rules.judge(ev.level, ev.provider, ev.category, situation, data)
+    if ev.provider is None and "typo" not in ev.codes:
+        extra.insert(0, Issue("unknown-domain", {"level": ev.level}))
+    ev.issues.extend(extra)
+    if ev.codes & {"typo", "legacy-dots", "quoted-local", "utf8-local"}:
+        verdict = _rules.worst(verdict, "at-risk")
+    ev.verdict = verdict
+    return ev
+
+
+def _suggestion(ev: _Eval, situation: Situation, data: Data) -> str | None:
+    if ev.candidate is None or not (ev.codes & REPAIRS) or ev.candidate == ev.text:
+        return None
+    again = _evaluate(ev.candidate, situation, data)
+    if any(i.code in INVALID or i.code in NOT_IN_SUGGESTION for i in again.issues):
+        return None
+    return ev.candidate
+
+
+def _render(issue: Issue, lang: str, data: Data) -> Finding:
+    m = data.messages[issue.code]
+    params: dict[str, object] = {}
+    for key, value in issue.params.items():
+        if isinstance(value, Text):
+            value = value.get(lang)
+        elif isinstance(value, tuple):
+            value = " ".join(_display(c, lang, data) for c in value)
+        params[key] = value
     prefix = "/en/" if lang == "en" else "/"
-    return Finding(code=code, severity=m.severity,  # type: ignore[arg-type]
-                   message=m.message.get(lang).format_map(params), url=f"{prefix}findings/#{code}")
+    return Finding(code=issue.code, severity=m.severity,  # type: ignore[arg-type]
+                   message=m.message.get(lang).format_map(params), url=f"{prefix}findings/#{issue.code}")
+
+
+def _display(c: str, lang: str, data: Data) -> str:
+    if c == "\u3000":
+        return data.ui["core.ideographic-space"].get(lang)
+    return c
 
 
 def check(address: str, /, *, situation: Situation | None = None, lang: str = "ja",
           data: Data | None = None) -> Result:
-    """Will mail from the sender described by ``situation`` reach ``address``, and what to do if not."""
-    data = data or default_data()
+    """Will mail from the sender described by ``situation`` reach ``address``, and what to do if not.
+
+    Any string gets an answer (never an exception). ``lang`` must be "ja" or "en" and
+    ``situation.level`` 1..10: anything else is a programming error (ValueError).
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     situation = situation or Situation()
-    text = address.strip()
-    if not text:
-        return Result(input=address, address=None, valid=False, category=None, provider=None,
-                      level=None, verdict="invalid", findings=(_finding(data, "empty", lang),))
-    local, _, domain = text.rpartition("@")
-    domain = domain.lower().rstrip(".")
-    provider = data.lookup(domain)
-    category = provider.category if provider else "domain"
-    level = provider.level if provider else data.categories["domain"].level
-    verdict = "spam-folder" if category == "free" else ("at-risk" if level <= 5 else "deliver")
-    return Result(input=address, address=f"{local}@{domain}", valid=True, category=category,
-                  provider=provider.id if provider else None, level=level, verdict=verdict)  # type: ignore[arg-type]
+    if not isinstance(situation.level, int) or not 1 <= situation.level <= 10:
+        raise ValueError(f"situation.level must be 1..10, not {situation.level!r}")
+    if not isinstance(address, str):
+        raise TypeError(f"address must be str, not {type(address).__name__}")
+    data = data or default_data()
+    ev = _evaluate(address, situation, data)
+    suggestion = _suggestion(ev, situation, data)
+    return Result(
+        input=address, address=ev.address, valid=ev.valid, category=ev.category,
+        provider=ev.provider.id if ev.provider else None, level=ev.level,
+        verdict=ev.verdict,  # type: ignore[arg-type]
+        findings=tuple(_render(i, lang, data) for i in ev.issues), suggestion=suggestion,
+    )

@@ -1,51 +1,246 @@
-"""Command-line shell: ``python -m checker check ADDRESS... [options]`` and ``python -m checker audit``.
+"""Command-line shell: ``python -m checker check ADDRESS... [options]`` (``audit`` is dispatched by
+``__main__`` to its own module).
 
-Exit codes: 0 every address would arrive, 1 any would not, 2 usage error.
+Contract (other tools rely on it; keep it stable)::
+
+    python -m checker check ADDRESS... [--level N] [--links] [--attachments] [--allowlisted]
+                                       [--reply-allowlisted] [--lang ja|en] [--json]
+
+``-`` reads one address per line from standard input (blank lines are skipped). ``--json`` prints
+exactly one JSON object per address per line (``Result.to_dict()``). Exit status: 0 when every
+address would receive the mail, 1 when any would not, 2 on a usage error (a localized message on
+standard error, never a traceback). Links in the human output point at ``$TODOKU_SITE_URL``
+(default ``http://127.0.0.1:8000``, where ``scripts/serve`` serves the guide); the JSON ``url`` stays
+site-relative. Every string comes from ``messages/cli.toml`` and ``messages/findings.toml``.
 """
 from __future__ import annotations
 
-import argparse
 import json
+import os
+import re
 import sys
-from typing import TextIO
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Mapping, TextIO
 
 from ._check import check
-from ._model import Situation
+from ._data import Data, default_data
+from ._model import Result, Situation
+
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+FLAGS = ("--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--json")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+VALUED = {"--level": "--level 5", "--lang": "--lang en"}
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m checker")
-    sub = p.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("check")
-    c.add_argument("addresses", nargs="+")
-    c.add_argument("--level", type=int, default=7, choices=range(1, 11))
-    c.add_argument("--links", action="store_true")
-    c.add_argument("--attachments", action="store_true")
-    c.add_argument("--allowlisted", action="store_true")
-    c.add_argument("--lang", choices=("ja", "en"), default="ja")
-    c.add_argument("--json", action="store_true")
-    return p
+class UsageError(Exception):
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
 
 
-def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
-    stdin = stdin or sys.stdin
-    stdout = stdout or sys.stdout
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:
-        return 2 if exc.code else 0
-    situation = Situation(level=args.level, links=args.links, attachments=args.attachments,
-                          allowlisted=args.allowlisted)
-    addresses = []
-    for a in args.addresses:
-        addresses.extend(line.rstrip("\r\n") for line in stdin) if a == "-" else addresses.append(a)
-    worst = 0
-    for a in addresses:
-        r = check(a, situation=situation, lang=args.lang)
-        if not r.arrives:
-            worst = 1
-        if args.json:
-            stdout.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+@dataclass
+class Options:
+    addresses: list[str] = field(default_factory=list)
+    level: int = 7
+    links: bool = False
+    attachments: bool = False
+    allowlisted: bool = False
+    reply_allowlisted: bool = False
+    lang: str = "ja"
+    json: bool = False
+    help: bool = False
+
+
+def _guess_lang(argv: list[str]) -> str:
+    """The language for messages about argv itself: --lang when it is valid, else ja."""
+    for i, a in enumerate(argv):
+        if a == "--":
+            break
+        if a.startswith("--lang="):
+            v = a[len("--lang="):]
+            if v in ("ja", "en"):
+                return v
+        elif a == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("ja", "en"):
+            return argv[i + 1]
+    return "ja"
+
+
+def parse_args(argv: list[str]) -> Options:
+    """Parse the arguments after ``check``. Raises UsageError."""
+    opts = Options()
+    opts.lang = _guess_lang(argv)
+    only_addresses = False
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        i += 1
+        if only_addresses or a == "-" or not a.startswith("-"):
+            opts.addresses.append(a)
+            continue
+        if a == "--":
+            only_addresses = True
+            continue
+        if a in ("-h", "--help"):
+            opts.help = True
+            continue
+        name, eq, value = a.partition("=")
+        if name in FLAGS:
+            if eq:
+                raise UsageError("unexpected-value", option=name)
+            setattr(opts, name[2:].replace("-", "_"), True)
+            continue
+        if name in VALUED:
+            if not eq:
+                if i >= len(argv):
+                    raise UsageError("missing-value", option=name, example=VALUED[name])
+                value = argv[i]
+                i += 1
+            if name == "--level":
+                try:
+                    level = int(value)
+                except ValueError:
+                    raise UsageError("bad-level", value=value) from None
+                if not 1 <= level <= 10:
+                    raise UsageError("bad-level", value=value)
+                opts.level = level
+            else:
+                if value not in ("ja", "en"):
+                    raise UsageError("bad-lang", value=value)
+                opts.lang = value
+            continue
+        raise UsageError("unknown-option", option=name)
+    if not opts.help:
+        if not opts.addresses:
+            raise UsageError("no-address")
+        if opts.addresses.count("-") > 1:
+            raise UsageError("stdin-twice")
+    return opts
+
+
+def _printable(s: str) -> str:
+    """``s`` with invisible and control characters shown as escapes (terminal-safe)."""
+    if s.isprintable():
+        return s
+    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+                   if not ("\ud800" <= c <= "\udfff") else f"\\u{ord(c):04x}" for c in s)
+
+
+def json_line(r: Result) -> str:
+    """One JSON object on one line; lone surrogates (undecodable input) are written as escapes."""
+    line = json.dumps(r.to_dict(), ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+
+
+def human(r: Result, lang: str, data: Data, site: str) -> str:
+    ui = data.ui
+    t = lambda key, **kw: ui[f"cli.{key}"].get(lang).format(**kw)  # noqa: E731
+    mark = "✔" if r.arrives else "✖"
+    lines = [f"{mark} {_printable(r.input.strip()) or repr(r.input)}"]
+    lines.append(f"  {t('label-verdict')}: {t('verdict-' + r.verdict)}")
+    if r.address is not None and r.address != r.input.strip():
+        lines.append(f"  {t('label-address')}: {_printable(r.address)}")
+    if r.category is not None:
+        kind = [data.categories[r.category].name.get(lang)]
+        if r.provider is not None:
+            kind.append(data.provider(r.provider).name.get(lang))
+        if r.level is not None:
+            kind.append(t("label-level", level=r.level))
+        lines.append(f"  {t('label-kind')}: " + " / ".join(kind))
+    for f in r.findings:
+        lines.append(f"  [{t('severity-' + f.severity)}] {_printable(f.message)}")
+        lines.append(f"      {site}{f.url}")
+    if r.suggestion is not None:
+        lines.append(f"  {t('label-suggestion')}: {_printable(r.suggestion)}")
+    if r.provider is not None and r.verdict != "deliver":
+        prefix = "/en/" if lang == "en" else "/"
+        lines.append(f"  {t('label-provider-page')}: {site}{prefix}providers/{r.provider}/")
+    return "\n".join(lines) + "\n"
+
+
+def _stdin_lines(stdin: TextIO) -> Iterator[str]:
+    first = True
+    for line in stdin:
+        if first:
+            line = line.lstrip("\ufeff")
+            first = False
+        line = line.rstrip("\r\n")
+        if line.strip():
+            yield line
+
+
+def _addresses(opts: Options, stdin: TextIO) -> Iterable[str]:
+    for a in opts.addresses:
+        if a == "-":
+            yield from _stdin_lines(stdin)
         else:
-            stdout.write(f"{r.input}: {r.verdict}\n")
-    return worst
+            yield a
+
+
+def _prepare_streams(stdin: TextIO, stdout: TextIO, stderr: TextIO) -> None:
+    """Undecodable input becomes lone surrogates (reported as findings), output never raises."""
+    for stream, errors in ((stdin, "surrogateescape"), (stdout, "backslashreplace"),
+                           (stderr, "backslashreplace")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors=errors)
+            except (ValueError, OSError):  # pragma: no cover - already in use
+                pass
+
+
+def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None, environ: Mapping[str, str] | None = None) -> int:
+    stdin = stdin if stdin is not None else sys.stdin
+    stdout = stdout if stdout is not None else sys.stdout
+    stderr = stderr if stderr is not None else sys.stderr
+    environ = environ if environ is not None else os.environ
+    _prepare_streams(stdin, stdout, stderr)
+    data = default_data()
+    lang = _guess_lang(argv)
+    try:
+        if not argv:
+            raise UsageError("no-command")
+        if argv[0] in ("-h", "--help"):
+            stdout.write(data.ui["cli.top-help"].get(lang).lstrip("\n"))
+            return 0
+        if argv[0] != "check":
+            raise UsageError("unknown-command", command=argv[0])
+        opts = parse_args(argv[1:])
+    except UsageError as exc:
+        message = data.ui[f"cli.{exc.key}"].get(lang).format(**{k: _printable(str(v)) for k, v in exc.params.items()})
+        stderr.write(data.ui["cli.error"].get(lang).format(message=message) + "\n")
+        stderr.write(data.ui["cli.hint"].get(lang) + "\n")
+        return 2
+    if opts.help:
+        stdout.write(data.ui["cli.help"].get(opts.lang).lstrip("\n"))
+        return 0
+    site = environ.get("TODOKU_SITE_URL", DEFAULT_SITE_URL).rstrip("/")
+    situation = Situation(level=opts.level, links=opts.links, attachments=opts.attachments,
+                          allowlisted=opts.allowlisted, reply_allowlisted=opts.reply_allowlisted)
+    total = failing = 0
+    try:
+        for address in _addresses(opts, stdin):
+            r = check(address, situation=situation, lang=opts.lang, data=data)
+            total += 1
+            if not r.arrives:
+                failing += 1
+            if opts.json:
+                stdout.write(json_line(r) + "\n")
+            else:
+                if total > 1:
+                    stdout.write("\n")
+                stdout.write(human(r, opts.lang, data, site))
+        if not opts.json and total > 1:
+            key = "summary" if failing else "summary-ok"
+            stdout.write("\n" + data.ui[f"cli.{key}"].get(opts.lang).format(total=total, failing=failing) + "\n")
+        stdout.flush()
+    except BrokenPipeError:  # e.g. piped into head: stop quietly
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter shutdown quiet
+        except OSError:  # pragma: no cover
+            pass
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 1 if failing else 0

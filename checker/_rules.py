@@ -1,0 +1,103 @@
+"""The level model: the seed article's simplified security levels (10..1), both directions. Pure.
+
+What a server at a level refuses comes from ``levels.toml`` (``refuses`` kinds); nothing here names a
+provider. The recipient's level L is the provider's (or its category's; an unknown company domain is
+treated as the ``domain`` category's standard level 7). Your mail to them:
+
+* refuses ``everything`` (L 3..1): ``block`` (``recipient-refuses-all``);
+* refuses ``not-allowlisted`` (L 4): ``block`` unless they allowlisted you (``allowlist-only``);
+* refuses ``links-attachments`` (L 5, carrier mail): allowlisted -> ``deliver``; links or
+  attachments -> ``block`` (``links-blocked``); otherwise ``at-risk`` (``carrier-filter``: the
+  feature-phone era filters refuse ordinary server mail; ask them to allowlist your domain with the
+  provider's own setting, named from the data);
+* refuses ``listed-senders`` (L 6): ``deliver``, with ``listed-senders``;
+* refuses nothing (L 10..8, free mail): ``spam-folder`` (it accepts everything and sorts it).
+
+Their reply to you, at your own level S (``situation.level``):
+
+* S 3..1: your own server refuses everything (``own-level-broken``, ``block``);
+* S 4: their reply is refused unless they are on your allowlist (``reply-blocked``, at least ``at-risk``);
+* S 5: replies with links or attachments are refused (``reply-links``, a warning).
+"""
+from __future__ import annotations
+
+from ._data import Data, Provider, Text
+from ._model import Situation
+from ._syntax import Issue
+
+ORDER = ("deliver", "spam-folder", "at-risk", "block", "invalid")
+
+
+def worst(a: str, b: str) -> str:
+    return a if ORDER.index(a) >= ORDER.index(b) else b
+
+
+def refuses(level: int, data: Data) -> frozenset[str]:
+    return frozenset(data.level_for(level).refuses)
+
+
+def allowlist_setting(provider: Provider | None, data: Data) -> Text:
+    """The provider's own allowlist setting (the first setting listed in the data), in quotes."""
+    if provider is None or not provider.settings:
+        return data.ui["core.allowlist-setting"]
+    s = provider.settings[0]
+    fmt = data.ui["core.setting"]
+    return Text(ja=fmt.ja.format(name=s.name, en=s.en), en=fmt.en.format(name=s.name, en=s.en))
+
+
+def provider_name(provider: Provider | None, category: str, data: Data) -> Text:
+    if provider is not None:
+        return provider.name
+    return data.categories[category].name
+
+
+def judge(level: int, provider: Provider | None, category: str, situation: Situation,
+          data: Data) -> tuple[str, list[Issue]]:
+    """(verdict, findings) for a valid address whose recipient server is at ``level``."""
+    issues: list[Issue] = []
+    r = refuses(level, data)
+    name = provider_name(provider, category, data)
+    setting = allowlist_setting(provider, data)
+    common = {"provider": name, "level": level, "setting": setting}
+    if "everything" in r:
+        verdict = "block"
+        issues.append(Issue("recipient-refuses-all", common))
+    elif "not-allowlisted" in r:
+        if situation.allowlisted:
+            verdict = "deliver"
+            issues.append(Issue("allowlisted", common))
+        else:
+            verdict = "block"
+            issues.append(Issue("allowlist-only", common))
+    elif "links-attachments" in r:
+        if situation.allowlisted:
+            verdict = "deliver"
+            issues.append(Issue("allowlisted", common))
+        elif situation.links or situation.attachments:
+            verdict = "block"
+            key = "links-and-attachments" if situation.links and situation.attachments else (
+                "links" if situation.links else "attachments")
+            issues.append(Issue("links-blocked", {**common, "what": data.ui[f"core.{key}"]}))
+        else:
+            verdict = "at-risk"
+            issues.append(Issue("carrier-filter", common))
+    elif "listed-senders" in r:
+        verdict = "deliver"
+        issues.append(Issue("listed-senders", common))
+    elif not r:
+        verdict = "spam-folder"
+        issues.append(Issue("spam-folder", common))
+    else:
+        verdict = "deliver"
+    own = refuses(situation.level, data)
+    mine = {"level": situation.level}
+    if "everything" in own:
+        verdict = worst(verdict, "block")
+        issues.append(Issue("own-level-broken", mine))
+    elif "not-allowlisted" in own:
+        if not situation.reply_allowlisted:
+            verdict = worst(verdict, "at-risk")
+            issues.append(Issue("reply-blocked", mine))
+    elif "links-attachments" in own:
+        issues.append(Issue("reply-links", mine))
+    return verdict, issues

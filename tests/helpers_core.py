@@ -1,0 +1,39 @@
+"""Shared by the core's tests: a small, fixed data set so that rule tests do not move with the
+real provider data (tests against the real data live beside them and say so)."""
+from __future__ import annotations
+
+from checker._data import Data, parse, read_raw
+
+
+def _p(pid: str, category: str, domains: list[str], level: int | None = None,
+       settings: bool = False) -> dict:
+    e: dict = {"id": pid, "name": {"ja": f"{pid}（日本語）", "en": f"{pid} (English)"},
+               "category": category, "domains": domains, "source": f"https://{pid}.example/help"}
+    if level is not None:
+        e["level"] = level
+    if settings:
+        e["settings"] = [{"name": "受信リスト設定", "en": "Receive list setting",
+                          "does": {"ja": "必ず受信します。", "en": "Always accepts."},
+                          "source": f"https://{pid}.example/help"}]
+    return e
+
+
+FIXTURE_PROVIDERS = [
+    _p("docomo", "carrier", ["docomo.ne.jp"], settings=True),
+    _p("au", "carrier", ["au.com", "ezweb.ne.jp", "*.ezweb.ne.jp"]),
+    _p("gmail", "free", ["gmail.com", "googlemail.com"]),
+    _p("yahoo-japan", "free", ["yahoo.co.jp"]),
+    _p("icloud", "provider", ["icloud.com", "me.com", "mac.com"]),
+    _p("ocn", "provider", ["ocn.ne.jp", "*.ocn.ne.jp"]),
+    _p("hotmail", "free", ["hotmail.co.jp", "hotmail.com"]),
+    # synthetic providers at the levels no real provider has, to exercise the whole model
+    _p("strict", "provider", ["strict.example.jp"], level=4),
+    _p("listed", "provider", ["listed.example.jp"], level=6),
+    _p("broken", "provider", ["broken.example.jp"], level=2),
+]
+
+
+def fixture_data() -> Data:
+    raw = read_raw()
+    return parse(raw["levels"], raw["categories"], {"provider": FIXTURE_PROVIDERS}, raw["messages"],
+                 raw["ui"])

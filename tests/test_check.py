@@ -1,0 +1,409 @@
+"""Unit tests of the core rules, one group per rule. Fixed fixture data (helpers_core) unless a test
+says it uses the real data."""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from checker import Situation, check, default_data
+from checker._check import INVALID
+from checker._data import Data
+from helpers_core import fixture_data
+
+D = fixture_data()
+
+
+def codes(address: str, data: Data = D, **situation) -> list[str]:
+    return [f.code for f in check(address, situation=Situation(**situation), data=data).findings]
+
+
+def run(address: str, lang: str = "ja", data: Data = D, **situation):
+    return check(address, situation=Situation(**situation), lang=lang, data=data)
+
+
+# ---------------------------------------------------------------- API and result shape
+
+def test_public_api_and_json_contract():
+    r = run("taro@docomo.ne.jp", lang="en", links=True)
+    d = r.to_dict()
+    assert list(d) == ["input", "address", "valid", "category", "provider", "level", "verdict",
+                       "findings", "suggestion"]
+    assert d["verdict"] == "block" and d["provider"] == "docomo" and d["level"] == 5
+    assert d["findings"][0] == {"code": "links-blocked", "severity": "error",
+                                "message": d["findings"][0]["message"], "url": "/en/findings/#links-blocked"}
+    assert dataclasses.is_dataclass(r) and r.__dataclass_params__.frozen
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.verdict = "deliver"  # type: ignore[misc]
+
+
+def test_url_per_language():
+    assert run("", lang="ja").findings[0].url == "/findings/#empty"
+    assert run("", lang="en").findings[0].url == "/en/findings/#empty"
+
+
+def test_programming_errors_raise_clearly():
+    with pytest.raises(ValueError):
+        check("a@b.jp", lang="fr")
+    with pytest.raises(ValueError):
+        check("a@b.jp", situation=Situation(level=0))
+    with pytest.raises(TypeError):
+        check(None)  # type: ignore[arg-type]
+
+
+def test_default_data_is_used():
+    assert check("taro@docomo.ne.jp").provider == "docomo"
+
+
+# ---------------------------------------------------------------- every finding has its texts
+
+def test_every_code_the_core_can_emit_has_messages():
+    import checker._check as c
+    import checker._rules as rules
+    import checker._syntax as syn
+    src = "".join(open(m.__file__, encoding="utf-8").read() for m in (c, rules, syn))
+    emitted = set(re.findall(r'Issue\(\s*"([a-z0-9-]+)"', src)) | set(INVALID)
+    emitted |= {"local-dot-start", "local-dot-end", "local-double-dot"}
+    msgs = default_data().messages
+    assert emitted <= set(msgs), emitted - set(msgs)
+    assert set(msgs) <= emitted, f"messages for codes never emitted: {set(msgs) - emitted}"
+    pages = {"how-mail-works/", "updates/", "levels/", "carrier-mail/", "free-mail/", "provider-mail/",
+             "domain-mail/", "providers/", "troubleshooting/", "findings/", "glossary/", "checker/",
+             "audit/"}
+    for code, m in msgs.items():
+        assert m.severity in ("error", "warning", "info"), code
+        for lang in ("ja", "en"):
+            assert m.title.get(lang) and m.message.get(lang) and m.explain.get(lang).strip(), (code, lang)
+            assert "\n" not in m.message.get(lang), f"{code}: message must be one line"
+        assert m.page is None or m.page in pages, (code, m.page)
+        # Japanese texts are Japanese, English texts are not
+        assert re.search(r"[\u3040-\u30ff]", m.message.ja), code
+        assert not re.search(r"[\u3040-\u309f]", m.message.en), code
+
+
+# ---------------------------------------------------------------- characters
+
+@pytest.mark.parametrize("address,code,suggestion", [
+    ("ｔａｒｏ＠docomo.ne.jp", "fullwidth", "taro@docomo.ne.jp"),
+    ("taro@docomo．ne．jp", "fullwidth", "taro@docomo.ne.jp"),
+    ("taro　@gmail.com", "fullwidth", "taro@gmail.com"),
+    ("ｔａｒｏ１２３@gmail.com", "fullwidth", "taro123@gmail.com"),
+    ("taro﹫gmail。com", "fullwidth", "taro@gmail.com"),
+    ("taro－yamada@gmail.com", "fullwidth", "taro-yamada@gmail.com"),
+    ("taroーyamada@gmail.com", "fullwidth", "taro-yamada@gmail.com"),
+    ("taro@dоcomo.ne.jp", "lookalike", "taro@docomo.ne.jp"),        # Cyrillic о
+    ("taro@gmаil.com", "lookalike", "taro@gmail.com"),              # Cyrillic а
+    ("tаro@gmail.com", "lookalike", "taro@gmail.com"),
+    ("taro@gmail.cοm", "lookalike", "taro@gmail.com"),              # Greek ο
+    ("ta\u200bro@gmail.com", "invisible-char", "taro@gmail.com"),
+    ("\u202etaro@gmail.com", "invisible-char", "taro@gmail.com"),
+    ("\ufefftaro@gmail.com", "invisible-char", "taro@gmail.com"),
+    ("ta\x00ro@gmail.com", "control-char", "taro@gmail.com"),
+    ("ta\nro@gmail.com", "control-char", "taro@gmail.com"),
+    ("ta\x85ro@gmail.com", "control-char", "taro@gmail.com"),
+    ("taro @gmail.com", "space", "taro@gmail.com"),
+    ("taro@gmail.com\u2028x", "space", "taro@gmail.com"),  # then gmail.comx is a typo
+])
+def test_character_findings_and_repairs(address, code, suggestion):
+    r = run(address)
+    assert code in [f.code for f in r.findings]
+    assert r.verdict == "invalid" and not r.valid and r.address is None
+    assert r.suggestion == suggestion
+
+
+def test_character_messages_name_the_character_and_position():
+    m = run("ta\u200bro@gmail.com", lang="en").findings[0].message
+    assert "U+200B ZERO WIDTH SPACE" in m and "3" in m
+    m = run("ta\x00ro@gmail.com").findings[0].message
+    assert "U+0000" in m and "3 文字目" in m
+    m = run("ｔａｒｏ＠docomo.ne.jp").findings[0].message
+    assert "＠" in m and "ｔ" in m
+
+
+@pytest.mark.parametrize("address", ["ta\ud800ro@gmail.com", "\udcff@gmail.com", "taro😀@gmail.com",
+                                     "😀", "\ud83d"])
+def test_unrepairable_characters(address):
+    r = run(address)
+    assert r.verdict == "invalid" and r.suggestion is None
+    assert {f.code for f in r.findings} & {"surrogate", "emoji"}
+
+
+def test_genuine_non_latin_is_not_a_lookalike():
+    assert codes("юзер@екзампл.ком") == ["utf8-local", "unknown-domain"]
+    r = run("user@例え.jp")
+    assert r.address == "user@xn--r8jz45g.jp" and r.valid
+
+
+def test_surrounding_whitespace_and_case():
+    r = run("  \tTaro@DOCOMO.NE.JP.\u3000\n")
+    assert r.address == "Taro@docomo.ne.jp" and r.provider == "docomo" and r.suggestion is None
+    assert r.input == "  \tTaro@DOCOMO.NE.JP.\u3000\n"
+
+
+def test_too_long_input_is_not_analysed():
+    r = run("a" * 5000 + "@" + "ｂ" * 5000)
+    assert [f.code for f in r.findings] == ["too-long"] and r.verdict == "invalid"
+    assert "10001" in r.findings[0].message
+
+
+# ---------------------------------------------------------------- syntax, one code per reason
+
+@pytest.mark.parametrize("address,code", [
+    ("taro", "no-at"),
+    ("taro@@gmail.com", "multiple-at"),
+    ("a@b@gmail.com", "multiple-at"),
+    ("@gmail.com", "local-empty"),
+    ("taro@", "domain-empty"),
+    ("a" * 65 + "@example.jp", "local-too-long"),
+    (".taro@example.jp", "local-dot-start"),
+    ("taro.@example.jp", "local-dot-end"),
+    ("ta..ro@example.jp", "local-double-dot"),
+    ("ta(ro)@example.jp", "local-bad-char"),
+    ("ta,ro@example.jp", "local-bad-char"),
+    ('"taro@example.jp', "quoted-unclosed"),
+    ('"ta\\"@example.jp', "quoted-unclosed"),
+    ("taro@exa..mple.jp", "domain-dots"),
+    ("taro@.example.jp", "domain-dots"),
+    ("taro@exa_mple.jp", "domain-bad-char"),
+    ("taro@example,jp", "domain-bad-char"),
+    ("taro@" + "a" * 64 + ".jp", "domain-label-too-long"),
+    ("taro@-example.jp", "domain-hyphen"),
+    ("taro@example-.jp", "domain-hyphen"),
+    ("taro@localhost", "domain-no-dot"),
+    ("taro@example.123", "tld-numeric"),
+    ("taro@192.168.0.1", "tld-numeric"),
+    ("taro@example.c0m", "tld-invalid"),
+    ("taro@example.co-uk", "tld-invalid"),
+    ("taro@xn--0.jp", "idna-invalid"),
+    ("taro@[300.1.1.1]", "domain-literal-invalid"),
+    ("taro@[not-an-ip]", "domain-literal-invalid"),
+    ("a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".jp", "too-long"),
+])
+def test_syntax_errors(address, code):
+    r = run(address)
+    assert code in [f.code for f in r.findings], r.findings
+    assert r.verdict == "invalid" and r.address is None and r.category is None
+
+
+def test_bad_char_names_character_and_position():
+    assert run("ta,ro@example.jp", lang="en").findings[0].message == \
+        "Character 3, “,”, is not allowed before the @."
+    assert "9" in run("taro@exa_mple.jp", lang="en").findings[0].message
+
+
+@pytest.mark.parametrize("address,normalized", [
+    ("!#$%&'*+-/=?^_`{|}~@example.jp", "!#$%&'*+-/=?^_`{|}~@example.jp"),
+    ('"unnecessary"@example.jp', "unnecessary@example.jp"),
+    ("taro@EXAMPLE.jp", "taro@example.jp"),
+    ("taro@sub.example.jp.", "taro@sub.example.jp"),
+    ("taro@xn--r8jz45g.jp", "taro@xn--r8jz45g.jp"),
+    ("a" * 64 + "@example.jp", "a" * 64 + "@example.jp"),
+])
+def test_valid_syntax(address, normalized):
+    r = run(address)
+    assert r.valid and r.address == normalized, r.findings
+
+
+def test_quoted_local_is_valid_but_at_risk():
+    r = run('"taro yamada"@example.jp')
+    assert r.valid and r.verdict == "at-risk" and codes('"taro yamada"@example.jp')[0] == "quoted-local"
+
+
+def test_domain_literal_is_valid_but_blocked():
+    for a in ("taro@[192.0.2.1]", "taro@[IPv6:2001:db8::1]"):
+        r = run(a)
+        assert r.valid and r.verdict == "block" and [f.code for f in r.findings] == ["domain-literal"]
+
+
+def test_utf8_local_is_valid_but_at_risk():
+    r = run("山田@example.jp")
+    assert r.valid and r.verdict == "at-risk" and r.findings[0].code == "utf8-local"
+
+
+# ---------------------------------------------------------------- legacy-dots
+
+@pytest.mark.parametrize("address,quoted", [
+    ("taro..yamada@docomo.ne.jp", '"taro..yamada"@docomo.ne.jp'),
+    ("taro.@docomo.ne.jp", '"taro."@docomo.ne.jp'),
+    (".taro@ezweb.ne.jp", '".taro"@ezweb.ne.jp'),
+    ("-everyone..-_-..annoyed-@docomo.ne.jp", '"-everyone..-_-..annoyed-"@docomo.ne.jp'),
+])
+def test_legacy_dots_on_carrier_domains(address, quoted):
+    r = run(address)
+    assert r.valid and r.verdict == "at-risk" and r.address == address
+    assert r.findings[0].code == "legacy-dots" and quoted in r.findings[0].message
+    assert r.suggestion == quoted
+    again = run(quoted)
+    assert again.valid and [f.code for f in again.findings][0] == "legacy-dots" and again.suggestion is None
+
+
+def test_legacy_dots_only_on_carriers():
+    assert run("taro..yamada@gmail.com").verdict == "invalid"
+    assert codes("taro..yamada@gmail.com") == ["local-double-dot"]
+
+
+# ---------------------------------------------------------------- typo (fixture data)
+
+@pytest.mark.parametrize("domain,suggestion", [
+    ("docomo.co.jp", "docomo.ne.jp"),
+    ("docomo.or.jp", "docomo.ne.jp"),
+    ("docomo.ne.jo", "docomo.ne.jp"),
+    ("docomo.ne.jpn", "docomo.ne.jp"),
+    ("docomo.nejp", "docomo.ne.jp"),
+    ("docomo.ne", "docomo.ne.jp"),
+    ("dokomo.ne.jp", "docomo.ne.jp"),
+    ("ezweb.ne.jo", "ezweb.ne.jp"),
+    ("ezweb.co.jp", "ezweb.ne.jp"),
+    ("gmial.com", "gmail.com"),
+    ("gmail.con", "gmail.com"),
+    ("gmail.cm", "gmail.com"),
+    ("gnail.con", "gmail.com"),
+    ("gmail.co", "gmail.com"),
+    ("yahoo.co.jo", "yahoo.co.jp"),
+    ("yahoo.ne.jp", "yahoo.co.jp"),
+    ("icloud.con", "icloud.com"),
+    ("xyz.ocn.ne.jo", "xyz.ocn.ne.jp"),
+    ("a.b.ocn.co.jp", "a.b.ocn.ne.jp"),
+    ("shop.co.jpn", "shop.co.jp"),
+    ("randomsmallcompany.cmo", "randomsmallcompany.com"),
+])
+def test_typo_suggestions(domain, suggestion):
+    r = run(f"taro@{domain}")
+    assert [f.code for f in r.findings][0] == "typo", r.findings
+    assert r.suggestion == f"taro@{suggestion}" and r.verdict == "at-risk"
+
+
+@pytest.mark.parametrize("domain", [
+    "docomo.ne.jp", "au.com", "mac.com", "me.com", "ocn.ne.jp", "xyz.ocn.ne.jp", "a.b.ocn.ne.jp",
+    "ezweb.ne.jp", "biz.ezweb.ne.jp", "gmail.com", "googlemail.com",
+    # real domains near known ones that must not be "corrected"
+    "ymail.com", "ai.com", "max.com", "mad.com", "docomo.com", "nttdocomo.co.jp", "example.co.jp",
+    "example.jp", "example.com", "example.co", "company.cm", "company.jo", "shop.ne.jp",
+    "gmai1.co.uk", "hotmail.fr", "gmail.co.uk",
+])
+def test_no_typo_suggestion(domain):
+    r = run(f"taro@{domain}")
+    assert "typo" not in [f.code for f in r.findings] and r.suggestion is None
+
+
+def test_ambiguous_typo_gets_no_suggestion():
+    from checker._typo import suggest
+    from helpers_core import FIXTURE_PROVIDERS, _p
+    from checker._data import parse, read_raw
+    raw = read_raw()
+    extra = FIXTURE_PROVIDERS + [_p("ghail", "free", ["ghail.com"])]
+    data = parse(raw["levels"], raw["categories"], {"provider": extra}, raw["messages"], raw["ui"])
+    assert suggest("gmail.com", data) is None            # known
+    assert suggest("ghmil.com", D) is None               # far
+    assert suggest("gkail.com", data) is None            # gmail.com and ghail.com both 1 away
+
+
+def test_typo_distance_is_bounded():
+    from checker._typo import distance
+    assert distance("gmial.com", "gmail.com", 1) == 1
+    assert distance("abc", "abc", 0) == 0
+    assert distance("abcdef", "abc", 1) == 2
+    assert distance("docomo.co.jp", "docomo.ne.jp", 2) == 2
+    assert distance("docomo.co.jp", "docomo.ne.jp", 1) == 2
+
+
+# ---------------------------------------------------------------- the level model
+
+@pytest.mark.parametrize("address,situation,verdict,code", [
+    ("taro@docomo.ne.jp", {}, "at-risk", "carrier-filter"),
+    ("taro@docomo.ne.jp", {"links": True}, "block", "links-blocked"),
+    ("taro@docomo.ne.jp", {"attachments": True}, "block", "links-blocked"),
+    ("taro@docomo.ne.jp", {"links": True, "allowlisted": True}, "deliver", "allowlisted"),
+    ("taro@docomo.ne.jp", {"allowlisted": True}, "deliver", "allowlisted"),
+    ("taro@gmail.com", {}, "spam-folder", "spam-folder"),
+    ("taro@gmail.com", {"links": True, "attachments": True}, "spam-folder", "spam-folder"),
+    ("taro@icloud.com", {}, "deliver", None),
+    ("taro@example.co.jp", {}, "deliver", "unknown-domain"),
+    ("taro@listed.example.jp", {}, "deliver", "listed-senders"),
+    ("taro@strict.example.jp", {}, "block", "allowlist-only"),
+    ("taro@strict.example.jp", {"allowlisted": True}, "deliver", "allowlisted"),
+    ("taro@broken.example.jp", {"allowlisted": True}, "block", "recipient-refuses-all"),
+    # their reply to you, at your own level
+    ("taro@icloud.com", {"level": 4}, "at-risk", "reply-blocked"),
+    ("taro@icloud.com", {"level": 4, "reply_allowlisted": True}, "deliver", None),
+    ("taro@gmail.com", {"level": 4}, "at-risk", "reply-blocked"),
+    ("taro@icloud.com", {"level": 5}, "deliver", "reply-links"),
+    ("taro@icloud.com", {"level": 3}, "block", "own-level-broken"),
+    ("taro@icloud.com", {"level": 1}, "block", "own-level-broken"),
+    ("taro@icloud.com", {"level": 6}, "deliver", None),
+    ("taro@icloud.com", {"level": 10}, "deliver", None),
+])
+def test_level_model(address, situation, verdict, code):
+    r = run(address, **situation)
+    got = [f.code for f in r.findings]
+    assert r.verdict == verdict, got
+    if code is None:
+        assert got == []
+    else:
+        assert code in got
+
+
+def test_carrier_filter_names_the_providers_setting():
+    r = run("taro@docomo.ne.jp")
+    assert "「受信リスト設定」" in r.findings[0].message
+    assert "“Receive list setting” (受信リスト設定)" in run("taro@docomo.ne.jp", lang="en").findings[0].message
+    # a provider without settings in the data gets the generic wording, not an invented setting
+    assert "受信許可（受信リスト）の設定" in run("taro@au.com").findings[0].message
+
+
+def test_links_blocked_says_what():
+    assert "添付ファイル" in run("t@docomo.ne.jp", attachments=True).findings[0].message
+    assert "links and attachments" in run("t@docomo.ne.jp", lang="en", links=True,
+                                          attachments=True).findings[0].message
+
+
+def test_levels_come_from_levels_toml():
+    """The model is driven by `refuses`; changing the data changes the verdict (no hard-coding)."""
+    from checker._data import Level
+    levels = tuple(dataclasses.replace(lv, refuses=()) if 5 in lv.levels else lv for lv in D.levels)
+    data = dataclasses.replace(D, levels=levels)
+    assert run("taro@docomo.ne.jp", data=data).verdict == "spam-folder"
+    assert isinstance(levels[0], Level)
+
+
+def test_category_and_level_fields():
+    r = run("taro@docomo.ne.jp")
+    assert (r.category, r.provider, r.level) == ("carrier", "docomo", 5)
+    r = run("taro@example.co.jp")
+    assert (r.category, r.provider, r.level) == ("domain", None, 7)
+
+
+# ---------------------------------------------------------------- with the real data
+
+REAL = default_data()
+
+
+def _real(domain: str) -> None:
+    if REAL.lookup(domain) is None:
+        pytest.skip(f"{domain} is not in the provider data yet (data branch not merged)")
+
+
+@pytest.mark.parametrize("domain", ["docomo.ne.jp", "au.com", "mac.com", "ocn.ne.jp", "xyz.ocn.ne.jp",
+                                    "me.com", "ezweb.ne.jp", "gmail.com"])
+def test_real_data_domains_are_never_corrected(domain):
+    _real(domain)
+    r = check(f"taro@{domain}")
+    assert "typo" not in [f.code for f in r.findings] and r.suggestion is None
+
+
+@pytest.mark.parametrize("typed,meant", [("docomo.co.jp", "docomo.ne.jp"), ("ezweb.ne.jo", "ezweb.ne.jp"),
+                                         ("gmial.com", "gmail.com")])
+def test_real_data_required_typos(typed, meant):
+    _real(meant)
+    assert check(f"taro@{typed}").suggestion == f"taro@{meant}"
+
+
+def test_no_real_domain_is_corrected_into_another():
+    """Every domain in the real data, and every pattern base, checks without a typo finding."""
+    for p in REAL.providers:
+        for d in getattr(p, "all_domains", p.domains):
+            d = d[2:] if d.startswith("*.") else d
+            r = check(f"taro@{d}")
+            assert "typo" not in [f.code for f in r.findings], d
+            assert r.provider == p.id, d
