@@ -1,0 +1,167 @@
+"""The command-line contract (issue 2, section 5): in-process for speed, plus real subprocesses for
+what only a process shows (exit status, stdin bytes, no traceback)."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYS = ["input", "address", "valid", "category", "provider", "level", "verdict", "findings", "suggestion"]
+
+
+def cli(*argv: str, stdin: str = "", env: dict | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdin=io.StringIO(stdin), stdout=out, stderr=err, environ=env or {})
+    return code, out.getvalue(), err.getvalue()
+
+
+def proc(*argv: str, stdin: bytes = b"", env: dict | None = None) -> subprocess.CompletedProcess:
+    e = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "checker", *argv], input=stdin, capture_output=True,
+                          cwd=ROOT, env=e, timeout=60)
+
+
+def test_json_one_object_per_address_per_line():
+    code, out, err = cli("check", "taro@gmail.com", "taro@docomo.ne.jp", "--json", "--lang", "en")
+    lines = out.splitlines()
+    assert len(lines) == 2 and err == ""
+    objs = [json.loads(line) for line in lines]
+    assert [list(o) for o in objs] == [KEYS, KEYS]
+    assert objs[0]["verdict"] == "spam-folder" and objs[1]["verdict"] == "at-risk"
+    assert all(set(f) == {"code", "severity", "message", "url"} for o in objs for f in o["findings"])
+    assert objs[1]["findings"][0]["url"] == "/en/findings/#carrier-filter"  # site-relative in JSON
+    assert code == 1
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["taro@gmail.com"], 0),                       # spam-folder arrives
+    (["taro@example.co.jp"], 0),                   # deliver
+    (["taro@docomo.ne.jp"], 1),                    # at-risk
+    (["taro@docomo.ne.jp", "--allowlisted"], 0),
+    (["taro@docomo.ne.jp", "--allowlisted", "--links"], 0),
+    (["taro@docomo.ne.jp", "--links"], 1),
+    (["taro@gmail.com", "--level", "4"], 1),
+    (["taro@gmail.com", "--level=4", "--reply-allowlisted"], 0),
+    (["taro@gmail.com", "not-an-address"], 1),     # any failing address
+    (["taro@gmail.com", "taro@example.co.jp"], 0),
+])
+def test_exit_status(argv, expected):
+    assert cli("check", *argv)[0] == expected
+
+
+def test_options_reach_the_situation():
+    _, out, _ = cli("check", "taro@docomo.ne.jp", "--attachments", "--json")
+    assert json.loads(out)["findings"][0]["code"] == "links-blocked"
+    _, out, _ = cli("check", "taro@docomo.ne.jp", "--level", "5", "--json")
+    assert "reply-links" in [f["code"] for f in json.loads(out)["findings"]]
+
+
+def test_stdin_dash_reads_one_address_per_line():
+    code, out, _ = cli("check", "-", "--json", stdin="\ufefftaro@gmail.com\r\n\n  \nｔａｒｏ@gmail.com\n")
+    objs = [json.loads(line) for line in out.splitlines()]
+    assert [o["input"] for o in objs] == ["taro@gmail.com", "ｔａｒｏ@gmail.com"]
+    assert objs[1]["suggestion"] == "taro@gmail.com" and code == 1
+    code, out, _ = cli("check", "a@gmail.com", "-", "b@gmail.com", "--json", stdin="c@gmail.com\n")
+    assert [json.loads(line)["input"] for line in out.splitlines()] == ["a@gmail.com", "c@gmail.com",
+                                                                      "b@gmail.com"]
+
+
+def test_human_output_is_localized_and_links_are_absolute():
+    code, out, _ = cli("check", "taro@docomo.ne.jp")
+    assert "判定: 届かないおそれがあります" in out
+    assert "http://127.0.0.1:8000/findings/#carrier-filter" in out
+    assert "http://127.0.0.1:8000/providers/docomo/" in out
+    code, out, _ = cli("check", "taro@docomo.ne.jp", "--lang", "en", env={"TODOKU_SITE_URL": "https://t.example/"})
+    assert "Verdict: At risk: may not arrive" in out
+    assert "https://t.example/en/findings/#carrier-filter" in out
+    assert "判定" not in out
+
+
+def test_human_output_shows_suggestion_and_summary():
+    _, out, _ = cli("check", "taro@docomo.co.jp", "taro@gmail.com", "--lang", "en")
+    assert "Did you mean: taro@docomo.ne.jp" in out
+    assert "1 of 2 addresses may not receive your mail." in out
+    _, out, _ = cli("check", "taro@gmail.com", "hanako@gmail.com")
+    assert "2 件すべてに届きます。" in out
+
+
+def test_human_output_escapes_invisible_characters():
+    _, out, _ = cli("check", "ta\u202ero@gmail.com")
+    assert "\u202e" not in out and "\\u202e" in out
+
+
+@pytest.mark.parametrize("argv,lang,needle", [
+    ([], "ja", "コマンドがありません"),
+    (["frobnicate"], "ja", "「frobnicate」というコマンドはありません"),
+    (["check"], "ja", "調べるアドレスがありません"),
+    (["check", "--lang", "en"], "en", "no address to check"),
+    (["check", "a@b.jp", "--level"], "ja", "--level には値が必要です"),
+    (["check", "a@b.jp", "--level", "0"], "ja", "--level は 1〜10 の整数です（「0」"),
+    (["check", "a@b.jp", "--level", "11", "--lang", "en"], "en", "--level must be a whole number from 1 to 10, not “11”"),
+    (["check", "a@b.jp", "--level", "seven"], "ja", "「seven」"),
+    (["check", "a@b.jp", "--lang", "fr"], "ja", "--lang は ja か en です（「fr」"),
+    (["check", "a@b.jp", "--bogus"], "ja", "「--bogus」というオプションはありません"),
+    (["check", "a@b.jp", "--json=yes", "--lang=en"], "en", "--json takes no value"),
+    (["check", "-", "-"], "ja", "標準入力"),
+])
+def test_usage_errors(argv, lang, needle):
+    code, out, err = cli(*argv)
+    assert code == 2 and out == ""
+    assert needle in err, err
+    assert "Traceback" not in err
+    assert ("使い方は" in err) == (lang == "ja")
+
+
+def test_help():
+    code, out, _ = cli("check", "--help")
+    assert code == 0 and "TODOKU_SITE_URL" in out and "--reply-allowlisted" in out and "使い方" in out
+    code, out, _ = cli("check", "-h", "--lang", "en")
+    assert code == 0 and "Usage: python -m checker check" in out
+    code, out, _ = cli("--help")
+    assert code == 0 and "audit" in out
+
+
+def test_double_dash_allows_addresses_starting_with_dash():
+    code, out, err = cli("check", "--json", "--", "-taro@gmail.com")
+    assert json.loads(out)["address"] == "-taro@gmail.com" and err == ""
+
+
+# ---------------------------------------------------------------- real processes
+
+def test_process_exit_codes_and_no_traceback():
+    p = proc("check", "taro@gmail.com", "--json")
+    assert p.returncode == 0 and json.loads(p.stdout)["provider"] == "gmail"
+    p = proc("check", "--level", "x")
+    assert p.returncode == 2 and b"Traceback" not in p.stderr and "--level".encode() in p.stderr
+    p = proc("check", "taro@docomo.ne.jp")
+    assert p.returncode == 1 and "判定".encode() in p.stdout
+
+
+def test_process_stdin_with_undecodable_bytes():
+    p = proc("check", "-", "--json", stdin=b"ok@gmail.com\nbad\xff@gmail.com\n\x00@x\n")
+    assert p.returncode == 1 and b"Traceback" not in p.stderr
+    objs = [json.loads(line) for line in p.stdout.decode("utf-8").splitlines()]
+    assert [o["findings"][0]["code"] for o in objs[1:]] == ["surrogate", "control-char"]
+    # nothing the user gave is lost: the undecodable byte comes back as an escape
+    assert objs[1]["input"].encode("utf-8", "surrogateescape") == b"bad\xff@gmail.com"
+
+
+def test_process_in_an_ascii_locale_does_not_crash():
+    p = proc("check", "taro@docomo.ne.jp", env={"PYTHONIOENCODING": "ascii", "LC_ALL": "C"})
+    assert p.returncode == 1 and b"Traceback" not in p.stderr and p.stdout
+
+
+def test_process_broken_pipe_is_quiet():
+    e = {**os.environ}
+    cmd = f"{sys.executable} -m checker check - --json | head -n 1"
+    data = "\n".join(f"user{i}@gmail.com" for i in range(20000)).encode()
+    p = subprocess.run(["bash", "-c", cmd], input=data, capture_output=True, cwd=ROOT, env=e, timeout=120)
+    assert p.stdout.count(b"\n") == 1 and b"Traceback" not in p.stderr
