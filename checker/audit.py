@@ -19,7 +19,6 @@ whatever the length of the list (a bounded sample, a bounded cache, bounded exam
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -130,21 +129,22 @@ def detect_encoding(sample: bytes) -> str:
     """The encoding of a file that starts with ``sample``: a BOM decides (UTF-8, UTF-16); else
     strict UTF-8 if the sample decodes; else CP932 (Excel's Japanese "CSV"). Raises AuditError
     for what is not text at all (an Excel workbook, other binary data)."""
-    if sample.startswith(codecs.BOM_UTF8):
+    if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
-    if sample.startswith(codecs.BOM_UTF16_LE):
+    if sample.startswith(b"\xff\xfe"):
         return "utf-16-le"
-    if sample.startswith(codecs.BOM_UTF16_BE):
+    if sample.startswith(b"\xfe\xff"):
         return "utf-16-be"
     if sample.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
         raise AuditError("excel")
     if b"\x00" in sample:
         raise AuditError("binary")
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        sample.decode("utf-8")
         return "utf-8"
-    except UnicodeDecodeError:
-        return "cp932"
+    except UnicodeDecodeError as e:
+        # a sample cut inside a character is still UTF-8
+        return "utf-8" if e.reason == "unexpected end of data" and e.end == len(sample) else "cp932"
 
 
 #: what Python's cp932 codec makes of bytes that are no character in Excel's Shift_JIS
@@ -767,4 +767,4 @@ class Job:
         return self.audit.summary_text(name) if self.audit is not None else (self.error or "")
 
     def report(self) -> bytes:
-        return codecs.BOM_UTF8 + "".join(self._parts).encode("utf-8")
+        return b"\xef\xbb\xbf" + "".join(self._parts).encode("utf-8")

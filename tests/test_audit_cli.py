@@ -42,7 +42,7 @@ def test_csv_report_has_every_row_in_order_with_a_bom(tmp_path):
                        "suggestion", "reason"]
     assert [r[0] for r in rows[1:]] == ["Taro", "Hanako", "Jiro", "", "Saburo", "Shiro", "Goro", "Rokuro", "Nanako"]
     assert rows[5][2] == "two\nlines"
-    assert rows[6][6] == "unterminated-quote"
+    assert rows[6][6].split()[0] == "unterminated-quote"
     assert rows[8][-1] == "x"                 # the surplus cell is kept, after our columns
     assert "9 rows checked" in stdout and "line 8" in stdout and "Report:" in stdout
 
@@ -64,7 +64,7 @@ def test_report_to_stdout_moves_the_summary_to_stderr():
     code, stdout, stderr = cli(str(FIX / "crlf.tsv"), "-o", "-", "--lang", "en")
     assert code == 0
     rows = list(csv.reader(io.StringIO(stdout)))
-    assert len(rows) == 4 and rows[1][3] == "deliver"
+    assert len(rows) == 4 and [r[3] for r in rows[1:]] == ["deliver", "deliver", "spam-folder"]
     assert "3 rows checked" in stderr and "Every address" in stderr
 
 
