@@ -52,20 +52,42 @@ class Setting:
 
 
 @dataclass(frozen=True, slots=True)
+class Fact:
+    """One sourced fact about a provider (shown on its page)."""
+
+    text: Text
+    source: str
+    #: True when the source is not the operator's own page (a third-party summary); the page says so
+    secondary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Provider:
     id: str
     name: Text
     category: str
     level: int
+    #: domains issued today: exact ("docomo.ne.jp") and "*.x" patterns (any subdomain of x)
     domains: tuple[str, ...]
     source: str
     settings: tuple[Setting, ...]
     steps_ja: tuple[str, ...]
     steps_en: tuple[str, ...]
     notes: Text | None
+    #: domains no longer issued whose old addresses may still appear in customer lists
+    legacy_domains: tuple[str, ...] = ()
+    #: other names people use for this provider (search, typo hints); not domains
+    aliases: tuple[str, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    #: why ``level`` differs from the category's level (only set when it does)
+    level_reason: Text | None = None
 
     def steps(self, lang: str) -> tuple[str, ...]:
         return self.steps_en if lang == "en" else self.steps_ja
+
+    @property
+    def all_domains(self) -> tuple[str, ...]:
+        return self.domains + self.legacy_domains
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +111,16 @@ class Data:
     #: exact domain -> provider id; "*.x" patterns are kept in ``wildcards`` (suffix -> provider id)
     exact: Mapping[str, str]
     wildcards: Mapping[str, str]
+    #: the statement that the level scale is the seed article's own simplified model (levels.toml `note`)
+    levels_note: Text | None = None
+
+    def is_legacy(self, domain: str) -> bool:
+        """True when ``domain`` is matched only by a provider's legacy domain (e.g. me.com, *.vodafone.ne.jp)."""
+        p = self.lookup(domain)
+        if p is None:
+            return False
+        domain = domain.lower().removesuffix(".")
+        return _match(domain, p.legacy_domains) and not _match(domain, p.domains)
 
     def provider(self, provider_id: str) -> Provider:
         for p in self.providers:
@@ -103,15 +135,31 @@ class Data:
         raise KeyError(level)
 
     def lookup(self, domain: str) -> Provider | None:
-        """The provider that owns ``domain`` (already lowercase ASCII, no trailing dot), or None."""
+        """The provider that owns ``domain``, or None. Case-insensitive; one trailing dot is ignored."""
+        domain = domain.lower()
+        if domain.endswith("."):
+            domain = domain[:-1]
         pid = self.exact.get(domain)
-        if pid is None:
-            # walk up the labels: a.b.ocn.ne.jp -> b.ocn.ne.jp -> ocn.ne.jp ...
-            rest = domain
-            while pid is None and "." in rest:
-                rest = rest.split(".", 1)[1]
-                pid = self.wildcards.get(rest)
+        if pid is None and self.wildcards:
+            # the most specific "*." pattern wins: a.b.ocn.ne.jp tries b.ocn.ne.jp, then ocn.ne.jp, ...
+            # Only the last `depth` labels can match a pattern, so a huge input costs one linear split.
+            depth = max(k.count(".") for k in self.wildcards) + 1
+            labels = domain.rsplit(".", depth)
+            for i in range(1, len(labels)):
+                pid = self.wildcards.get(".".join(labels[i:]))
+                if pid is not None:
+                    break
         return self.provider(pid) if pid is not None else None
+
+
+def _match(domain: str, patterns: tuple[str, ...]) -> bool:
+    for pat in patterns:
+        if pat.startswith("*."):
+            if domain.endswith(pat[1:]):
+                return True
+        elif domain == pat:
+            return True
+    return False
 
 
 def _text(raw: Mapping[str, Any]) -> Text:
@@ -144,11 +192,16 @@ def parse(levels: Mapping[str, Any], categories: Mapping[str, Any], providers: M
             ),
             steps_ja=tuple(steps.get("ja", ())), steps_en=tuple(steps.get("en", ())),
             notes=_text(e["notes"]) if "notes" in e else None,
+            legacy_domains=tuple(d.lower() for d in e.get("legacy_domains", ())),
+            aliases=tuple(e.get("aliases", ())),
+            facts=tuple(Fact(text=_text(f), source=f["source"], secondary=bool(f.get("secondary", False)))
+                        for f in e.get("facts", ())),
+            level_reason=_text(e["level_reason"]) if "level_reason" in e else None,
         ))
     exact: dict[str, str] = {}
     wild: dict[str, str] = {}
     for p in provs:
-        for d in p.domains:
+        for d in p.all_domains:
             if d.startswith("*."):
                 wild[d[2:]] = p.id
             else:
@@ -161,7 +214,8 @@ def parse(levels: Mapping[str, Any], categories: Mapping[str, Any], providers: M
     return Data(levels=lv, categories=MappingProxyType(cats), providers=tuple(provs),
                 messages=MappingProxyType(msgs),
                 ui=MappingProxyType({k: _text(v) for k, v in (ui or {}).items()}), exact=MappingProxyType(exact),
-                wildcards=MappingProxyType(wild))
+                wildcards=MappingProxyType(wild),
+                levels_note=_text(levels["note"]) if "note" in levels else None)
 
 
 def read_raw() -> dict[str, Any]:

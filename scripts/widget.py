@@ -28,3 +28,19 @@ def widget_html(lang: str, data: Data) -> str:
         f'<output class="todoku-result" aria-live="polite"></output>\n'
         "</form>\n"
     )
+
+
+def audit_html(lang: str, data: Data) -> str:
+    """The static markup of the in-page list audit (a file input; the worker does the rest)."""
+    t = lambda key: escape(data.ui[f"web.{key}"].get(lang))  # noqa: E731
+    return (
+        f'<form class="todoku-audit" data-todoku="audit" data-lang="{lang}">\n'
+        f'<label>{t("audit-file")} <input name="file" type="file" accept=".csv,.tsv,.txt,text/csv"></label>\n'
+        f'<noscript><p>{t("audit-noscript")}</p></noscript>\n'
+        f'<output class="todoku-audit-result" aria-live="polite"></output>\n'
+        "</form>\n"
+    )
+
+
+#: Snippets that scripts/gen_docs.py writes to snippets/<lang>/<name> for `--8<-- "<name>"` includes.
+SNIPPETS = {"checker-widget.md": widget_html, "audit-widget.md": audit_html}

@@ -1,0 +1,290 @@
+"""``python -m checker audit INPUT [-o OUTPUT] ...``: the command-line shell of ``checker.audit``.
+
+Everything with I/O lives here: arguments, opening and reading the file in chunks, writing the
+report (CSV with a BOM for Excel, or JSON Lines), the summary, the progress bar (only when stderr is
+a terminal) and the exit status: 0 every row would arrive, 1 some would not, 2 the input cannot be
+read or the command is wrong. Every message is localized (``messages/audit.toml``); no traceback.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator, TextIO
+
+from ._data import default_data
+from ._model import Situation
+from .audit import Audit, AuditError, CsvWriter, jsonl_line, text
+
+CHUNK = 1 << 20
+_FLAGS = {"--links", "--attachments", "--allowlisted"}
+_VALUED = {"-o", "--output", "--column", "--level", "--lang", "--format"}
+
+
+class _Usage(Exception):
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key, self.params = key, params
+
+
+@dataclass
+class _Args:
+    input: str | None = None
+    output: str | None = None
+    column: str | None = None
+    level: int = 7
+    links: bool = False
+    attachments: bool = False
+    allowlisted: bool = False
+    lang: str = "ja"
+    format: str | None = None
+    help: bool = False
+
+
+def _lang_hint(argv: list[str]) -> str:
+    """The language asked for, read before parsing so that usage errors are in it too."""
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("ja", "en"):
+            return argv[i + 1]
+        if a in ("--lang=ja", "--lang=en"):
+            return a[7:]
+    return "ja"
+
+
+def _parse(argv: list[str]) -> _Args:
+    args = _Args()
+    positional: list[str] = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        i += 1
+        if a == "--":
+            positional += argv[i:]
+            break
+        if a in ("-h", "--help"):
+            args.help = True
+            continue
+        if a in _FLAGS:
+            setattr(args, a[2:], True)
+            continue
+        opt, eq, value = a.partition("=")
+        if opt in _VALUED or (a.startswith("-o") and len(a) > 2):
+            if a.startswith("-o") and not a.startswith("--") and len(a) > 2:
+                opt, value, eq = "-o", a[2:], "="
+            if not eq:
+                if i >= len(argv):
+                    raise _Usage("usage-value", option=opt)
+                value = argv[i]
+                i += 1
+            if opt in ("-o", "--output"):
+                args.output = value
+            elif opt == "--column":
+                args.column = value
+            elif opt == "--level":
+                if not (value.isdigit() and 1 <= int(value) <= 10):
+                    raise _Usage("usage-level", value=value)
+                args.level = int(value)
+            elif opt == "--lang":
+                if value not in ("ja", "en"):
+                    raise _Usage("usage-lang", value=value)
+                args.lang = value
+            elif opt == "--format":
+                if value not in ("csv", "jsonl"):
+                    raise _Usage("usage-format", value=value)
+                args.format = value
+            continue
+        if a.startswith("-") and a != "-":
+            raise _Usage("usage-unknown", option=a)
+        positional.append(a)
+    if args.help:
+        return args
+    if not positional:
+        raise _Usage("usage-input")
+    if len(positional) > 1:
+        raise _Usage("usage-extra", value=positional[1])
+    args.input = positional[0]
+    return args
+
+
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    while True:
+        b = stream.read(CHUNK)
+        if not b:
+            return
+        yield b
+
+
+class _Progress:
+    """A one-line progress bar on a terminal: percentage by bytes when the size is known, rows/s."""
+
+    def __init__(self, stream: TextIO, total: int | None, lang: str) -> None:
+        self.stream, self.total, self.lang = stream, total, lang
+        self.start = self.last = time.monotonic()
+        self.data = default_data()
+        self.shown = False
+
+    def update(self, rows: int, done_bytes: int, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < 0.1:
+            return
+        self.last = now
+        rate = rows / max(now - self.start, 1e-6)
+        label = text(self.data, "progress", self.lang, rows=f"{rows:,}", rate=f"{rate:,.0f}")
+        if self.total:
+            frac = min(done_bytes / self.total, 1.0)
+            filled = int(frac * 30)
+            bar = f"[{'#' * filled}{'.' * (30 - filled)}] {frac * 100:5.1f}%  "
+        else:
+            bar = ""
+        self.stream.write(f"\r\x1b[K{bar}{label}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    data = default_data()
+    lang = _lang_hint(argv)
+
+    def fail(key: str, **params: object) -> int:
+        stderr.write(text(data, "error", lang, message=text(data, key, lang, **params)) + "\n")
+        return 2
+
+    try:
+        args = _parse(argv)
+    except _Usage as u:
+        stderr.write(text(data, "error", lang, message=text(data, u.key, lang, **u.params)) + "\n")
+        stderr.write(text(data, "usage", lang) + "\n" + text(data, "usage-hint", lang) + "\n")
+        return 2
+    lang = args.lang
+    if args.help:
+        stdout.write(text(data, "usage", lang) + "\n\n" + text(data, "help", lang) + "\n")
+        return 0
+    assert args.input is not None
+    path = args.input
+
+    # -- open the input -------------------------------------------------------------------------
+    total: int | None = None
+    if path == "-":
+        stream: BinaryIO = stdin or sys.stdin.buffer
+        name = "-"
+    else:
+        name = path
+        try:
+            if os.path.isdir(path):
+                return fail("error-directory", path=path)
+            stream = open(path, "rb")
+        except FileNotFoundError:
+            return fail("error-not-found", path=path)
+        except PermissionError:
+            return fail("error-permission", path=path)
+        except OSError as e:
+            return fail("error-read", path=path, reason=e.strerror or e)
+        try:
+            st = os.fstat(stream.fileno())
+            total = st.st_size if st.st_size > 0 else None
+        except OSError:
+            total = None
+    out_path = args.output
+    if out_path not in (None, "-") and path != "-":
+        try:
+            if os.path.exists(out_path) and os.path.samefile(path, out_path):
+                stream.close()
+                return fail("error-same-file", path=out_path)
+        except OSError:
+            pass
+
+    situation = Situation(level=args.level, links=args.links, attachments=args.attachments,
+                          allowlisted=args.allowlisted)
+    out: TextIO | None = None
+    try:
+        try:
+            audit = Audit(_chunks(stream), column=args.column, situation=situation, lang=lang, data=data)
+        except AuditError as e:
+            return fail(f"error-{e.key}", **e.params)
+        except OSError as e:
+            return fail("error-read", path=name, reason=e.strerror or e)
+
+        # -- open the report ----------------------------------------------------------------------
+        fmt = args.format or ("jsonl" if out_path and out_path.lower().endswith((".jsonl", ".ndjson"))
+                              else "csv")
+        summary_to = stdout
+        if out_path == "-":
+            out = stdout
+            summary_to = stderr
+        elif out_path is not None:
+            try:
+                out = open(out_path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+            except OSError as e:
+                return fail("error-write", path=out_path, reason=e.strerror or e)
+
+        progress = _Progress(stderr, total, lang) if _isatty(stderr) else None
+        rows = 0
+        try:
+            if out is None:
+                for row in audit:
+                    rows += 1
+                    if progress is not None and not rows & 1023:
+                        progress.update(rows, row.end)
+            elif fmt == "csv":
+                w = CsvWriter()
+                out.write(w.line(audit.out_header()))
+                line, cells, write = w.line, audit.out_cells, out.write
+                for row in audit:
+                    write(line(cells(row)))
+                    rows += 1
+                    if progress is not None and not rows & 1023:
+                        progress.update(rows, row.end)
+            else:
+                as_json, write = audit.out_json, out.write
+                for row in audit:
+                    write(jsonl_line(as_json(row)))
+                    rows += 1
+                    if progress is not None and not rows & 1023:
+                        progress.update(rows, row.end)
+        except OSError as e:
+            if progress is not None:
+                progress.close()
+            return fail("error-read", path=name, reason=e.strerror or e)
+        if progress is not None:
+            progress.update(rows, total or 0, force=True)
+            progress.close()
+        if out is not None and out is not stdout:
+            out.close()
+            out = None
+        elif out is stdout:
+            stdout.flush()
+        summary_to.write(audit.summary_text(name))
+        if out_path not in (None, "-"):
+            summary_to.write(text(data, "summary-report", lang, path=out_path) + "\n")
+        summary_to.flush()
+        return 0 if audit.summary.all_arrive else 1
+    except KeyboardInterrupt:
+        stderr.write("\n" + text(data, "error-interrupted", lang) + "\n")
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (silence the interpreter's flush at exit)
+        except OSError:
+            pass
+        return 1
+    finally:
+        if out is not None and out is not stdout:
+            out.close()
+        if path != "-":
+            stream.close()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Serves the built guide (site/) on http://127.0.0.1:8000/ (scripts/serve builds it first).
+
+Static files only, with the right types for the in-page checker (.wasm application/wasm, .mjs text/javascript)
+and each language's own not-found page (/en/... -> site/en/404.html, else site/404.html).
+Usage: scripts/serve.py [--port N] [--bind ADDR]
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import sys
+from pathlib import Path
+
+SITE = Path(__file__).resolve().parent.parent / "site"
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
+                      ".json": "application/json", ".zip": "application/zip", ".svg": "image/svg+xml",
+                      ".xml": "application/xml", ".html": "text/html; charset=utf-8",
+                      ".css": "text/css; charset=utf-8"}
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404:
+            return super().send_error(code, message, explain)
+        page = SITE / ("en/404.html" if self.path.startswith("/en/") else "404.html")
+        body = page.read_bytes() if page.is_file() else b"404 Not Found"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--port", type=int, default=8000)
+    ap.add_argument("--bind", default="127.0.0.1")
+    args = ap.parse_args(argv)
+    if not (SITE / "index.html").is_file():
+        print("serve: site/ is not built: run scripts/build", file=sys.stderr)
+        return 2
+    handler = functools.partial(Handler, directory=str(SITE))
+    http.server.ThreadingHTTPServer.allow_reuse_address = True
+    try:
+        httpd = http.server.ThreadingHTTPServer((args.bind, args.port), handler)
+    except OSError as e:
+        print(f"serve: cannot listen on {args.bind}:{args.port}: {e.strerror} (another server running? try --port)",
+              file=sys.stderr)
+        return 1
+    with httpd:
+        print(f"serve: Todoku guide on http://{args.bind}:{args.port}/ (English: /en/). Ctrl+C stops.", flush=True)
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,507 @@
+"""Schema test for everything in ``checker/data/``: one validator that collects EVERY error, each with a
+location such as ``providers.toml#docomo.settings[0].source``, and tests that the validator itself fails on
+small broken inputs (a validator that cannot fail is not a test).
+"""
+from __future__ import annotations
+
+import copy
+import re
+import string
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+import pytest
+
+from checker._data import LANGS, parse, read_raw
+
+ROOT = Path(__file__).resolve().parent.parent
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+SEVERITIES = {"error", "warning", "info"}
+REFUSALS = {"typical-spam", "listed-senders", "links-attachments", "not-allowlisted", "everything"}
+PROVIDER_CATEGORIES = {"carrier", "free", "provider"}
+REQUIRED_CATEGORIES = {"carrier", "free", "provider", "domain", "unknown"}
+PROVIDER_KEYS = {"id", "name", "aliases", "category", "level", "level_reason", "domains", "legacy_domains",
+                 "hosts", "source", "settings", "steps", "facts", "notes"}
+PROVIDER_REQUIRED = {"id", "name", "category", "domains", "hosts", "source", "steps"}
+SETTING_KEYS = {"name", "en", "does", "source"}
+FACT_KEYS = {"ja", "en", "source", "secondary"}
+MESSAGE_KEYS = {"severity", "title", "message", "explain", "page"}
+
+# Placeholders must be the same in ja and en, except where a language deliberately leaves one out.
+# location -> the placeholders that one language may omit, and why.
+PLACEHOLDER_EXCEPTIONS: dict[str, tuple[set[str], str]] = {
+    "messages/core.toml#setting": ({"en"}, "ja shows the setting's Japanese name only; en adds the English gloss"),
+}
+
+
+# ----------------------------------------------------------------------------------------- helpers
+
+def url_map_paths(architecture: str | None = None) -> set[str]:
+    """Site paths of the permanent URL map in ARCHITECTURE.md, relative to the root ("" is the home page)."""
+    text = architecture if architecture is not None else (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text.split("## Permanent URLs", 1)[-1]
+    paths: set[str] = set()
+    for line in section.splitlines():
+        if line.startswith("|"):
+            first_cell = line.split("|")[1]
+            paths.update(p.lstrip("/") for p in re.findall(r"`(/[^`]*)`", first_cell))
+    return paths
+
+
+def placeholders(text: str) -> set[str]:
+    """``{name}`` fields of a str.format template (raises ValueError on a malformed template)."""
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def on_hosts(url: str, hosts: Iterable[str]) -> bool:
+    h = host_of(url)
+    return any(h == x or h.endswith("." + x) for x in hosts)
+
+
+class Errors(list[str]):
+    def add(self, where: str, problem: str) -> None:
+        self.append(f"{where}: {problem}")
+
+
+def _text(errs: Errors, where: str, value: Any, *, langs: Iterable[str] = LANGS) -> bool:
+    """A {ja, en} table of non-empty strings with the same placeholders."""
+    if not isinstance(value, dict):
+        errs.add(where, f"expected a table {{ja, en}}, got {type(value).__name__}")
+        return False
+    ok = True
+    for lang in langs:
+        v = value.get(lang)
+        if not isinstance(v, str) or not v.strip():
+            errs.add(f"{where}.{lang}", "missing or empty")
+            ok = False
+    for extra in sorted(set(value) - set(langs)):
+        errs.add(f"{where}.{extra}", "unknown language")
+    if ok:
+        try:
+            found = {lang: placeholders(value[lang]) for lang in langs}
+        except ValueError as exc:
+            errs.add(where, f"malformed placeholder: {exc}")
+            return False
+        union = set().union(*found.values())
+        differing = {x for x in union if any(x not in v for v in found.values())}
+        allowed = PLACEHOLDER_EXCEPTIONS.get(where, (set(), ""))[0]
+        if differing - allowed:
+            errs.add(where, "placeholders differ between languages: "
+                     + ", ".join(f"{k}={sorted(v)}" for k, v in found.items()))
+            ok = False
+    return ok
+
+
+def _https(errs: Errors, where: str, url: Any) -> bool:
+    if not isinstance(url, str) or not url:
+        errs.add(where, "missing URL")
+        return False
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        errs.add(where, f"not an https URL: {url!r}")
+        return False
+    if any(c.isspace() for c in url):
+        errs.add(where, f"URL contains whitespace: {url!r}")
+        return False
+    return True
+
+
+def _domain_pattern(errs: Errors, where: str, d: Any) -> str | None:
+    if not isinstance(d, str):
+        errs.add(where, f"expected a string, got {type(d).__name__}")
+        return None
+    if d != d.strip().lower():
+        errs.add(where, f"domain must be lowercase without spaces: {d!r}")
+        return None
+    body = d[2:] if d.startswith("*.") else d
+    labels = body.split(".")
+    if "*" in body or len(labels) < 2 or not all(LABEL_RE.match(lab) for lab in labels) or len(body) > 253:
+        errs.add(where, f"not a domain or *.domain pattern: {d!r}")
+        return None
+    return d
+
+
+def _str_list(errs: Errors, where: str, value: Any, *, non_empty: bool) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+        errs.add(where, "expected a list of non-empty strings")
+        return []
+    if non_empty and not value:
+        errs.add(where, "must not be empty")
+    return value
+
+
+# ----------------------------------------------------------------------------------------- the validator
+
+def validate(raw: dict[str, Any], *, url_paths: set[str] | None = None) -> list[str]:
+    """Every problem in the raw TOML documents (as returned by ``read_raw``), each with its location."""
+    errs = Errors()
+    paths = url_map_paths() if url_paths is None else url_paths
+
+    # levels.toml
+    levels = raw.get("levels", {})
+    if "note" not in levels:
+        errs.add("levels.toml#note", "missing: the guide must say the scale is the article's own model")
+    else:
+        _text(errs, "levels.toml#note", levels["note"])
+    seen_levels: list[int] = []
+    for i, lv in enumerate(levels.get("level", [])):
+        w = f"levels.toml#level[{i}]"
+        nums = lv.get("levels")
+        if not isinstance(nums, list) or not nums or not all(type(n) is int for n in nums):
+            errs.add(f"{w}.levels", "expected a non-empty list of integers")
+        else:
+            seen_levels += nums
+        _text(errs, f"{w}.name", lv.get("name"))
+        _text(errs, f"{w}.summary", lv.get("summary"))
+        refuses = lv.get("refuses")
+        if not isinstance(refuses, list):
+            errs.add(f"{w}.refuses", "expected a list")
+        else:
+            for j, r in enumerate(refuses):
+                if r not in REFUSALS:
+                    errs.add(f"{w}.refuses[{j}]", f"unknown refusal kind {r!r}")
+    if sorted(seen_levels) != list(range(1, 11)):
+        errs.add("levels.toml#level", f"levels must cover 10..1 exactly once, got {sorted(seen_levels)}")
+    valid_levels = set(range(1, 11))
+
+    # categories.toml
+    cat_ids: set[str] = set()
+    for i, c in enumerate(raw.get("categories", {}).get("category", [])):
+        cid = c.get("id")
+        w = f"categories.toml#{cid if isinstance(cid, str) else f'category[{i}]'}"
+        if not isinstance(cid, str) or not ID_RE.match(cid):
+            errs.add(f"{w}.id", f"id must match [a-z0-9-]+: {cid!r}")
+        elif cid in cat_ids:
+            errs.add(f"{w}.id", "duplicate id")
+        else:
+            cat_ids.add(cid)
+        _text(errs, f"{w}.name", c.get("name"))
+        _text(errs, f"{w}.summary", c.get("summary"))
+        level, rng = c.get("level"), c.get("levels")
+        if type(level) is not int or level not in valid_levels:
+            errs.add(f"{w}.level", f"expected a level 1..10, got {level!r}")
+        if not isinstance(rng, list) or not rng or not all(type(n) is int and n in valid_levels for n in rng):
+            errs.add(f"{w}.levels", "expected a non-empty list of levels 1..10")
+        elif level not in rng:
+            errs.add(f"{w}.level", f"{level!r} is not within levels {rng}")
+    for missing in sorted(REQUIRED_CATEGORIES - cat_ids):
+        errs.add("categories.toml", f"missing category {missing!r}")
+
+    # providers.toml
+    providers = raw.get("providers", {}).get("provider", [])
+    prov_ids: set[str] = set()
+    claims: dict[str, str] = {}  # domain pattern -> "where" it was first claimed
+    owner: dict[str, str] = {}   # domain pattern -> provider id
+    for i, p in enumerate(providers):
+        pid = p.get("id")
+        w = f"providers.toml#{pid if isinstance(pid, str) and pid else f'provider[{i}]'}"
+        for key in sorted(PROVIDER_REQUIRED - set(p)):
+            errs.add(f"{w}.{key}", "missing")
+        for key in sorted(set(p) - PROVIDER_KEYS):
+            errs.add(f"{w}.{key}", "unknown field (documented fields are listed at the top of the file)")
+        if not isinstance(pid, str) or not ID_RE.match(pid):
+            errs.add(f"{w}.id", f"id must be lowercase [a-z0-9-]+: {pid!r}")
+        elif pid in prov_ids:
+            errs.add(f"{w}.id", "duplicate id")
+        else:
+            prov_ids.add(pid)
+        if "name" in p:
+            _text(errs, f"{w}.name", p["name"])
+        if "aliases" in p:
+            _str_list(errs, f"{w}.aliases", p["aliases"], non_empty=False)
+        if "category" in p and p["category"] not in PROVIDER_CATEGORIES & cat_ids:
+            errs.add(f"{w}.category", f"unknown provider category {p['category']!r}")
+        if "level" in p:
+            if type(p["level"]) is not int or p["level"] not in valid_levels:
+                errs.add(f"{w}.level", f"expected a level 1..10, got {p['level']!r}")
+            if "level_reason" not in p:
+                errs.add(f"{w}.level_reason", "a level override needs a reason")
+        if "level_reason" in p:
+            _text(errs, f"{w}.level_reason", p["level_reason"])
+            if "level" not in p:
+                errs.add(f"{w}.level_reason", "reason given but no level override")
+        hosts = _str_list(errs, f"{w}.hosts", p.get("hosts", []), non_empty=True) if "hosts" in p else []
+        for j, h in enumerate(hosts):
+            if h != h.lower() or "/" in h or ":" in h:
+                errs.add(f"{w}.hosts[{j}]", f"expected a bare lowercase host name: {h!r}")
+        if "source" in p and _https(errs, f"{w}.source", p["source"]) and hosts and not on_hosts(p["source"], hosts):
+            errs.add(f"{w}.source", f"{host_of(p['source'])} is not one of the operator's hosts {hosts}")
+
+        for field in ("domains", "legacy_domains"):
+            if field not in p:
+                continue
+            values = p[field]
+            if not isinstance(values, list) or (field == "domains" and not values):
+                errs.add(f"{w}.{field}", "expected a non-empty list" if field == "domains" else "expected a list")
+                continue
+            for j, d in enumerate(values):
+                dw = f"{w}.{field}[{j}]"
+                d = _domain_pattern(errs, dw, d)
+                if d is None:
+                    continue
+                if d in claims:
+                    errs.add(dw, f"{d!r} is already claimed at {claims[d]}")
+                    continue
+                claims[d] = dw
+                owner[d] = pid if isinstance(pid, str) else f"provider[{i}]"
+
+        settings = p.get("settings", [])
+        if not isinstance(settings, list):
+            errs.add(f"{w}.settings", "expected an array of tables")
+            settings = []
+        for j, s in enumerate(settings):
+            sw = f"{w}.settings[{j}]"
+            for key in sorted(SETTING_KEYS - set(s)):
+                errs.add(f"{sw}.{key}", "missing")
+            for key in sorted(set(s) - SETTING_KEYS):
+                errs.add(f"{sw}.{key}", "unknown field")
+            for key in ("name", "en"):
+                if key in s and (not isinstance(s[key], str) or not s[key].strip()):
+                    errs.add(f"{sw}.{key}", "missing or empty")
+            if "does" in s:
+                _text(errs, f"{sw}.does", s["does"])
+            if "source" in s and _https(errs, f"{sw}.source", s["source"]) and hosts \
+                    and not on_hosts(s["source"], hosts):
+                errs.add(f"{sw}.source", f"{host_of(s['source'])} is not one of the operator's hosts {hosts}")
+
+        steps = p.get("steps")
+        if steps is not None:
+            if not isinstance(steps, dict):
+                errs.add(f"{w}.steps", "expected a table {ja = [...], en = [...]}")
+            else:
+                lists = {lang: _str_list(errs, f"{w}.steps.{lang}", steps.get(lang), non_empty=True)
+                         for lang in LANGS}
+                if len({len(v) for v in lists.values()}) > 1:
+                    errs.add(f"{w}.steps", "ja and en have a different number of steps")
+
+        facts = p.get("facts", [])
+        if not isinstance(facts, list):
+            errs.add(f"{w}.facts", "expected an array of tables")
+            facts = []
+        for j, f in enumerate(facts):
+            fw = f"{w}.facts[{j}]"
+            for key in sorted(set(f) - FACT_KEYS):
+                errs.add(f"{fw}.{key}", "unknown field")
+            _text(errs, fw, {k: f.get(k) for k in LANGS})
+            secondary = f.get("secondary", False)
+            if not isinstance(secondary, bool):
+                errs.add(f"{fw}.secondary", "expected true or false")
+            if _https(errs, f"{fw}.source", f.get("source")) and hosts:
+                official = on_hosts(f["source"], hosts)
+                if official and secondary:
+                    errs.add(f"{fw}.secondary", "the source is the operator's own page: drop secondary")
+                if not official and not secondary:
+                    errs.add(f"{fw}.source", f"{host_of(f['source'])} is not the operator's: mark it secondary = true")
+        if "notes" in p:
+            _text(errs, f"{w}.notes", p["notes"])
+        if not settings and "notes" not in p:
+            errs.add(f"{w}.settings", "no recipient-side setting listed: add one, or a note saying why not")
+
+    # shadowing: an exact domain (or a narrower pattern) under another provider's "*." pattern, or the
+    # same provider listing a domain its own pattern already covers
+    for d, dw in claims.items():
+        body = d[2:] if d.startswith("*.") else d
+        labels = body.split(".")
+        for k in range(1, len(labels)):
+            wild = "*." + ".".join(labels[k:])
+            if wild in claims and wild != d:
+                if owner[wild] != owner[d]:
+                    errs.add(dw, f"{d!r} is shadowed by {owner[wild]}'s {wild!r} ({claims[wild]})")
+                else:
+                    errs.add(dw, f"{d!r} is redundant: {wild!r} of the same provider already covers it")
+
+    # messages/findings.toml
+    for code, m in raw.get("messages", {}).items():
+        w = f"messages/findings.toml#{code}"
+        if not ID_RE.match(code):
+            errs.add(w, "finding code must be lowercase [a-z0-9-]+ (it is a URL anchor)")
+        if not isinstance(m, dict):
+            errs.add(w, "expected a table")
+            continue
+        for key in sorted(set(m) - MESSAGE_KEYS):
+            errs.add(f"{w}.{key}", "unknown field")
+        if m.get("severity") not in SEVERITIES:
+            errs.add(f"{w}.severity", f"expected one of {sorted(SEVERITIES)}, got {m.get('severity')!r}")
+        for key in ("title", "message", "explain"):
+            _text(errs, f"{w}.{key}", m.get(key))
+        if "page" in m:
+            page = m["page"]
+            path = page.split("#", 1)[0] if isinstance(page, str) else None
+            ok = path is not None and (path in paths or (
+                path.startswith("providers/") and path.count("/") == 2 and path.split("/")[1] in prov_ids))
+            if not ok:
+                errs.add(f"{w}.page", f"{page!r} is not a path of the URL map in ARCHITECTURE.md "
+                                      "(relative to the site root, e.g. \"carrier-mail/\")")
+
+    # messages/<shell>.toml: interface strings
+    for key, v in raw.get("ui", {}).items():
+        stem, _, name = key.partition(".")
+        _text(errs, f"messages/{stem}.toml#{name}", v)
+    return list(errs)
+
+
+# ----------------------------------------------------------------------------------------- the shipped data
+
+@pytest.fixture(scope="module")
+def raw() -> dict[str, Any]:
+    return read_raw()
+
+
+def test_shipped_data_is_valid(raw: dict[str, Any]) -> None:
+    errors = validate(raw)
+    assert not errors, f"{len(errors)} data error(s):\n  " + "\n  ".join(errors)
+
+
+def test_shipped_data_parses_and_references_resolve(raw: dict[str, Any]) -> None:
+    data = parse(raw["levels"], raw["categories"], raw["providers"], raw["messages"], raw["ui"])
+    assert data.levels_note is not None
+    for p in data.providers:
+        assert p.category in data.categories
+        assert data.level_for(p.level) is not None
+        assert p.steps("ja") and len(p.steps("ja")) == len(p.steps("en"))
+        for d in p.all_domains:
+            probe = d[2:] if d.startswith("*.") else d
+            if d.startswith("*."):
+                probe = "x." + probe
+            assert data.lookup(probe) is p, (p.id, d)
+    for c in data.categories.values():
+        assert data.level_for(c.level) is not None
+
+
+def test_url_map_is_read_from_architecture() -> None:
+    paths = url_map_paths()
+    assert {"", "findings/", "carrier-mail/", "providers/", "checker/"} <= paths
+
+
+# ----------------------------------------------------------------------------------------- the validator fails
+
+PATHS = {"", "carrier-mail/", "findings/", "providers/"}
+
+
+def _good() -> dict[str, Any]:
+    t = lambda s: {"ja": s + "（ja）", "en": s}  # noqa: E731
+    return {
+        "levels": {"note": t("model"), "level": [
+            {"levels": [10, 9, 8], "name": t("a"), "summary": t("a"), "refuses": []},
+            {"levels": [7, 6, 5, 4], "name": t("b"), "summary": t("b"), "refuses": ["typical-spam"]},
+            {"levels": [3, 2, 1], "name": t("c"), "summary": t("c"), "refuses": ["everything"]},
+        ]},
+        "categories": {"category": [
+            {"id": cid, "name": t(cid), "level": 7, "levels": [7], "summary": t(cid)}
+            for cid in ("carrier", "free", "provider", "domain", "unknown")
+        ]},
+        "providers": {"provider": [
+            {"id": "acme", "name": t("Acme"), "category": "carrier", "domains": ["acme.ne.jp", "*.acme.jp"],
+             "hosts": ["acme.co.jp"], "source": "https://www.acme.co.jp/help/",
+             "settings": [{"name": "受信リスト", "en": "list", "does": t("x"),
+                           "source": "https://www.acme.co.jp/help/list/"}],
+             "steps": {"ja": ["一"], "en": ["one"]},
+             "facts": [{"ja": "事実", "en": "fact", "source": "https://blog.example.com/", "secondary": True}]},
+            {"id": "beta", "name": t("Beta"), "category": "free", "domains": ["beta.com"],
+             "hosts": ["beta.com"], "source": "https://beta.com/help", "steps": {"ja": ["一"], "en": ["one"]},
+             "notes": t("no settings verified")},
+        ]},
+        "messages": {"typo": {"severity": "warning", "title": t("Typo"), "message": t("Did you mean {s}?"),
+                              "explain": t("e"), "page": "carrier-mail/"}},
+        "ui": {"cli.usage": t("usage")},
+    }
+
+
+def test_good_fixture_is_valid() -> None:
+    assert validate(_good(), url_paths=PATHS) == []
+
+
+def _set(doc: dict[str, Any], path: str, value: Any) -> None:
+    """Set (or with value ``...`` delete) a dotted/indexed path such as providers.provider.0.source."""
+    *head, last = path.split(".")
+    node: Any = doc
+    for part in head:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if value is ...:
+        del node[int(last) if isinstance(node, list) else last]
+    elif isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+BROKEN = [
+    ("providers.provider.0.source", "http://www.acme.co.jp/help/", "providers.toml#acme.source: not an https"),
+    ("providers.provider.0.settings.0.source", "http://www.acme.co.jp/x", "providers.toml#acme.settings[0].source"),
+    ("providers.provider.0.settings.0.source", "https://blog.example.com/x", "not one of the operator's hosts"),
+    ("providers.provider.0.facts.0.secondary", ..., "mark it secondary = true"),
+    ("providers.provider.1.id", "acme", "providers.toml#acme.id: duplicate id"),
+    ("providers.provider.1.id", "Beta", "id must be lowercase"),
+    ("providers.provider.1.domains", ["acme.ne.jp"], "'acme.ne.jp' is already claimed at providers.toml#acme.domains[0]"),
+    ("providers.provider.1.domains", ["mail.acme.jp"], "shadowed by acme's '*.acme.jp'"),
+    ("providers.provider.0.domains", ["acme.ne.jp", "*.acme.jp", "x.acme.jp"], "redundant"),
+    ("providers.provider.1.domains", ["Beta.com"], "lowercase"),
+    ("providers.provider.1.domains", ["beta"], "not a domain"),
+    ("providers.provider.1.domains", [], "providers.toml#beta.domains: expected a non-empty list"),
+    ("providers.provider.1.category", "domain", "providers.toml#beta.category: unknown provider category"),
+    ("providers.provider.1.level", 4, "providers.toml#beta.level_reason: a level override needs a reason"),
+    ("providers.provider.1.source", ..., "providers.toml#beta.source: missing"),
+    ("providers.provider.1.colour", "red", "providers.toml#beta.colour: unknown field"),
+    ("providers.provider.1.steps", {"ja": ["一", "二"], "en": ["one"]}, "different number of steps"),
+    ("providers.provider.1.name", {"ja": "ベータ", "en": ""}, "providers.toml#beta.name.en: missing or empty"),
+    ("providers.provider.0.settings", [], "providers.toml#acme.settings: no recipient-side setting listed"),
+    ("levels.level.1.levels", [7, 6, 5], "levels must cover 10..1 exactly once"),
+    ("levels.level.2.levels", [4, 3, 2, 1], "levels must cover 10..1 exactly once"),
+    ("levels.level.0.refuses", ["attachments"], "unknown refusal kind"),
+    ("levels.note", ..., "levels.toml#note: missing"),
+    ("categories.category.3", ..., "missing category 'domain'"),
+    ("categories.category.4", ..., "missing category 'unknown'"),
+    ("categories.category.2.levels", [8], "categories.toml#provider.level: 7 is not within levels [8]"),
+    ("categories.category.0.level", 11, "categories.toml#carrier.level"),
+    ("messages.typo.severity", "fatal", "messages/findings.toml#typo.severity"),
+    ("messages.typo.message", {"ja": "{s} ですか？", "en": "Did you mean {suggestion}?"}, "placeholders differ"),
+    ("messages.typo.explain", {"ja": "説明"}, "messages/findings.toml#typo.explain.en: missing or empty"),
+    ("messages.typo.page", "/nowhere/", "is not a path of the URL map"),
+    ("ui.cli.usage", {"ja": "使い方", "en": " "}, "messages/cli.toml#usage.en: missing or empty"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "expected"), BROKEN, ids=[b[2][:50] for b in BROKEN])
+def test_validator_reports_a_broken_fixture(path: str, value: Any, expected: str) -> None:
+    doc = _good()
+    if path.startswith("ui."):
+        doc["ui"][path[3:]] = value
+    else:
+        _set(doc, path, value)
+    errors = validate(doc, url_paths=PATHS)
+    assert any(expected in e for e in errors), errors
+
+
+def test_placeholder_exceptions_are_narrow() -> None:
+    doc = _good()
+    doc["ui"]["core.setting"] = {"ja": "「{name}」", "en": "“{en}” ({name})"}        # the documented exception
+    assert validate(doc, url_paths=PATHS) == []
+    doc["ui"]["core.setting"] = {"ja": "「{name}」", "en": "“{gloss}” ({name})"}     # anything else still fails
+    assert any("placeholders differ" in e for e in validate(doc, url_paths=PATHS))
+    doc["ui"]["cli.other"] = {"ja": "「{name}」", "en": "“{en}” ({name})"}           # same shape, other key
+    assert any(e.startswith("messages/cli.toml#other") for e in validate(doc, url_paths=PATHS))
+
+
+def test_validator_accumulates_every_error() -> None:
+    doc = copy.deepcopy(_good())
+    doc["providers"]["provider"][0]["source"] = "http://acme.co.jp/"
+    doc["providers"]["provider"][1]["id"] = "acme"
+    doc["messages"]["typo"]["severity"] = "fatal"
+    errors = validate(doc, url_paths=PATHS)
+    assert len(errors) >= 3
+    assert {e.split(":", 1)[0] for e in errors} >= {
+        "providers.toml#acme.source", "providers.toml#acme.id", "messages/findings.toml#typo.severity"}
+
+
+if __name__ == "__main__":  # `python tests/test_data_schema.py`: list every data error, exit 1 if any
+    import sys
+
+    found = validate(read_raw())
+    print("\n".join(found) if found else "checker/data: no errors")
+    sys.exit(1 if found else 0)

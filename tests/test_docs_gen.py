@@ -1,0 +1,161 @@
+"""scripts/gen_docs.py: the guide's generated Markdown comes from the data, completely and deterministically."""
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import gen_docs  # noqa: E402
+from checker._data import LANGS, default_data  # noqa: E402
+from widget import SNIPPETS  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def data():
+    return default_data()
+
+
+@pytest.fixture(scope="module")
+def files(data):
+    return gen_docs.outputs(data, SNIPPETS)
+
+
+def _body(text: str) -> str:
+    """The text after the YAML front matter (if any)."""
+    if text.startswith("---\n"):
+        return text.split("\n---\n", 1)[1]
+    return text
+
+
+def test_every_file_starts_with_the_generated_marker(files):
+    assert files
+    for rel, text in files.items():
+        assert _body(text).startswith(gen_docs.MARKER), rel
+
+
+def test_pages_have_title_and_description(files):
+    pages = [rel for rel in files if rel.startswith("docs/")]
+    assert pages
+    for rel in pages:
+        front = files[rel].split("\n---\n", 1)[0]
+        assert re.search(r'^title: ".+"$', front, re.M), rel
+        assert re.search(r'^description: ".{20,}"$', front, re.M), rel
+
+
+def test_output_is_deterministic(data, tmp_path):
+    a = gen_docs.outputs(data, SNIPPETS)
+    b = gen_docs.outputs(default_data(), SNIPPETS)
+    assert a == b
+    gen_docs.write(tmp_path, a)
+    first = {p: p.read_bytes() for p in tmp_path.rglob("*.md")}
+    gen_docs.write(tmp_path, b)
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*.md")} == first
+    assert len(first) == len(a)
+
+
+def test_one_page_per_provider_per_language_and_nothing_else(data, files):
+    for lang in LANGS:
+        pages = {rel.rsplit("/", 1)[1][:-3] for rel in files if rel.startswith(f"docs/{lang}/providers/")}
+        assert pages == {p.id for p in data.providers} | {"index"}
+
+
+def test_directory_lists_every_provider_with_domains_and_level(data, files):
+    for lang in LANGS:
+        text = files[f"docs/{lang}/providers/index.md"]
+        for p in data.providers:
+            row = next(line for line in text.splitlines() if f"]({p.id}.md)" in line)
+            assert p.name.get(lang) in row
+            for d in p.domains:
+                assert f"`{d}`" in row
+            assert row.rstrip().endswith(f"| {p.level} |")
+
+
+def test_provider_page_has_settings_in_the_carriers_words_steps_and_sources(data, files):
+    for lang in LANGS:
+        for p in data.providers:
+            text = files[f"docs/{lang}/providers/{p.id}.md"]
+            assert f"# {p.name.get(lang)}\n" in text
+            for s in p.settings:
+                assert f"**{s.name}**" in text  # the operator's own words, in both languages
+                assert s.source in text
+                if lang == "en":
+                    assert s.en in text
+            for step in p.steps(lang):
+                assert step in text
+            assert p.source in text
+            assert '--8<-- "checker-widget.md"' in text
+            assert "{ #test }" in text
+
+
+def test_findings_page_has_one_anchor_per_code(data, files):
+    assert data.messages
+    for lang in LANGS:
+        text = files[f"docs/{lang}/findings.md"]
+        anchors = re.findall(r"^## .+ \{ #([^ }]+) \}$", text, re.M)
+        assert anchors == list(data.messages)
+        for m in data.messages.values():
+            assert m.title.get(lang) in text
+
+
+def test_levels_table_covers_10_to_1_and_says_it_is_the_articles_model(data, files):
+    for lang in LANGS:
+        text = files[f"snippets/{lang}/levels-table.md"]
+        rows = [line for line in text.splitlines() if line.startswith("| ") and "**" in line]
+        assert len(rows) == len(data.levels)
+        covered = set()
+        for lv in data.levels:
+            covered.update(lv.levels)
+            assert any(lv.name.get(lang) in r and lv.summary.get(lang) in r for r in rows)
+        assert covered == set(range(1, 11))
+        assert data.levels_note is not None and data.levels_note.get(lang) in text
+        assert rows[0].startswith("| 10〜8 |")  # strictest last: 10 .. 1
+
+
+def test_carrier_table_has_every_carrier_setting_and_official_link(data, files):
+    carriers = [p for p in data.providers if p.category == "carrier"]
+    assert carriers
+    for lang in LANGS:
+        text = files[f"snippets/{lang}/carrier-table.md"]
+        for p in carriers:
+            assert f"(providers/{p.id}.md)" in text
+            for s in p.settings:
+                assert s.name in text and s.source in text
+        assert not any(f"(providers/{p.id}.md)" in text for p in data.providers if p.category != "carrier")
+
+
+def test_widgets_come_from_the_widget_registry(data, files):
+    for lang in LANGS:
+        for name, fn in SNIPPETS.items():
+            assert files[f"snippets/{lang}/{name}"] == f"{gen_docs.MARKER}\n\n{fn(lang, data)}"
+
+
+def test_a_provider_removed_from_the_data_loses_its_page_and_hand_written_pages_stay(data, tmp_path):
+    gen_docs.write(tmp_path, gen_docs.outputs(data, SNIPPETS))
+    gone = data.providers[0]
+    hand = tmp_path / "docs" / "ja" / "providers" / "hand-written.md"
+    hand.write_text("# not generated\n", encoding="utf-8")
+    smaller = dataclasses.replace(data, providers=data.providers[1:])
+    gen_docs.write(tmp_path, gen_docs.outputs(smaller, SNIPPETS))
+    for lang in LANGS:
+        assert not (tmp_path / "docs" / lang / "providers" / f"{gone.id}.md").exists()
+        assert (tmp_path / "docs" / lang / "providers" / f"{data.providers[1].id}.md").exists()
+    assert hand.exists()
+
+
+@pytest.mark.parametrize("page, link", [
+    ("", "index.md"), ("carrier-mail/", "carrier-mail.md"), ("carrier-mail/#why", "carrier-mail.md#why"),
+    ("providers/", "providers/index.md"), ("providers/docomo/", "providers/docomo.md"),
+    ("/levels/#table", "levels.md#table"),
+])
+def test_finding_page_links(page, link):
+    assert gen_docs._page_link(page) == link
+
+
+def test_cell_escapes_pipes_and_newlines():
+    assert gen_docs._cell("a | b\nc") == "a \\| b c"
