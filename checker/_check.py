@@ -29,15 +29,15 @@ _DISPLAY_NAME = re.compile(r"([^<>]*)<([^<>]*)>\Z", re.S)
 
 #: findings that make the address unusable as typed
 INVALID = frozenset({
-    "empty", "too-long", "display-name", "unusable-char", "surrogate", "control-char", "invisible-char", "emoji", "space", "fullwidth",
-    "lookalike", "no-at", "multiple-at", "local-empty", "domain-empty", "local-too-long",
+    "empty", "too-long", "display-name", "unusable-char", "surrogate", "control-char",
+    "invisible-char", "emoji", "space", "fullwidth", "lookalike", "no-at", "multiple-at", "local-empty", "domain-empty", "local-too-long",
     "local-dot-start", "local-dot-end", "local-double-dot", "local-bad-char", "quoted-unclosed",
     "domain-dots", "domain-bad-char", "domain-label-too-long", "domain-hyphen", "domain-no-dot",
     "tld-numeric", "tld-invalid", "idna-invalid", "domain-literal-invalid",
 })
 #: findings whose repair goes into the suggestion
-REPAIRS = frozenset({"display-name", "control-char", "invisible-char", "space", "fullwidth", "lookalike", "typo",
-                     "legacy-dots", "domain-dots"})
+REPAIRS = frozenset({"display-name", "control-char", "invisible-char", "space", "fullwidth",
+                     "lookalike", "typo", "legacy-dots", "domain-dots"})
 #: findings that must not appear when the suggestion itself is checked
 NOT_IN_SUGGESTION = frozenset({"typo", "fullwidth", "lookalike"})
 
