@@ -152,7 +152,9 @@ def dumps(doc: object) -> str:
 def main() -> int:
     doc = {
         "about": "Todoku checker golden vectors: check(input, situation=Situation(**situation), "
-                 "lang=lang).to_dict() == expected. Regenerate with scripts/update_golden.py.",
+                 "lang=lang).to_dict() == expected. Regenerate with scripts/update_golden.py. "
+                 "Inputs holding a lone surrogate (written \\udXXX: undecodable bytes) cannot cross "
+                 "a JavaScript-to-Python string boundary unchanged; a parity test may skip them.",
         "vectors": vectors(),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
