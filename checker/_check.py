@@ -25,19 +25,21 @@ from ._syntax import Issue
 #: Inputs longer than this (after trimming) are not analysed: no address is anywhere near it.
 MAX_INPUT = 1024
 LANGS = ("ja", "en")
+#: what Japanese web pages put instead of @ so that harvesters do not find the address
+_AT_MARKS = ("★", "☆", "(at)", "[at]", "（at）", "［at］", "<at>", "＜at＞", "{at}", " at ")
 _DISPLAY_NAME = re.compile(r"([^<>]*)<([^<>]*)>\Z", re.S)
 
 #: findings that make the address unusable as typed
 INVALID = frozenset({
-    "empty", "too-long", "display-name", "unusable-char", "surrogate", "control-char", "invisible-char", "emoji", "space", "fullwidth",
-    "lookalike", "no-at", "multiple-at", "local-empty", "domain-empty", "local-too-long",
+    "empty", "too-long", "display-name", "mailto", "at-replaced", "unusable-char", "surrogate", "control-char",
+    "invisible-char", "emoji", "space", "fullwidth", "lookalike", "no-at", "multiple-at", "local-empty", "domain-empty", "local-too-long",
     "local-dot-start", "local-dot-end", "local-double-dot", "local-bad-char", "quoted-unclosed",
     "domain-dots", "domain-bad-char", "domain-label-too-long", "domain-hyphen", "domain-no-dot",
     "tld-numeric", "tld-invalid", "idna-invalid", "domain-literal-invalid",
 })
 #: findings whose repair goes into the suggestion
-REPAIRS = frozenset({"display-name", "control-char", "invisible-char", "space", "fullwidth", "lookalike", "typo",
-                     "legacy-dots", "domain-dots"})
+REPAIRS = frozenset({"display-name", "mailto", "at-replaced", "control-char", "invisible-char", "space", "fullwidth",
+                     "lookalike", "typo", "legacy-dots", "domain-dots"})
 #: findings that must not appear when the suggestion itself is checked
 NOT_IN_SUGGESTION = frozenset({"typo", "fullwidth", "lookalike"})
 
@@ -104,6 +106,19 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
         if not text:
             ev.issues.append(Issue("empty"))
             return ev
+    if text[:7].lower() == "mailto:":  # copied from a link
+        text = text[7:].strip()
+        ev.issues.append(Issue("mailto", {"address": text}))
+        if not text:
+            ev.issues.append(Issue("empty"))
+            return ev
+    if "@" not in text and "\uff20" not in text and "\ufe6b" not in text:
+        for mark in _AT_MARKS:  # taro★docomo.ne.jp: @ replaced to keep address harvesters away
+            i = text.lower().find(mark)
+            if i > 0 and text.lower().count(mark) == 1:
+                ev.issues.append(Issue("at-replaced", {"mark": text[i:i + len(mark)]}))
+                text = text[:i] + "@" + text[i + len(mark):]
+                break
     sc = _normalize.scan(text, lambda d: data.lookup(d) is not None)
     ev.issues.extend(_scan_issues(sc))
     if sc.errors and sc.repaired is None:

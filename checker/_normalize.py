@@ -79,7 +79,9 @@ class Scan:
                     or self.unusable or self.fullwidth or self.lookalike)
 
 
-def _is_emoji(cp: int) -> bool:
+def _is_emoji(cp: int, cat: str) -> bool:
+    if cat not in ("So", "Sk", "Mn"):  # emoji are symbols (plus skin tones and variation selectors)
+        return False
     return any(lo <= cp <= hi for lo, hi in _EMOJI_RANGES)
 
 
@@ -140,10 +142,13 @@ def scan(text: str, known: Callable[[str], bool] | None = None) -> Scan:
                 kind = "invisible"
             elif cat in ("Zs", "Zl", "Zp"):
                 kind = "space"
-            elif _is_emoji(cp):
+            elif _is_emoji(cp, cat):
                 kind = "emoji"
             elif cat in ("Co", "Cn"):
                 kind = "unusable"
+            elif not unicodedata.decomposition(c):
+                out.append(c)  # no compatibility mapping: an ordinary letter of its script
+                continue
             else:
                 n = unicodedata.normalize("NFKC", c)
                 if n != c and n.isascii():  # ⒈ ; ` 𝐚 ① ...: compatibility look-alikes of ASCII

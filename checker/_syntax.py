@@ -163,22 +163,23 @@ def needs_only_dots_fix(s: str) -> bool:
     return bool(s.strip(".")) and all(c in ATEXT or c == "." for c in s)
 
 
-def _domain_literal(domain: str) -> Issue:
+def _domain_literal(domain: str) -> tuple[Issue, str | None]:
+    """The finding for ``[...]`` and the normalized literal (``[IPv6:2001:db8::1]``) when valid."""
     inner = domain[1:-1]
     try:
         if inner[:5].lower() == "ipv6:":
-            ipaddress.IPv6Address(inner[5:])
+            literal = f"[IPv6:{ipaddress.IPv6Address(inner[5:]).compressed}]"
         else:
-            ipaddress.IPv4Address(inner)
+            literal = f"[{ipaddress.IPv4Address(inner)}]"
     except ValueError:
-        return Issue("domain-literal-invalid", {"literal": domain})
-    return Issue("domain-literal", {"literal": domain})
+        return Issue("domain-literal-invalid", {"literal": domain}), None
+    return Issue("domain-literal", {"literal": literal}), literal
 
 
 def _domain_issues(domain: str, offset: int) -> tuple[list[Issue], str | None]:
     if domain.startswith("[") and domain.endswith("]") and len(domain) >= 2:
-        issue = _domain_literal(domain)
-        return [issue], (domain if issue.code == "domain-literal" else None)
+        issue, literal = _domain_literal(domain)
+        return [issue], literal
     labels = domain.split(".")
     if any(not lab for lab in labels):
         return [Issue("domain-dots")], None
@@ -203,6 +204,8 @@ def _domain_issues(domain: str, offset: int) -> tuple[list[Issue], str | None]:
                     return [Issue("idna-invalid", {"label": lab})], None
             a = lab
         else:
+            if len(lab) + 4 > MAX_LABEL:  # its A-label is longer still
+                return [Issue("domain-label-too-long", {"label": lab, "length": len(lab) + 4})], None
             try:
                 a = encodings.idna.ToASCII(lab).decode("ascii")
                 if not a or any(c not in LDH for c in a.lower()):
@@ -255,7 +258,17 @@ def parse(text: str) -> Parsed:
         issues.append(Issue("local-too-long", {"length": len(local.encode("utf-8", "surrogatepass"))}))
     if domain.endswith(".") and not domain.endswith(".."):
         domain = domain[:-1]
-    domain = domain.lower()
+    if not domain.startswith("["):
+        domain = domain.lower()
+    local_octets = len(local.encode("utf-8", "surrogatepass"))
+    # a cheap lower bound of the ASCII length (an A-label is at least "xn--" longer than its
+    # U-label): hopeless lengths are reported without running IDNA on a kilobyte of labels
+    bound = local_octets + 1 + sum(len(lab) + (0 if lab.isascii() else 4) for lab in domain.split(".")) \
+        + domain.count(".")
+    if bound > MAX_ADDRESS and not domain.startswith("["):
+        issues.append(Issue("too-long", {"length": bound, "limit": MAX_ADDRESS}))
+        return Parsed(issues=tuple(issues), local=local, local_content=content, quoted=quoted,
+                      domain=domain, dot_issues=dots)
     di, ascii_domain = _domain_issues(domain, offset)
     issues.extend(di)
     if ascii_domain is not None and not quoted and not local.isascii():

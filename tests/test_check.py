@@ -129,6 +129,29 @@ def test_unrepairable_characters(address):
     assert {f.code for f in r.findings} & {"surrogate", "emoji"}
 
 
+@pytest.mark.parametrize("address,code,suggestion", [
+    ("山田太郎 <taro@docomo.ne.jp>", "display-name", "taro@docomo.ne.jp"),
+    ('"Taro" <ｔａｒｏ@gmail.com>', "display-name", "taro@gmail.com"),
+    ("mailto:taro@gmail.com", "mailto", "taro@gmail.com"),
+    ("MAILTO: taro@gmail.com", "mailto", "taro@gmail.com"),
+    ("taro★docomo.ne.jp", "at-replaced", "taro@docomo.ne.jp"),
+    ("taro☆gmail.com", "at-replaced", "taro@gmail.com"),
+    ("taro(at)gmail.com", "at-replaced", "taro@gmail.com"),
+    ("taro [AT] gmail.com", "space", "taro@gmail.com"),
+])
+def test_pasted_forms(address, code, suggestion):
+    r = run(address)
+    assert code in [f.code for f in r.findings] and r.verdict == "invalid"
+    assert r.suggestion == suggestion
+
+
+def test_at_marks_only_replace_a_missing_at():
+    assert "at-replaced" not in codes("taro★@gmail.com")
+    assert "at-replaced" not in codes("★taro★gmail.com")
+    assert codes("<>") == ["display-name", "empty"]
+    assert codes("mailto:") == ["mailto", "empty"]
+
+
 def test_genuine_non_latin_is_not_a_lookalike():
     assert codes("юзер@екзампл.ком") == ["utf8-local", "unknown-domain"]
     r = run("user@例え.jp")

@@ -87,7 +87,7 @@ def test_human_output_is_localized_and_links_are_absolute():
 
 def test_human_output_shows_suggestion_and_summary():
     _, out, _ = cli("check", "taro@docomo.co.jp", "taro@gmail.com", "--lang", "en")
-    assert "Did you mean: taro@docomo.ne.jp" in out
+    assert "Suggestion: taro@docomo.ne.jp" in out
     assert "1 of 2 addresses may not receive your mail." in out
     _, out, _ = cli("check", "taro@gmail.com", "hanako@gmail.com")
     assert "2 件すべてに届きます。" in out
