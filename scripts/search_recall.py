@@ -74,8 +74,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def run_queries(site: Path, prefix: str, index: dict, queries: list[str], runs: dict[str, str]) -> dict:
-    """{run name: [[page, ...] per query]} for each separator in runs."""
+def run_queries(site: Path, prefix: str, index: dict, queries: list[str], runs: dict[str, str],
+                browser=None) -> dict:
+    """{run name: [[page, ...] per query]} for each separator in runs (in `browser`, else a new Chromium)."""
     from playwright.sync_api import sync_playwright
 
     home = (site / prefix / "index.html").read_text(encoding="utf-8")
@@ -88,16 +89,24 @@ def run_queries(site: Path, prefix: str, index: dict, queries: list[str], runs: 
         httpd.daemon_threads = True
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{httpd.server_address[1]}/{prefix}"
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
+        def run(b) -> dict:
+            page = b.new_page()
             page.goto(base)
-            results = {}
+            out = {}
             for name, separator in runs.items():
                 idx = {**index, "config": {**index["config"], "separator": separator}}
-                results[name] = page.evaluate(_RUN, {"workerUrl": base + worker_path, "index": idx,
-                                                     "queries": queries})
-            browser.close()
+                out[name] = page.evaluate(_RUN, {"workerUrl": base + worker_path, "index": idx,
+                                                 "queries": queries})
+            page.close()
+            return out
+
+        if browser is not None:
+            results = run(browser)
+        else:
+            with sync_playwright() as pw:
+                b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                results = run(b)
+                b.close()
         httpd.shutdown()
     return results
 
@@ -109,6 +118,26 @@ def rank(pages: list[str], expected: list[str]) -> int | None:
     return None
 
 
+def measure(lang: str = "ja", site: Path = ROOT / "site", queries: Path | None = None, top: int = 10,
+            extra: dict[str, str] | None = None, browser=None) -> tuple[list[dict], dict[str, str], dict[str, list[int | None]]]:
+    """(query entries, {run: separator}, {run: [rank of the first expected page or None, per query]})."""
+    prefix = "" if lang == "ja" else "en/"
+    index_path = site / prefix / "search" / "search_index.json"
+    if not index_path.is_file():
+        raise FileNotFoundError(f"{index_path} missing: run scripts/build first")
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    qfile = queries or ROOT / "tests" / f"search_queries_{lang}.toml"
+    entries = tomllib.loads(qfile.read_text(encoding="utf-8"))["query"]
+    runs = {"before (Material default)": material_default_separator(lang),
+            "after (mkdocs.yml)": index["config"]["separator"], **(extra or {})}
+    results = run_queries(site, prefix, index, [e["q"] for e in entries], runs, browser)
+    ranks = {name: [rank(pages, e["pages"]) for pages, e in zip(results[name], entries)] for name in runs}
+    for name in runs:
+        for e, pages in zip(entries, results[name]):
+            e.setdefault("results", {})[name] = len(pages)
+    return entries, runs, ranks
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lang", choices=["ja", "en"], default="ja")
@@ -118,25 +147,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--separator", action="append", default=[], metavar="NAME=REGEX")
     ap.add_argument("--verbose", "-v", action="store_true", help="one line per query")
     args = ap.parse_args(argv)
-
-    prefix = "" if args.lang == "ja" else "en/"
-    index_path = args.site / prefix / "search" / "search_index.json"
-    if not index_path.is_file():
-        print(f"search_recall: {index_path} missing: run scripts/build first", file=sys.stderr)
-        return 2
-    index = json.loads(index_path.read_text(encoding="utf-8"))
-    qfile = args.queries or ROOT / "tests" / f"search_queries_{args.lang}.toml"
-    entries = tomllib.loads(qfile.read_text(encoding="utf-8"))["query"]
-    queries = [e["q"] for e in entries]
-
-    runs = {"before (Material default)": material_default_separator(args.lang),
-            "after (mkdocs.yml)": index["config"]["separator"]}
+    extra = {}
     for item in args.separator:
         name, _, regex = item.partition("=")
-        runs[name] = regex
-    results = run_queries(args.site, prefix, index, queries, runs)
-
-    print(f"search recall, {args.lang}: {len(queries)} queries from {qfile.relative_to(ROOT)}, "
+        extra[name] = regex
+    try:
+        entries, runs, all_ranks = measure(args.lang, args.site, args.queries, args.top, extra)
+    except FileNotFoundError as e:
+        print(f"search_recall: {e}", file=sys.stderr)
+        return 2
+    qfile = args.queries or ROOT / "tests" / f"search_queries_{args.lang}.toml"
+    print(f"search recall, {args.lang}: {len(entries)} queries from {qfile.name}, "
           f"found = an expected page among the first {args.top} result pages")
     for name, separator in runs.items():
         print(f"  {name:28} separator {separator!r}")
@@ -145,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         "  ".join(f"{k}" for k in kinds)
     print(head)
     for name in runs:
-        ranks = [rank(pages, e["pages"]) for pages, e in zip(results[name], entries)]
+        ranks = all_ranks[name]
         n = len(ranks)
         at1 = sum(1 for r in ranks if r == 1)
         attop = sum(1 for r in ranks if r is not None and r <= args.top)
@@ -160,12 +181,12 @@ def main(argv: list[str] | None = None) -> int:
         kinds_txt = "  ".join(f"{per_kind[k][0]}/{per_kind[k][1]}".rjust(len(k)) for k in kinds)
         print(f"{name:28} {at1:>4}/{n:<4} {attop:>5}/{n:<4} {anyr:>4}/{n:<4} {mrr:6.3f}  {kinds_txt}")
     if args.verbose:
+        print("rank of the expected page / number of result pages, per run:")
         for i, e in enumerate(entries):
             cells = []
             for name in runs:
-                pages = results[name][i]
-                r = rank(pages, e["pages"])
-                cells.append(f"{'-' if r is None else r:>3} of {len(pages):<3}")
+                r = all_ranks[name][i]
+                cells.append(f"{'-' if r is None else r:>3} of {e['results'][name]:<3}")
             print(f"  {e['q']:<24} {' | '.join(cells)}   expects {e['pages'][0] or '(home)'}")
     return 0
 

@@ -1,0 +1,248 @@
+"""The built guide in Debian's Chromium: Japanese search, the language selector, Japanese fonts, dark mode,
+the 404 page, phone widths, and screenshots for people to look at (.artifacts/screenshots/).
+
+The site is served by scripts/serve.py's handler (each language's own 404 page, like the hosts we deploy to).
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import socketserver
+import sys
+import threading
+import tomllib
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+JA_QUERIES = tomllib.loads((ROOT / "tests" / "search_queries_ja.toml").read_text(encoding="utf-8"))["query"]
+EN_QUERIES = tomllib.loads((ROOT / "tests" / "search_queries_en.toml").read_text(encoding="utf-8"))["query"]
+
+# typed into the real search box: every script a reader uses (hiragana, katakana, kanji, mixed, latin)
+TYPED_JA = ["届かない", "なりすまし", "迷惑メールではない", "受信リスト設定", "ドコモ", "添付ファイル", "しばらく",
+            "宛先不明", "セキュリティレベル", "打ち間違い", "用語集", "Gmail"]
+TYPED_EN = ["spoofing", "Thunderbird", "allowlist"]
+
+# pages for the language switch and the screenshots (same path in both languages)
+SWITCH_PATHS = ["troubleshooting/", "providers/docomo/", "levels/"]
+SHOT_PATHS = {"home": "", "docomo": "providers/docomo/", "levels": "levels/"}
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def guide_url(site_dir: Path) -> Iterator[str]:
+    serve = _load("serve")
+
+    class Quiet(serve.Handler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site_dir))
+    socketserver.ThreadingTCPServer.allow_reuse_address = True
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
+        httpd.daemon_threads = True
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+        httpd.shutdown()
+
+
+@pytest.fixture
+def new_page(browser, guide_url):
+    """Factory: a page in a fresh context; records the hosts it contacts and the console errors."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900, scheme: str = "light", locale: str = "ja-JP"):
+        ctx = browser.new_context(base_url=guide_url, viewport={"width": width, "height": height},
+                                  color_scheme=scheme, locale=locale)
+        contexts.append(ctx)
+        p = ctx.new_page()
+        p.todoku_hosts = set()  # type: ignore[attr-defined]
+        p.todoku_errors = []  # type: ignore[attr-defined]
+        p.on("request", lambda r: p.todoku_hosts.add(re.sub(r"^(\w+://[^/]+).*", r"\1", r.url)))
+        p.on("pageerror", lambda e: p.todoku_errors.append(str(e)))
+        return p
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+def _search(p, query: str) -> list[str]:
+    """Types the query into Material's search box; the result pages, best first (paths, no query/anchor)."""
+    box = p.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(query)
+    box.press("End")  # Playwright types Japanese without keyup; Material's search listens for keyup
+    p.wait_for_function(
+        """() => { const m = document.querySelector('.md-search-result__meta');
+                   return m && /\\d/.test(m.textContent); }""", timeout=15000)
+    hrefs = p.eval_on_selector_all(".md-search-result__item > a.md-search-result__link",
+                                   "els => els.map(e => new URL(e.href).pathname)")
+    pages: list[str] = []
+    for h in hrefs:
+        if h not in pages:
+            pages.append(h)
+    return pages
+
+
+def _expected(entries: list[dict], q: str, prefix: str) -> list[str]:
+    entry = next(e for e in entries if e["q"] == q)
+    return [f"/{prefix}{path}" for path in entry["pages"]]
+
+
+@pytest.mark.parametrize("query", TYPED_JA)
+def test_search_box_finds_japanese_query(new_page, query):
+    p = new_page()
+    p.goto("levels/")
+    pages = _search(p, query)
+    expected = _expected(JA_QUERIES, query, "")
+    assert set(pages[:10]) & set(expected), f"{query!r}: expected one of {expected} in {pages[:10]}"
+
+
+@pytest.mark.parametrize("query", TYPED_EN)
+def test_search_box_finds_english_query(new_page, query):
+    p = new_page(locale="en-US")
+    p.goto("en/levels/")
+    pages = _search(p, query)
+    expected = _expected(EN_QUERIES, query, "en/")
+    assert set(pages[:10]) & set(expected), f"{query!r}: expected one of {expected} in {pages[:10]}"
+
+
+def test_search_recall_does_not_regress(site_dir, browser):
+    """The whole query lists through Material's worker: the tuned separator must keep its gain."""
+    recall = _load("search_recall")
+    entries, runs, ranks = recall.measure("ja", site_dir, browser=browser)
+    after = sum(1 for r in ranks["after (mkdocs.yml)"] if r is not None and r <= 10)
+    before = sum(1 for r in ranks["before (Material default)"] if r is not None and r <= 10)
+    missed = [e["q"] for e, r in zip(entries, ranks["after (mkdocs.yml)"]) if r is None or r > 10]
+    assert after >= 45, f"Japanese recall@10 {after}/{len(entries)} (was 46/50); missed: {missed}"
+    assert after >= before + 10, f"the separator no longer helps: {before} -> {after}"
+    entries, runs, ranks = recall.measure("en", site_dir, browser=browser)
+    missed = [e["q"] for e, r in zip(entries, ranks["after (mkdocs.yml)"]) if r is None or r > 10]
+    assert not missed, f"English queries no longer found: {missed}"
+
+
+def _switch(p, lang: str) -> None:
+    p.hover(".md-header__option .md-select")
+    with p.expect_navigation():
+        p.click(f"a.todoku-lang[hreflang={lang}]")
+
+
+@pytest.mark.parametrize("path", SWITCH_PATHS)
+def test_language_selector_keeps_the_page(new_page, guide_url, path):
+    p = new_page()
+    p.goto(path)
+    ja_title = p.locator("h1").first.inner_text()
+    _switch(p, "en")
+    assert p.url == f"{guide_url}en/{path}"
+    assert p.evaluate("document.documentElement.lang") == "en"
+    en_title = p.locator("h1").first.inner_text()
+    assert en_title != ja_title and not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", en_title), en_title
+    _switch(p, "ja")
+    assert p.url == f"{guide_url}{path}"
+    assert p.locator("h1").first.inner_text() == ja_title
+    assert not p.todoku_errors
+
+
+def _fonts_of(p, selector: str) -> dict[str, int]:
+    """The fonts Chromium really used to draw the node's text (CSS.getPlatformFontsForNode)."""
+    cdp = p.context.new_cdp_session(p)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return {f["familyName"]: f["glyphCount"] for f in fonts}
+
+
+@pytest.mark.parametrize("path", ["", "providers/docomo/"])
+def test_japanese_renders_with_a_japanese_font(new_page, path):
+    p = new_page()
+    p.goto(path)
+    p.evaluate("document.fonts.ready")
+    fonts = _fonts_of(p, "article h1")
+    cjk = {name: n for name, n in fonts.items() if re.search(r"CJK|JP|IPA|Gothic|Mincho", name)}
+    assert cjk and sum(cjk.values()) > 0, f"h1 drawn without a Japanese font: {fonts}"
+    assert p.evaluate("document.documentElement.lang") == "ja"
+
+
+def _luminance(css_color: str) -> float:
+    r, g, b = (int(x) for x in re.findall(r"\d+", css_color)[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_dark_mode_toggles(new_page):
+    p = new_page(scheme="light")
+    p.goto("levels/")
+    scheme = lambda: p.evaluate("document.body.getAttribute('data-md-color-scheme')")  # noqa: E731
+    bg = lambda: _luminance(p.evaluate("getComputedStyle(document.body).backgroundColor"))  # noqa: E731
+    assert scheme() == "default" and bg() > 200
+    for _ in range(3):  # auto -> light -> dark
+        if scheme() == "slate":
+            break
+        p.locator("form[data-md-component=palette] label:not([hidden])").click()
+    assert scheme() == "slate" and bg() < 80
+    p.reload()  # the choice is remembered
+    assert scheme() == "slate"
+
+
+def test_dark_mode_follows_the_system(new_page):
+    p = new_page(scheme="dark")
+    p.goto("")
+    assert p.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+
+
+@pytest.mark.parametrize("path,title", [("no-such-page/", "ページが見つかりません"),
+                                        ("providers/nowhere/deep/", "ページが見つかりません"),
+                                        ("en/no-such-page/", "Page not found")])
+def test_missing_path_shows_the_404_page(new_page, path, title):
+    p = new_page()
+    response = p.goto(path)
+    assert response is not None and response.status == 404
+    assert p.locator("article h1").inner_text() == title
+    # styled (the theme's CSS loads from a deep missing path too) and the home link works
+    assert _luminance(p.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor")) < 150
+    home = p.locator("article a").first.get_attribute("href")
+    assert home in ("/", "/en/")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("name", list(SHOT_PATHS))
+def test_phone_width_has_no_sideways_scroll(new_page, lang, name):
+    p = new_page(width=390, height=844)
+    p.goto(("en/" if lang == "en" else "") + SHOT_PATHS[name])
+    width = p.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page is {width}px wide on a 390px phone"
+    # every table fits the column or scrolls inside its own wrapper, never the page
+    wide = p.evaluate("""() => [...document.querySelectorAll('article table')].filter(t => {
+        const box = t.closest('.md-typeset__scrollwrap') || t.parentElement;
+        return box.getBoundingClientRect().right > window.innerWidth + 1;
+    }).length""")
+    assert wide == 0
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots(new_page, screenshots, guide_url, lang, scheme):
+    """Screenshots for review: home, a carrier page and the levels page, desktop and phone."""
+    for width, height, label in ((1280, 900, "desktop"), (390, 844, "phone")):
+        p = new_page(width=width, height=height, scheme=scheme)
+        for name, path in SHOT_PATHS.items():
+            p.goto(("en/" if lang == "en" else "") + path)
+            p.evaluate("document.fonts.ready")
+            out = screenshots / f"{name}-{lang}-{scheme}-{label}.png"
+            p.screenshot(path=str(out), full_page=True)
+            assert out.stat().st_size > 10_000
+        assert p.todoku_hosts == {guide_url.rstrip("/")}, f"contacted other hosts: {p.todoku_hosts}"
+        assert not p.todoku_errors, p.todoku_errors
