@@ -92,7 +92,8 @@ class Gen:
                             f"[{self.t('official-link')}]({p.source}) |")
             for i, s in enumerate(p.settings):
                 who = f"[{_cell(p.name.get(self.lang))}](providers/{p.id}.md)" if i == 0 else ""
-                setting = f"**{_cell(s.name)}**" + (f"<br>({_cell(s.en)})" if self.lang == "en" else "")
+                setting = (f'<span lang="ja">**{_cell(s.name)}**</span><br>({_cell(s.en)})' if self.lang == "en"
+                           else f"**{_cell(s.name)}**")  # the carrier's Japanese words, marked as Japanese
                 rows.append(f"| {who} | {setting} | {_cell(s.does.get(self.lang))} | "
                             f"[{self.t('official-link')}]({s.source}) |")
         return f"{MARKER}\n\n" + "\n".join(rows) + f"\n\n{self.t('carrier-table-note')}\n"
@@ -143,7 +144,8 @@ class Gen:
             out.append(f"\n## {self.t('provider-settings')} {{ #settings }}\n\n{self.t('provider-settings-intro')}\n\n"
                        f"| {self.t('col-setting')} | {self.t('col-does')} | {self.t('source')} |\n|---|---|---|\n")
             for s in p.settings:
-                setting = f"**{_cell(s.name)}**<br>({_cell(s.en)})" if lang == "en" else f"**{_cell(s.name)}**"
+                setting = (f'<span lang="ja">**{_cell(s.name)}**</span><br>({_cell(s.en)})' if lang == "en"
+                           else f"**{_cell(s.name)}**")  # the carrier's Japanese words, marked as Japanese
                 out.append(f"| {setting} | {_cell(s.does.get(lang))} | [{self.t('official-link')}]({s.source}) |\n")
         steps = p.steps(lang)
         if steps:
