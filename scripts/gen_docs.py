@@ -80,22 +80,26 @@ class Gen:
                         f"{_cell(c.summary.get(self.lang))} |")
         return f"{MARKER}\n\n" + "\n".join(rows) + "\n"
 
+    def source_link(self, url: str) -> str:
+        """The official link after a description: （公式ページ） in Japanese, " (Official page)" in English."""
+        link = f"[{self.t('official-link')}]({url})"
+        return f"（{link}）" if self.lang == "ja" else f" ({link})"
+
     def carrier_table(self) -> str:
-        rows = [f"| {self.t('col-provider')} | {self.t('col-setting')} | {self.t('col-does')} | "
-                f"{self.t('col-official')} |", "|---|---|---|---|"]
+        # two columns, each row naming its carrier, the official link ending the description: four columns
+        # (carrier, setting, meaning, link) left a phone's reader a few characters per line
+        rows = [f"| {self.t('col-setting')} | {self.t('col-does')} |", "|---|---|"]
         for p in self.data.providers:
             if p.category != "carrier":
                 continue
+            who = f"[{_cell(p.name.get(self.lang))}](providers/{p.id}.md)"
             if not p.settings:  # no named setting in the data: the page has the steps
-                rows.append(f"| [{_cell(p.name.get(self.lang))}](providers/{p.id}.md) | "
-                            f"{self.t('carrier-no-setting')} | {_cell(p.notes.get(self.lang)) if p.notes else ''} | "
-                            f"[{self.t('official-link')}]({p.source}) |")
-            for i, s in enumerate(p.settings):
-                who = f"[{_cell(p.name.get(self.lang))}](providers/{p.id}.md)" if i == 0 else ""
+                rows.append(f"| {who}<br>{self.t('carrier-no-setting')} | "
+                            f"{_cell(p.notes.get(self.lang)) if p.notes else ''}{self.source_link(p.source)} |")
+            for s in p.settings:
                 setting = (f'<span lang="ja">**{_cell(s.name)}**</span><br>({_cell(s.en)})' if self.lang == "en"
                            else f"**{_cell(s.name)}**")  # the carrier's Japanese words, marked as Japanese
-                rows.append(f"| {who} | {setting} | {_cell(s.does.get(self.lang))} | "
-                            f"[{self.t('official-link')}]({s.source}) |")
+                rows.append(f"| {who}<br>{setting} | {_cell(s.does.get(self.lang))}{self.source_link(s.source)} |")
         return f"{MARKER}\n\n" + "\n".join(rows) + f"\n\n{self.t('carrier-table-note')}\n"
 
     # ---------------------------------------------------------------- pages
