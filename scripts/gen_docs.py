@@ -17,6 +17,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import Callable, Iterable
@@ -181,6 +182,23 @@ class Gen:
         return "".join(out)
 
 
+_JA = "\u3040-\u30ff\u3400-\u9fff\u3005\uff01-\uff5e"
+# kept as they are: front matter, code, HTML comments, tags, text already marked, link targets
+_KEEP = re.compile(r'\A---\n.*?\n---\n|`[^`\n]*`|<!--.*?-->|<span lang="ja">.*?</span>|<[^>\n]*>|\]\([^)\s]*\)', re.S)
+_JA_RUN = re.compile(rf"[A-Za-z0-9]*(?:「[^」\n]*」|[{_JA}](?:[{_JA}・ー/!A-Za-z0-9()（）]*[{_JA}）」])?)[A-Za-z0-9]*")
+
+
+def mark_japanese(md: str) -> str:
+    """Japanese words in English Markdown wrapped in <span lang="ja"> (screen readers, fonts)."""
+    out, pos = [], 0
+    for m in _KEEP.finditer(md):
+        out.append(_JA_RUN.sub(lambda j: f'<span lang="ja">{j.group(0)}</span>', md[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_JA_RUN.sub(lambda j: f'<span lang="ja">{j.group(0)}</span>', md[pos:]))
+    return "".join(out)
+
+
 def _page_link(page: str) -> str:
     """A site-root-relative URL ("carrier-mail/#why", "" for home) as a link from a top-level .md page."""
     path, _, anchor = page.partition("#")
@@ -205,6 +223,9 @@ def outputs(data: Data, widgets: dict[str, Callable[[str, Data], str]]) -> dict[
         for p in data.providers:
             files[f"{docs}/providers/{p.id}.md"] = g.provider_page(p)
         files[f"{docs}/findings.md"] = g.findings_page()
+    for rel in files:  # the carriers' own (Japanese) words in the English guide are marked as Japanese
+        if rel.startswith(("docs/en/", "snippets/en/")):
+            files[rel] = mark_japanese(files[rel])
     return files
 
 

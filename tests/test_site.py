@@ -297,3 +297,43 @@ def test_readable_without_javascript(site_dir, rel):
         body = re.sub(r"<script.*?</script>", "", text, flags=re.S)
         assert re.search(r"<h1[^>]*>", body)
         assert len(re.sub(r"<[^>]+>", "", body.split('<article', 1)[1])) > 300
+
+
+class _LangText(HTMLParser):
+    """Japanese text inside <article> that no lang="ja" ancestor marks (code and scripts aside)."""
+    VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area", "base", "embed", "track"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str | None]] = []
+        self.unmarked: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append((tag, dict(attrs).get("lang")))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        tags = [t for t, _ in self.stack]
+        if "article" not in tags or {"code", "script", "style"} & set(tags):
+            return
+        langs = [lang for _, lang in self.stack if lang]
+        if re.search(r"[\u3040-\u30ff\u3400-\u9fff]", data) and (not langs or langs[-1] != "ja"):
+            self.unmarked.append(data.strip()[:50])
+
+
+def test_japanese_words_in_the_english_guide_are_marked_japanese(site_dir):
+    """Screen readers read them in Japanese and the browser picks Japanese glyphs (the carriers' own words)."""
+    problems = []
+    for f in sorted((site_dir / "en").rglob("*.html")):
+        if f.relative_to(site_dir / "en").parts[0] in ("assets", "search", "pyodide"):
+            continue
+        parser = _LangText()
+        parser.feed(f.read_text(encoding="utf-8"))
+        problems += [f"{f.relative_to(site_dir)}: {t!r}" for t in parser.unmarked]
+    assert not problems, problems[:20]
