@@ -45,11 +45,22 @@ async function load() {
   } catch (e) {
     throw new LoadError("fetch", `pyodide.mjs: ${e}`);
   }
+  // Pyodide 314 only logs "wasm instantiation failed!" when the wasm cannot be fetched or compiled, and its
+  // promise then never settles: turn that warning into a failure instead of an endless wait.
+  let instantiationFailed;
+  const failed = new Promise((_, reject) => { instantiationFailed = reject; });
+  const warn = console.warn;
+  console.warn = (...args) => {
+    if (String(args[0]).includes("wasm instantiation failed")) instantiationFailed(new LoadError("fetch", "wasm"));
+    warn.apply(console, args);
+  };
   let pyodide;
   try {
-    pyodide = await loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} });
+    pyodide = await Promise.race([loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} }), failed]);
   } catch (e) {
-    throw new LoadError(typeof WebAssembly !== "object" ? "no-wasm" : "fetch", `loadPyodide: ${e}`);
+    throw e instanceof LoadError ? e : new LoadError("fetch", `loadPyodide: ${e}`);
+  } finally {
+    console.warn = warn;
   }
   postMessage({ type: "progress", stage: "install" });
   const buf = await wheel;
