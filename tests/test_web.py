@@ -283,3 +283,40 @@ def test_screenshots(browser, base_url, screenshots, lang, scheme):
         assert form.bounding_box()["height"] > 150
     finally:
         context.close()
+
+
+def test_every_page_has_a_strict_csp(site_dir):
+    import re
+    import sys
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_web import inline_script_hashes
+
+    pages = sorted(site_dir.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        metas = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
+        assert len(metas) == 1, page
+        policy = dict((d.split(" ", 1) + [""])[:2] for d in metas[0].split("; "))
+        script = policy["script-src"].split()
+        assert "'unsafe-inline'" not in script and "'unsafe-eval'" not in script, page
+        assert script[:2] == ["'self'", "'wasm-unsafe-eval'"]
+        assert sorted(script[2:]) == sorted(inline_script_hashes(html)), page
+        assert policy["default-src"] == "'self'" and policy["worker-src"] == "'self'"
+        assert policy["connect-src"] == "'self'" and policy["object-src"] == "'none'"
+        assert html.index("Content-Security-Policy") < html.index("<script")  # before any script
+
+
+def test_csp_is_not_violated_while_loading_and_checking(page):
+    page.add_init_script("""window.__csp = [];
+        document.addEventListener('securitypolicyviolation',
+            e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));""")
+    page.goto("/en/checker/")
+    run_check(page, "taro@gmial.com")
+    page.goto(f"/{CARRIER}")
+    run_check(page, "x@docomo.ne.jp", links=True)
+    assert page.evaluate("window.__csp") == []
+    # and the policy is enforced: an injected inline script does not run
+    page.evaluate("""() => { const s = document.createElement('script');
+        s.textContent = 'window.__injected = 1'; document.body.append(s); }""")
+    assert page.evaluate("window.__injected") is None

@@ -103,7 +103,7 @@ function start() {
       clearTimeout(loadTimer);
       root = msg.root;
       setState("ready");
-      document.dispatchEvent(new CustomEvent("todoku:ready", { detail: { ms: msg.ms } }));
+      document.dispatchEvent(new CustomEvent("todoku:ready", { detail: { ms: msg.ms, stages: msg.stages } }));
       for (const form of queued.keys()) send(form, readForm(form)); // what is typed now
       queued.clear();
     } else if (msg.type === "error") {
@@ -111,7 +111,7 @@ function start() {
     } else if (msg.type === "answer") {
       const job = pending.get(msg.id);
       pending.delete(msg.id);
-      if (job) render(job.form, job.request, msg.answer);
+      if (job) render(job.form, job.request, msg.answer, msg.ms);
     }
   };
 }
@@ -158,7 +158,7 @@ function findingURL(url) {
   return new URL(url.replace(/^\//, ""), root || new URL("../../", import.meta.url)).href;
 }
 
-function render(form, request, answer) {
+function render(form, request, answer, workerMs) {
   const out = form.querySelector("output.todoku-result");
   if (!answer || !answer.ok) {
     out.replaceChildren(el("p", { class: "todoku-status--error", text: strings(form)["reason-crash"] }));
@@ -203,7 +203,7 @@ function render(form, request, answer) {
   out.dataset.address = request.address;
   out.replaceChildren(...parts);
   share(form, request);
-  form.dispatchEvent(new CustomEvent("todoku:result", { bubbles: true, detail: answer }));
+  form.dispatchEvent(new CustomEvent("todoku:result", { bubbles: true, detail: { ...answer, workerMs } }));
 }
 
 // ---------------------------------------------------------------- sharing through the URL fragment
