@@ -4,9 +4,9 @@
 Measures, side by side with their peer:
   - first contentful paint of a carrier page with the widget vs the same page without it (the same HTML with
     the form and the widget's <link>/<script> removed, both served through the same route), median of N;
-  - time to checker ready, cold and warm (a persistent profile in a temp user-data-dir: Playwright's default
+  - time to checker ready, cold and warm, median of --reps fresh profiles (a persistent profile in a temp user-data-dir: Playwright's default
     context never caches the 9.6 MB wasm), vs a bare ``loadPyodide()`` page (a tiny HTML in a temp dir beside
-    the site, same runtime files);
+    the site, same runtime files), on the main thread and in a module worker like ours;
   - the check round trip (submit -> rendered result), median of 100;
   - the longest main-thread task while loading (PerformanceObserver "longtask"), with and without the widget.
 Then the cold start under variants of the serving side: plain files vs the precompressed .br siblings
@@ -14,7 +14,7 @@ Then the cold start under variants of the serving side: plain files vs the preco
 those bytes alone cost on a slower link (Chromium's network throttling does not reach the Web Worker).
 
 Targets (issue 4): paint cost < 10 %; ready <= 1.15 x bare; check < 10 ms; no long task > 50 ms from us.
-Usage: scripts/bench_web.py [--runs N] [--throttle-mbps M]   (needs a built site/: scripts/build)
+Usage: scripts/bench_web.py [--runs N] [--reps N] [--throttle-mbps M]   (needs a built site/: scripts/build)
 """
 from __future__ import annotations
 
@@ -49,6 +49,18 @@ const { loadPyodide } = await import("/site/assets/todoku/pyodide/pyodide.mjs");
 const py = await loadPyodide({ indexURL: "/site/assets/todoku/pyodide/" });
 window.__ready = performance.now();
 </script>
+"""
+
+BARE_WORKER_HTML = """<!doctype html><meta charset="utf-8"><title>bare loadPyodide in a worker</title>
+<p>bare worker</p>
+<script type="module">
+const w = new Worker("worker.mjs", { type: "module" });
+w.onmessage = () => { window.__ready = performance.now(); };
+</script>
+"""
+BARE_WORKER_MJS = """const { loadPyodide } = await import("/site/assets/todoku/pyodide/pyodide.mjs");
+await loadPyodide({ indexURL: "/site/assets/todoku/pyodide/" });
+postMessage("ready");
 """
 
 INIT = """
@@ -126,7 +138,7 @@ def ready_time(context, url: str) -> dict:
     page = context.new_page()
     sizes: list[int] = []
     # page events include the worker's requests; body sizes as sent on the wire (0 when served from cache)
-    page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+    page.on("requestfinished", lambda r: sizes.append(max(0, r.sizes()["responseBodySize"])))
     page.goto(url)
     page.wait_for_function("() => window.__ready !== undefined", timeout=180_000)
     out = page.evaluate("""() => ({ready: window.__ready, longest: Math.max(0, ...window.__longtasks),
@@ -163,6 +175,7 @@ def med(xs):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=9, help="paint samples per side (default 9)")
+    ap.add_argument("--reps", type=int, default=3, help="fresh profiles for the ready times, median (default 3)")
     ap.add_argument("--throttle-mbps", type=float, default=40.0,
                     help="link speed for the transfer-time estimate of the cold-start variants (0: skip)")
     args = ap.parse_args(argv)
@@ -176,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         (tmp / "site").symlink_to(SITE)
         (tmp / "bare").mkdir()
         (tmp / "bare" / "index.html").write_text(BARE_HTML, encoding="utf-8")
+        (tmp / "bare" / "worker.html").write_text(BARE_WORKER_HTML, encoding="utf-8")
+        (tmp / "bare" / "worker.mjs").write_text(BARE_WORKER_MJS, encoding="utf-8")
         plain, base = serve(tmp, compressed=False)
         brs, base_br = serve(tmp, compressed=True)
         page_html = (SITE / "en/providers/docomo/index.html").read_text(encoding="utf-8")
@@ -211,15 +226,30 @@ def main(argv: list[str] | None = None) -> int:
                 return ctx, cold, warm
 
             ours_path = CARRIER + "#check=taro%40docomo.ne.jp"
-            ctx_o, cold_o, warm_o = profile_run(base, ours_path)
-            rt, rt_worker = round_trips(warm_o["page"], 100)
-            ctx_o.close()
-            ctx_b, cold_b, warm_b = profile_run(base, "/bare/index.html")
-            ctx_b.close()
+
+            def repeated(path: str, with_round_trips: bool):
+                """``--reps`` fresh profiles, ours and bare interleaved by the caller; the median run's figures."""
+                colds, warms, rts = [], [], None
+                for _ in range(args.reps):
+                    ctx, cold, warm = profile_run(base, path)
+                    if with_round_trips and rts is None:
+                        rts = round_trips(warm["page"], 100)
+                    ctx.close()
+                    colds.append(cold)
+                    warms.append(warm)
+                pick = lambda runs: sorted(runs, key=lambda r: r["ready"])[len(runs) // 2]  # noqa: E731
+                return pick(colds), pick(warms), rts
+
+            cold_o, warm_o, (rt, rt_worker) = repeated(ours_path, True)
+            cold_b, warm_b, _ = repeated("/bare/index.html", False)
+            cold_bw, warm_bw, _ = repeated("/bare/worker.html", False)
             rows.append(("ready, cold (ms)", f"{cold_o['ready']:.0f} ours", f"{cold_b['ready']:.0f} bare",
                          f"{cold_o['ready'] / cold_b['ready']:.2f} x (target <= 1.15 x)"))
             rows.append(("ready, warm (ms)", f"{warm_o['ready']:.0f} ours", f"{warm_b['ready']:.0f} bare",
                          f"{warm_o['ready'] / warm_b['ready']:.2f} x"))
+            rows.append(("ready vs bare loadPyodide() in a worker (ms)", f"{cold_o['ready']:.0f} / {warm_o['ready']:.0f} ours",
+                         f"{cold_bw['ready']:.0f} / {warm_bw['ready']:.0f} bare", "cold / warm, "
+                         f"{cold_o['ready'] / cold_bw['ready']:.2f} x / {warm_o['ready'] / warm_bw['ready']:.2f} x"))
             rows.append(("transferred cold / warm (kB)", f"{cold_o['bytes'] / 1e3:.0f} / {warm_o['bytes'] / 1e3:.0f} ours",
                          f"{cold_b['bytes'] / 1e3:.0f} / {warm_b['bytes'] / 1e3:.0f} bare", ""))
             rows.append(("check round trip, submit -> shown (ms, n=100)", f"{med(rt):.2f} median",
