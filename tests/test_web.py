@@ -173,13 +173,14 @@ def _assert_failure_message(page, lang: str, reason: str):
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_failure_message_when_webassembly_is_disabled(page, lang):
+def test_failure_message_when_webassembly_is_disabled(page, screenshots, lang):
     page.add_init_script("delete window.WebAssembly")
     page.goto(f"{prefix(lang)}checker/")
     page.fill(f'{FORM} input[name="address"]', "taro@docomo.ne.jp")
     page.press(f'{FORM} input[name="address"]', "Enter")
     _assert_failure_message(page, lang, "no-wasm")
     assert page.locator(f'{FORM} input[name="address"]').input_value() == "taro@docomo.ne.jp"
+    page.locator(FORM).screenshot(path=str(screenshots / f"widget-{lang}-error.png"))
 
 
 def test_failure_message_when_the_wasm_cannot_be_fetched(page):
