@@ -6,9 +6,15 @@ stays readable and the <noscript> text points to the command-line tool.
 """
 from __future__ import annotations
 
+import json
 from html import escape
 
 from checker._data import Data
+
+#: web.toml keys the widget script shows before (or without) Pyodide: states and load failures. They are put
+#: into the form's markup (data-strings) so even "WebAssembly is unavailable" is localized with no request.
+STATE_KEYS = ("idle", "loading", "queued", "checking", "empty", "error-load", "reason-no-wasm",
+              "reason-no-worker", "reason-fetch", "reason-timeout", "reason-crash", "cli-link")
 
 
 def widget_html(lang: str, data: Data) -> str:
@@ -16,9 +22,12 @@ def widget_html(lang: str, data: Data) -> str:
     levels = "".join(
         f'<option value="{n}"{" selected" if n == 7 else ""}>{n}</option>' for n in (7, 6, 5, 4)
     )
+    strings = json.dumps({k: data.ui[f"web.{k}"].get(lang) for k in STATE_KEYS}, ensure_ascii=False)
     return (
-        f'<form class="todoku-check" data-todoku="check" data-lang="{lang}" autocomplete="off">\n'
-        f'<label>{t("address")} <input name="address" type="text" inputmode="email" spellcheck="false"></label>\n'
+        f'<form class="todoku-check" data-todoku="check" data-lang="{lang}" autocomplete="off" '
+        f'data-strings="{escape(strings)}">\n'
+        f'<label>{t("address")} <input name="address" type="text" inputmode="email" spellcheck="false" '
+        'autocapitalize="off"></label>\n'
         f'<label>{t("level")} <select name="level">{levels}</select></label>\n'
         f'<label><input type="checkbox" name="links"> {t("links")}</label>\n'
         f'<label><input type="checkbox" name="attachments"> {t("attachments")}</label>\n'

@@ -1,0 +1,260 @@
+// Todoku: enhances the static checker form(s) of scripts/widget.py (form[data-todoku="check"]) with the
+// checker running in the page (Pyodide in a module Web Worker, todoku-worker.mjs beside this file).
+// Loaded as a module on every page; does nothing on pages without such a form.
+//
+// Contract (browser tests, benchmark): form[data-state] = idle | loading | ready | error;
+// output.todoku-result[data-verdict][data-address] (the address as typed); each finding [data-code].
+// Every user-facing string comes from the page (data-strings, from messages/web.toml) or from the checker
+// (checker/web.py); user data is only ever set as text, never as HTML.
+
+const forms = Array.from(document.querySelectorAll('form[data-todoku="check"]'));
+const LOAD_TIMEOUT_MS = 60000;
+const HASH_KEY = "check";
+
+let worker = null;
+let state = "idle"; // shared by every form of the page: one worker
+let root = null;
+let failure = null;
+let nextId = 1;
+const pending = new Map(); // id -> {form, request, typed}
+const queued = new Map(); // form -> request waiting for "ready"
+let loadTimer = null;
+
+function strings(form) {
+  if (!form._todokuStrings) {
+    try {
+      form._todokuStrings = JSON.parse(form.dataset.strings || "{}");
+    } catch {
+      form._todokuStrings = {};
+    }
+  }
+  return form._todokuStrings;
+}
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("data-") || k.startsWith("aria-") || k === "role" || k === "type" || k === "href")
+      node.setAttribute(k, v);
+    else node[k] = v;
+  }
+  for (const c of children) if (c) node.append(c);
+  return node;
+}
+
+function statusOf(form) {
+  let s = form.querySelector(".todoku-status");
+  if (!s) {
+    s = el("p", { class: "todoku-status", role: "status" });
+    form.querySelector("output.todoku-result").before(s);
+  }
+  return s;
+}
+
+function setState(next) {
+  state = next;
+  for (const form of forms) {
+    form.dataset.state = next;
+    form.setAttribute("aria-busy", next === "loading" ? "true" : "false");
+    const s = statusOf(form);
+    const t = strings(form);
+    s.replaceChildren();
+    if (next === "loading") {
+      s.append(el("progress", { "aria-label": t.loading || "" }),
+               el("span", { text: queued.has(form) ? t.queued : t.loading }));
+    } else if (next === "error") {
+      const reason = t[`reason-${failure}`] || t["reason-crash"] || failure;
+      s.append(el("span", { text: (t["error-load"] || "{reason}").replace("{reason}", reason) }), " ");
+      s.append(el("a", { href: new URL("../../checker/#cli", import.meta.url).href, text: t["cli-link"] }));
+      s.classList.add("todoku-status--error");
+    }
+  }
+}
+
+function fail(reason, detail) {
+  if (state === "error") return;
+  failure = reason;
+  clearTimeout(loadTimer);
+  if (detail) console.warn(`todoku: checker unavailable (${reason}): ${detail}`);
+  if (worker) worker.terminate();
+  worker = null;
+  setState("error");
+  pending.clear();
+  queued.clear();
+}
+
+function start() {
+  if (state !== "idle") return;
+  if (typeof WebAssembly !== "object") return fail("no-wasm");
+  if (typeof Worker !== "function") return fail("no-worker");
+  setState("loading");
+  loadTimer = setTimeout(() => fail("timeout", `not ready after ${LOAD_TIMEOUT_MS} ms`), LOAD_TIMEOUT_MS);
+  try {
+    worker = new Worker(new URL("todoku-worker.mjs", import.meta.url), { type: "module", name: "todoku" });
+  } catch (e) {
+    return fail("no-worker", String(e));
+  }
+  worker.onerror = (e) => fail("fetch", e.message || "worker script failed");
+  worker.onmessage = (event) => {
+    const msg = event.data || {};
+    if (msg.type === "ready") {
+      clearTimeout(loadTimer);
+      root = msg.root;
+      setState("ready");
+      document.dispatchEvent(new CustomEvent("todoku:ready", { detail: { ms: msg.ms, stages: msg.stages } }));
+      for (const form of queued.keys()) send(form, readForm(form)); // what is typed now
+      queued.clear();
+    } else if (msg.type === "error") {
+      fail(msg.reason, msg.detail);
+    } else if (msg.type === "answer") {
+      const job = pending.get(msg.id);
+      pending.delete(msg.id);
+      if (job) render(job.form, job.request, msg.answer, msg.ms);
+    }
+  };
+}
+
+function readForm(form) {
+  const f = form.elements;
+  return {
+    op: "check",
+    lang: form.dataset.lang === "en" ? "en" : "ja",
+    address: f.address.value,
+    level: Number(f.level.value) || 7,
+    links: f.links.checked,
+    attachments: f.attachments.checked,
+    allowlisted: f.allowlisted.checked,
+  };
+}
+
+function send(form, request) {
+  const id = nextId++;
+  pending.set(id, { form, request });
+  form.dispatchEvent(new CustomEvent("todoku:sent", { detail: { id } }));
+  worker.postMessage({ type: "check", id, request });
+}
+
+function submit(form) {
+  const request = readForm(form);
+  const t = strings(form);
+  if (!request.address.trim()) {
+    const out = form.querySelector("output.todoku-result");
+    out.replaceChildren(el("p", { class: "todoku-empty", text: t.empty }));
+    out.removeAttribute("data-verdict");
+    out.removeAttribute("data-address");
+    return;
+  }
+  if (state === "ready") return send(form, request);
+  if (state === "error") return;
+  queued.set(form, request); // the latest inputs win; the check runs as soon as the checker is ready
+  if (state === "idle") start();
+  else setState("loading");
+}
+
+function findingURL(url) {
+  // the checker's links are site-root-relative ("/en/findings/#typo"): resolve them against the site root
+  return new URL(url.replace(/^\//, ""), root || new URL("../../", import.meta.url)).href;
+}
+
+function render(form, request, answer, workerMs) {
+  const out = form.querySelector("output.todoku-result");
+  if (!answer || !answer.ok) {
+    out.replaceChildren(el("p", { class: "todoku-status--error", text: strings(form)["reason-crash"] }));
+    return;
+  }
+  const r = answer.result;
+  const v = answer.view;
+  const parts = [];
+  parts.push(el("p", { class: `todoku-verdict todoku-verdict--${r.verdict}` },
+                el("span", { class: "todoku-label", text: v.heading }), " ",
+                el("strong", { text: v.verdict })));
+  if (v.kind) {
+    const kind = el("p", { class: "todoku-kind" }, el("span", { text: v.kind }));
+    if (v.providerPage) {
+      kind.append(" · ", el("a", { href: findingURL(v.providerPage.url), text: v.providerPage.text }));
+    }
+    parts.push(kind);
+  }
+  if (r.suggestion && v.suggestion) {
+    const btn = el("button", { type: "button", class: "todoku-apply md-button", text: v.suggestion.apply });
+    btn.addEventListener("click", () => {
+      form.elements.address.value = r.suggestion;
+      form.elements.address.focus();
+      submit(form);
+    });
+    parts.push(el("p", { class: "todoku-suggestion" },
+                  el("span", { text: v.suggestion.label }), " ",
+                  el("code", { class: "todoku-suggested", text: r.suggestion }), " ", btn));
+  }
+  if (r.findings.length) {
+    const list = el("ul", { class: "todoku-findings", "aria-label": v.findingsHeading });
+    r.findings.forEach((f, i) => {
+      list.append(el("li", { class: `todoku-finding todoku-finding--${f.severity}`, "data-code": f.code },
+                     el("span", { class: "todoku-severity", text: v.severity[i] }), " ",
+                     el("span", { class: "todoku-message", text: f.message }), " ",
+                     el("a", { href: findingURL(f.url), text: v.more })));
+    });
+    parts.push(list);
+  }
+  parts.push(el("p", { class: "todoku-share", text: v.share }));
+  out.dataset.verdict = r.verdict;
+  out.dataset.address = request.address;
+  out.replaceChildren(...parts);
+  share(form, request);
+  form.dispatchEvent(new CustomEvent("todoku:result", { bubbles: true, detail: { ...answer, workerMs } }));
+}
+
+// ---------------------------------------------------------------- sharing through the URL fragment
+function share(form, request) {
+  if (form !== forms[0]) return;
+  const p = new URLSearchParams();
+  p.set(HASH_KEY, request.address);
+  if (request.level !== 7) p.set("level", String(request.level));
+  for (const k of ["links", "attachments", "allowlisted"]) if (request[k]) p.set(k, "1");
+  history.replaceState(history.state, "", `#${p.toString()}`);
+}
+
+function fromHash() {
+  const h = location.hash.slice(1);
+  if (!h.startsWith(`${HASH_KEY}=`)) return false;
+  const p = new URLSearchParams(h);
+  const form = forms[0];
+  const f = form.elements;
+  f.address.value = p.get(HASH_KEY) || "";
+  const level = p.get("level") || "7";
+  if ([...f.level.options].some((o) => o.value === level)) f.level.value = level;
+  for (const k of ["links", "attachments", "allowlisted"]) f[k].checked = p.get(k) === "1";
+  form.scrollIntoView({ block: "center" });
+  submit(form);
+  return true;
+}
+
+// ---------------------------------------------------------------- lazy start
+function init() {
+  for (const form of forms) {
+    form.dataset.state = "idle";
+    form.noValidate = true;
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      submit(form);
+    });
+    form.addEventListener("focusin", start, { once: true });
+  }
+  if ("IntersectionObserver" in window) {
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        io.disconnect();
+        start();
+      }
+    }, { rootMargin: "200px" });
+    forms.forEach((f) => io.observe(f));
+  }
+  if ("requestIdleCallback" in window) requestIdleCallback(start, { timeout: 5000 });
+  else setTimeout(start, 2000);
+  fromHash();
+  window.addEventListener("hashchange", fromHash);
+}
+
+if (forms.length) init();
