@@ -223,7 +223,11 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             summary_to = stderr
         elif out_path is not None:
             try:
-                out = open(out_path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+                # plain UTF-8 (C-speed encoding) with the BOM written by hand: "utf-8-sig" would
+                # encode every row through a Python-level codec
+                out = open(out_path, "w", encoding="utf-8", newline="")
+                if fmt == "csv":
+                    out.write("\ufeff")
             except OSError as e:
                 return fail("error-write", path=out_path, reason=e.strerror or e)
 

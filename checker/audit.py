@@ -777,7 +777,7 @@ class Job:
 
     def __init__(self, content: bytes, *, column: str | None = None, level: int = 7,
                  links: bool = False, attachments: bool = False, allowlisted: bool = False,
-                 lang: str = "ja", data: Data | None = None) -> None:
+                 lang: str = "ja", data: Data | None = None, max_listed: int = MAX_LISTED) -> None:
         self.total = len(content)
         self.lang = lang
         self.error: str | None = None
@@ -790,7 +790,7 @@ class Job:
             self.audit: Audit | None = Audit(
                 (bytes(content[i:i + chunk]) for i in range(0, len(content), chunk)), column=column,
                 situation=Situation(level=level, links=links, attachments=attachments,
-                                    allowlisted=allowlisted), lang=lang, data=data)
+                                    allowlisted=allowlisted), lang=lang, data=data, max_listed=max_listed)
         except AuditError as e:
             self.audit = None
             self.error = e.message(lang, data)
