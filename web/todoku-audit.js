@@ -34,7 +34,7 @@
 
   function setup(form) {
     var stringsNode = form.querySelector("script.todoku-audit-strings");
-    if (!stringsNode) return;
+    if (!stringsNode || form.classList.contains("todoku-audit--enhanced")) return;  // loaded twice: once is enough
     var S = JSON.parse(stringsNode.textContent);
     var lang = form.getAttribute("data-lang") === "en" ? "en" : "ja";
     var t = function (key, params) { return fmt(S[key] !== undefined ? S[key] : key, params); };
@@ -164,7 +164,7 @@
           cell(v.label, { "class": "todoku-audit-verdict", "data-verdict": v.verdict }), cell(num(v.count), { "class": "num" })]);
       })));
       summary.appendChild(el("h4", { text: t("summary-by-category") }));
-      summary.appendChild(table("todoku-audit-categories", [t("summary-by-category"), t("count")], s.by_category.map(function (c) {
+      summary.appendChild(table("todoku-audit-categories", [t("category"), t("count")], s.by_category.map(function (c) {
         return el("tr", { "data-category": c.category, "data-count": c.count }, [cell(c.label), cell(num(c.count), { "class": "num" })]);
       })));
       if (s.top.length) {
