@@ -160,8 +160,13 @@ def pyodide(tmp: Path, lst: Path, n: int) -> bool:
         print("\nPyodide: skipped (node_modules/pyodide or node missing: run scripts/setup)")
         return True
     wheels = tmp / "wheel"
-    subprocess.run([PY, "-m", "pip", "wheel", "-q", "--no-deps", "--disable-pip-version-check", "-w", str(wheels),
-                    str(ROOT)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    src = tmp / "src"  # a clean copy (no host .pyc), built like scripts/build_web.py builds the site's wheel
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
+    shutil.copytree(ROOT / "checker", src / "checker", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    subprocess.run([PY, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(wheels), str(src)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wheel = next(wheels.glob("todoku_checker-*.whl"))
     script = tmp / "bench.mjs"
     script.write_text(NODE.replace("PYODIDE_MJS", (pdir / "pyodide.mjs").as_uri())
