@@ -33,7 +33,8 @@ function boot() {
           return r.arrayBuffer();
         }),
       ]);
-      const site = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
+      // site-packages from sys.path (importing sysconfig only for this would cost a few hundred ms)
+      const site = pyodide.runPython("import sys; [p for p in sys.path if p.endswith('site-packages')][0]");
       pyodide.unpackArchive(new Uint8Array(wheel), "wheel", { extractDir: site });
       const api = pyodide.pyimport("checker.web_audit");
       postMessage({ type: "ready", ms: performance.now() - t0 });
