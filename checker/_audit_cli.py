@@ -7,6 +7,7 @@ read or the command is wrong. Every message is localized (``messages/audit.toml`
 """
 from __future__ import annotations
 
+import csv
 import os
 import sys
 import time
@@ -222,7 +223,11 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             summary_to = stderr
         elif out_path is not None:
             try:
-                out = open(out_path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+                # plain UTF-8 (C-speed encoding) with the BOM written by hand: "utf-8-sig" would
+                # encode every row through a Python-level codec
+                out = open(out_path, "w", encoding="utf-8", newline="")
+                if fmt == "csv":
+                    out.write("\ufeff")
             except OSError as e:
                 return fail("error-write", path=out_path, reason=e.strerror or e)
 
@@ -235,11 +240,17 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
                     if progress is not None and not rows & 1023:
                         progress.update(rows, row.end)
             elif fmt == "csv":
-                w = CsvWriter()
-                out.write(w.line(audit.out_header()))
-                line, cells, write = w.line, audit.out_cells, out.write
+                if out is stdout:
+                    w = CsvWriter()
+                    out.write(w.line(audit.out_header()))
+                    line, write = w.line, out.write
+                    writerow = lambda cells: write(line(cells))  # noqa: E731
+                else:  # straight into the file (the same CSV dialect as CsvWriter)
+                    writerow = csv.writer(out, lineterminator="\r\n").writerow
+                    writerow(audit.out_header())
+                cells = audit.out_cells
                 for row in audit:
-                    write(line(cells(row)))
+                    writerow(cells(row))
                     rows += 1
                     if progress is not None and not rows & 1023:
                         progress.update(rows, row.end)

@@ -40,11 +40,14 @@ INVALID = frozenset({
 #: findings whose repair goes into the suggestion
 REPAIRS = frozenset({"display-name", "mailto", "at-replaced", "control-char", "invisible-char", "space", "fullwidth",
                      "lookalike", "typo", "legacy-dots", "domain-dots"})
+_DEFAULT_SITUATION = Situation()
+#: findings that make a valid address at risk
+_AT_RISK = frozenset({"typo", "legacy-dots", "quoted-local", "utf8-local"})
 #: findings that must not appear when the suggestion itself is checked
 NOT_IN_SUGGESTION = frozenset({"typo", "fullwidth", "lookalike"})
 
 
-@dataclass
+@dataclass(slots=True)
 class _Eval:
     text: str
     issues: list[Issue] = field(default_factory=list)
@@ -62,6 +65,73 @@ class _Eval:
     @property
     def valid(self) -> bool:
         return self.address is not None
+
+
+class _Memo:
+    """Answers that depend only on the domain (or the finding), remembered for one ``Data``: a
+    customer list has tens of thousands of addresses but only hundreds of domains. Each table is
+    bounded (cleared when full), so memory stays bounded whatever the input."""
+
+    LIMIT = 4096
+
+    def __init__(self, data: Data) -> None:
+        self.data = data
+        self.lookup: dict[str, Provider | None] = {}
+        self.typo: dict[str, str | None] = {}
+        self.judge: dict[tuple, tuple[str, tuple[Issue, ...]]] = {}
+        self.render: dict[tuple, Finding] = {}
+
+    def provider(self, domain: str) -> Provider | None:
+        try:
+            return self.lookup[domain]
+        except KeyError:
+            if len(self.lookup) >= self.LIMIT:
+                self.lookup.clear()
+            p = self.lookup[domain] = self.data.lookup(domain)
+            return p
+
+    def known(self, domain: str) -> bool:
+        return self.provider(domain) is not None
+
+    def suggest(self, domain: str) -> str | None:
+        try:
+            return self.typo[domain]
+        except KeyError:
+            if len(self.typo) >= self.LIMIT:
+                self.typo.clear()
+            fix = self.typo[domain] = _typo.suggest(domain, self.data)
+            return fix
+
+
+_memos: dict[int, _Memo] = {}
+#: the "unknown-domain" finding per level (one shared object, so its rendering is remembered)
+_UNKNOWN: dict[int, Issue] = {}
+#: issues that are shared objects (from ``_judge``'s table or ``_UNKNOWN``): their rendering is remembered
+_SHARED = frozenset({"unknown-domain", "recipient-refuses-all", "allowlisted", "allowlist-only", "links-blocked",
+                     "carrier-filter", "listed-senders", "spam-folder", "own-level-broken", "reply-blocked",
+                     "reply-links"})
+
+
+def _memo(data: Data) -> _Memo:
+    m = _memos.get(id(data))
+    if m is None or m.data is not data:
+        if len(_memos) > 8:
+            _memos.clear()
+        m = _memos[id(data)] = _Memo(data)
+    return m
+
+
+def _judge(level: int, provider: Provider | None, category: str, situation: Situation,
+           data: Data, memo: _Memo) -> tuple[str, list[Issue]]:
+    # keyed by the situation's identity (a list is audited with one Situation), checked with `is`
+    key = (level, provider.id if provider else None, category, id(situation))
+    hit = memo.judge.get(key)
+    if hit is None or hit[0] is not situation:
+        if len(memo.judge) >= memo.LIMIT:
+            memo.judge.clear()
+        verdict, issues = _rules.judge(level, provider, category, situation, data)
+        hit = memo.judge[key] = (situation, verdict, tuple(issues))
+    return hit[1], list(hit[2])
 
 
 def _scan_issues(sc: _normalize.Scan) -> list[Issue]:
@@ -99,7 +169,7 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
     if not text:
         ev.issues.append(Issue("empty"))
         return ev
-    match = _DISPLAY_NAME.match(text)
+    match = _DISPLAY_NAME.match(text) if "<" in text else None
     if match:  # Name <taro@example.jp>: the address is inside the brackets
         ev.issues.append(Issue("display-name", {"address": match.group(2).strip()}))
         text = match.group(2).strip()
@@ -119,16 +189,20 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
                 ev.issues.append(Issue("at-replaced", {"mark": text[i:i + len(mark)]}))
                 text = text[:i] + "@" + text[i + len(mark):]
                 break
-    sc = _normalize.scan(text, lambda d: data.lookup(d) is not None)
-    ev.issues.extend(_scan_issues(sc))
-    if sc.errors and sc.repaired is None:
-        return ev
-    work = sc.repaired if sc.repaired is not None else text
+    memo = _memo(data)
+    sc = _normalize.scan(text, memo.known)
+    if sc is _normalize.CLEAN:  # printable ASCII without spaces: nothing to report or repair
+        work = text
+    else:
+        ev.issues.extend(_scan_issues(sc))
+        if sc.errors and sc.repaired is None:
+            return ev
+        work = sc.repaired if sc.repaired is not None else text
     parsed = _syntax.parse(work)
     ev.issues.extend(parsed.issues)
     domain = parsed.ascii_domain
     if domain is not None and not parsed.literal:
-        ev.provider = data.lookup(domain)
+        ev.provider = memo.provider(domain)
         ev.category = ev.provider.category if ev.provider else "domain"
     carrier = ev.category == "carrier"
     cand_local = parsed.local
@@ -144,7 +218,7 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
         ev.issues.append(Issue("legacy-dots", {"quoted": f"{parsed.local}@{domain}"}))
     cand_domain = parsed.domain
     if domain is not None and not parsed.literal:
-        fix = _typo.suggest(domain, data)
+        fix = memo.suggest(domain)
         if fix is not None:
             ev.issues.append(Issue("typo", {"domain": domain, "suggestion": fix}))
             cand_domain = fix
@@ -152,7 +226,7 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
         cand_domain = ".".join(lab for lab in parsed.domain.split(".") if lab)
     if cand_local is not None and cand_domain:
         ev.candidate = f"{cand_local}@{cand_domain}"
-    if any(i.code in INVALID for i in ev.issues) or domain is None:
+    if domain is None or (ev.issues and any(i.code in INVALID for i in ev.issues)):
         ev.category = ev.provider = None
         return ev
     ev.address = parsed.normalized
@@ -161,23 +235,48 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
         return ev
     assert ev.category is not None
     ev.level = ev.provider.level if ev.provider else data.categories["domain"].level
-    verdict, extra = _rules.judge(ev.level, ev.provider, ev.category, situation, data)
-    if ev.provider is None and "typo" not in ev.codes:
-        extra.insert(0, Issue("unknown-domain", {"level": ev.level}))
+    verdict, extra = _judge(ev.level, ev.provider, ev.category, situation, data, memo)
+    codes = ev.codes if ev.issues else set()
+    if ev.provider is None and "typo" not in codes:
+        unknown = _UNKNOWN.get(ev.level)
+        if unknown is None:
+            unknown = _UNKNOWN[ev.level] = Issue("unknown-domain", {"level": ev.level})
+        extra.insert(0, unknown)
     ev.issues.extend(extra)
-    if ev.codes & {"typo", "legacy-dots", "quoted-local", "utf8-local"}:
+    if not codes.isdisjoint(_AT_RISK):  # the judge's findings are never among these
         verdict = _rules.worst(verdict, "at-risk")
     ev.verdict = verdict
     return ev
 
 
 def _suggestion(ev: _Eval, situation: Situation, data: Data) -> str | None:
-    if ev.candidate is None or not (ev.codes & REPAIRS) or ev.candidate == ev.text.strip():
+    if ev.candidate is None or not ev.issues or not (ev.codes & REPAIRS) or ev.candidate == ev.text.strip():
         return None
     again = _evaluate(ev.candidate, situation, data)
     if any(i.code in INVALID or i.code in NOT_IN_SUGGESTION for i in again.issues):
         return None
     return ev.candidate
+
+
+def _render_all(issues: list[Issue], lang: str, data: Data) -> tuple[Finding, ...]:
+    """The findings in ``lang``. The issues of the level model come from ``_judge``'s table, the
+    same objects every time: their rendering is remembered per issue object (kept alive in the
+    table, so its id cannot be reused while it is there)."""
+    table = _memo(data).render
+    out = []
+    for issue in issues:
+        key = (id(issue), lang)
+        hit = table.get(key)
+        if hit is not None and hit[0] is issue:
+            out.append(hit[1])
+            continue
+        finding = _render(issue, lang, data)
+        if issue.code in _SHARED:
+            if len(table) >= _Memo.LIMIT:
+                table.clear()
+            table[key] = (issue, finding)
+        out.append(finding)
+    return tuple(out)
 
 
 def _render(issue: Issue, lang: str, data: Data) -> Finding:
@@ -209,7 +308,7 @@ def check(address: str, /, *, situation: Situation | None = None, lang: str = "j
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
-    situation = situation or Situation()
+    situation = situation or _DEFAULT_SITUATION
     if not isinstance(situation.level, int) or not 1 <= situation.level <= 10:
         raise ValueError(f"situation.level must be 1..10, not {situation.level!r}")
     if not isinstance(address, str):
@@ -221,5 +320,5 @@ def check(address: str, /, *, situation: Situation | None = None, lang: str = "j
         input=address, address=ev.address, valid=ev.valid, category=ev.category,
         provider=ev.provider.id if ev.provider else None, level=ev.level,
         verdict=ev.verdict,  # type: ignore[arg-type]
-        findings=tuple(_render(i, lang, data) for i in ev.issues), suggestion=suggestion,
+        findings=_render_all(ev.issues, lang, data), suggestion=suggestion,
     )

@@ -79,6 +79,10 @@ class Scan:
                     or self.unusable or self.fullwidth or self.lookalike)
 
 
+#: the scan of printable ASCII without spaces (nothing found, nothing to repair)
+CLEAN = Scan()
+
+
 def _is_emoji(cp: int, cat: str) -> bool:
     if cat not in ("So", "Sk", "Mn"):  # emoji are symbols (plus skin tones and variation selectors)
         return False
@@ -104,6 +108,8 @@ def scan(text: str, known: Callable[[str], bool] | None = None) -> Scan:
     """Classify every character of ``text`` (trimmed, at most a few KB) in one pass.
 
     ``known(domain)`` tells whether the data knows a domain (for whole-script look-alikes)."""
+    if text.isascii() and text.isprintable() and " " not in text:
+        return CLEAN  # the common case: printable ASCII without spaces has nothing to report
     first: dict[str, list] = {}
     wide: list[str] = []
     out: list[str] = []

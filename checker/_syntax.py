@@ -31,9 +31,11 @@ from __future__ import annotations
 import encodings.idna
 import ipaddress
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 ATEXT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~")
 LDH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+_ATEXT_DOT = ATEXT | {"."}
 MAX_ADDRESS = 254
 MAX_LOCAL = 64
 MAX_LABEL = 63
@@ -116,10 +118,11 @@ def split(text: str) -> tuple[list[Issue], str | None, str | None, int]:
 
 def _local_issues(local: str) -> tuple[list[Issue], tuple[str, ...]]:
     issues: list[Issue] = []
-    for i, c in enumerate(local):
-        if c.isascii() and c not in ATEXT and c != ".":
-            issues.append(Issue("local-bad-char", {"char": c, "position": i + 1}))
-            break
+    if not _ATEXT_DOT.issuperset(local):  # else the common case: nothing to look for
+        for i, c in enumerate(local):
+            if c.isascii() and c not in ATEXT and c != ".":
+                issues.append(Issue("local-bad-char", {"char": c, "position": i + 1}))
+                break
     dots: list[str] = []
     if local.startswith("."):
         dots.append("local-dot-start")
@@ -177,6 +180,23 @@ def _domain_literal(domain: str) -> tuple[Issue, str | None]:
 
 
 def _domain_issues(domain: str, offset: int) -> tuple[list[Issue], str | None]:
+    """The domain's issues (positions counted from ``offset``, the domain's place in the address)
+    and its ASCII form. Remembered per domain: a customer list holds few distinct domains."""
+    issues, ascii_domain = _domain_issues_at(domain)
+    if offset and issues and "position" in issues[0].params:
+        params = dict(issues[0].params)
+        params["position"] += offset
+        return [Issue(issues[0].code, params)], ascii_domain
+    return list(issues), ascii_domain
+
+
+@lru_cache(maxsize=4096)
+def _domain_issues_at(domain: str) -> tuple[tuple[Issue, ...], str | None]:
+    issues, ascii_domain = _domain_issues_uncached(domain, 0)
+    return tuple(issues), ascii_domain
+
+
+def _domain_issues_uncached(domain: str, offset: int) -> tuple[list[Issue], str | None]:
     if domain.startswith("[") and domain.endswith("]") and len(domain) >= 2:
         issue, literal = _domain_literal(domain)
         return [issue], literal
@@ -188,9 +208,10 @@ def _domain_issues(domain: str, offset: int) -> tuple[list[Issue], str | None]:
     pos = offset
     for lab in labels:
         if lab.isascii():
-            for j, c in enumerate(lab):
-                if c not in LDH:
-                    return [Issue("domain-bad-char", {"char": c, "position": pos + j + 1})], None
+            if not LDH.issuperset(lab):
+                for j, c in enumerate(lab):
+                    if c not in LDH:
+                        return [Issue("domain-bad-char", {"char": c, "position": pos + j + 1})], None
             if len(lab) >= 4 and lab[2:4] == "--" and not lab.startswith("xn--"):
                 # RFC 5891 4.2.3.1: hyphens in positions 3 and 4 are reserved for IDNA prefixes
                 return [Issue("idna-invalid", {"label": lab})], None
@@ -254,17 +275,20 @@ def parse(text: str) -> Parsed:
     else:
         li, dots = _local_issues(local)
         issues.extend(li)
-    if len(local.encode("utf-8", "surrogatepass")) > MAX_LOCAL:
-        issues.append(Issue("local-too-long", {"length": len(local.encode("utf-8", "surrogatepass"))}))
+    local_octets = len(local) if local.isascii() else len(local.encode("utf-8", "surrogatepass"))
+    if local_octets > MAX_LOCAL:
+        issues.append(Issue("local-too-long", {"length": local_octets}))
     if domain.endswith(".") and not domain.endswith(".."):
         domain = domain[:-1]
     if not domain.startswith("["):
         domain = domain.lower()
-    local_octets = len(local.encode("utf-8", "surrogatepass"))
     # a cheap lower bound of the ASCII length (an A-label is at least "xn--" longer than its
     # U-label): hopeless lengths are reported without running IDNA on a kilobyte of labels
-    bound = local_octets + 1 + sum(len(lab) + (0 if lab.isascii() else 4) for lab in domain.split(".")) \
-        + domain.count(".")
+    if domain.isascii():
+        bound = local_octets + 1 + len(domain)
+    else:
+        bound = local_octets + 1 + sum(len(lab) + (0 if lab.isascii() else 4) for lab in domain.split(".")) \
+            + domain.count(".")
     if bound > MAX_ADDRESS and not domain.startswith("["):
         issues.append(Issue("too-long", {"length": bound, "limit": MAX_ADDRESS}))
         return Parsed(issues=tuple(issues), local=local, local_content=content, quoted=quoted,
@@ -276,9 +300,9 @@ def parse(text: str) -> Parsed:
     if quoted and content is not None:
         issues.append(Issue("quoted-local"))
     if ascii_domain is not None:
-        total = len(local.encode("utf-8", "surrogatepass")) + 1 + len(ascii_domain)
+        total = local_octets + 1 + len(ascii_domain)
         if total > MAX_ADDRESS:
             issues.append(Issue("too-long", {"length": total, "limit": MAX_ADDRESS}))
-    literal = any(i.code == "domain-literal" for i in issues)
+    literal = bool(issues) and any(i.code == "domain-literal" for i in issues)
     return Parsed(issues=tuple(issues), local=local, local_content=content, quoted=quoted,
                   domain=domain, ascii_domain=ascii_domain, dot_issues=dots, literal=literal)

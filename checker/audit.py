@@ -109,8 +109,11 @@ class Row:
     @property
     def codes(self) -> tuple[str, ...]:
         """Problem codes then finding codes, in order, without repeats."""
+        codes = _result_codes(self.result)
+        if not self.problems:
+            return codes
         seen = dict.fromkeys(p.code for p in self.problems)
-        seen.update(dict.fromkeys(f.code for f in self.result.findings))
+        seen.update(dict.fromkeys(codes))
         return tuple(seen)
 
     def reason(self, lang: str, data: Data) -> str:
@@ -120,6 +123,22 @@ class Row:
         if not parts:
             parts.append(text(data, f"reason-{self.result.verdict}", lang))
         return " ".join(parts)
+
+
+def _result_codes(result: Result) -> tuple[str, ...]:
+    """The result's finding codes in order, without repeats (remembered for the last results:
+    the summary and the report both ask for them)."""
+    hit = _codes_memo.get(id(result))
+    if hit is not None and hit[0] is result:
+        return hit[1]
+    codes = tuple(dict.fromkeys(f.code for f in result.findings))
+    if len(_codes_memo) >= 64:
+        _codes_memo.clear()
+    _codes_memo[id(result)] = (result, codes)
+    return codes
+
+
+_codes_memo: dict[int, tuple[Result, tuple[str, ...]]] = {}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -191,8 +210,16 @@ _Line = tuple[int, str, tuple[tuple[int, bytes], ...], int]
 
 
 def _lines_8bit(chunks: Iterator[bytes], head: bytes, encoding: str, skip: int) -> Iterator[_Line]:
-    """Lines of an ASCII-compatible encoding (UTF-8, CP932: no trail byte is CR, LF or a quote)."""
+    """Lines of an ASCII-compatible encoding (UTF-8, CP932: no trail byte is CR, LF or a quote).
+
+    Fast path: a buffer of whole LF-terminated lines is decoded in one call and split on LF in
+    both its bytes and its text (an LF byte is always an LF character in these encodings, so the
+    pieces correspond one to one). A buffer with an undecodable byte or a lone CR (old Mac line
+    ends) goes line by line."""
     decode = _decode
+    if encoding == "utf-8-sig":  # the BOM is skipped; a U+FEFF later in the file is a character
+        encoding = "utf-8"
+    cp932 = encoding == "cp932"
     lineno = 0
     offset = skip
     buf = head[skip:]
@@ -205,22 +232,52 @@ def _lines_8bit(chunks: Iterator[bytes], head: bytes, encoding: str, skip: int) 
             buf += more
             if len(buf) < SAMPLE_BYTES and more:
                 continue
-        pieces = buf.splitlines(keepends=True)
-        buf = b""
-        if pending and pieces:
-            last = pieces[-1]
-            # keep an unfinished line (or a CR that may be half of a CRLF) for the next chunk
-            if not last.endswith(b"\n"):
-                buf = pieces.pop()
-        for piece in pieces:
+        if pending:
+            cut = buf.rfind(b"\n") + 1
+            if not cut:  # old Mac line ends (CR only); a CR at the very end may be half of a CRLF
+                cut = buf.rfind(b"\r", 0, len(buf) - 1) + 1
+                if not cut:
+                    continue  # no whole line yet
+            whole, buf = buf[:cut], buf[cut:]
+        else:
+            whole, buf = buf, b""
+        if not whole:
+            continue
+        txt = None
+        if b"\r" not in whole or whole.count(b"\r") == whole.count(b"\r\n"):
+            try:
+                txt = whole.decode(encoding)
+            except UnicodeDecodeError:
+                pass
+            else:
+                if cp932 and not _CP932_BAD.isdisjoint(txt):
+                    txt = None
+        if txt is not None:
+            texts = txt.split("\n")
+            pieces = whole.split(b"\n")
+            if not texts[-1]:  # the buffer ends with LF: no empty line after it
+                texts.pop()
+                pieces.pop()
+                last_lf = True
+            else:
+                last_lf = False
+            n = len(pieces)
+            for i, (t, raw) in enumerate(zip(texts, pieces), 1):
+                lineno += 1
+                offset += len(raw) + (1 if i < n or last_lf else 0)
+                if t.endswith("\r"):
+                    t = t[:-1]
+                yield lineno, t, (), offset
+            continue
+        for piece in whole.splitlines(keepends=True):
             lineno += 1
             offset += len(piece)
             raw = piece.rstrip(b"\r\n") if piece[-1:] in b"\r\n" else piece
             if raw.isascii():
                 yield lineno, raw.decode("ascii"), (), offset
             else:
-                txt, bad = decode(raw, encoding)
-                yield lineno, txt, tuple((offset - len(piece) + o, b) for o, b in bad), offset
+                txt_, bad = decode(raw, encoding)
+                yield lineno, txt_, tuple((offset - len(piece) + o, b) for o, b in bad), offset
 
 
 def _lines_16(chunks: Iterator[bytes], head: bytes, encoding: str) -> Iterator[_Line]:
@@ -391,8 +448,7 @@ class Summary:
         self.rows += 1
         self.by_verdict[r.verdict] += 1
         self.by_category[r.category or "-"] += 1
-        for code in row.codes:
-            self.by_code[code] += 1
+        self.by_code.update(row.codes)
         if r.arrives:
             self.arriving += 1
         else:
@@ -721,7 +777,7 @@ class Job:
 
     def __init__(self, content: bytes, *, column: str | None = None, level: int = 7,
                  links: bool = False, attachments: bool = False, allowlisted: bool = False,
-                 lang: str = "ja", data: Data | None = None) -> None:
+                 lang: str = "ja", data: Data | None = None, max_listed: int = MAX_LISTED) -> None:
         self.total = len(content)
         self.lang = lang
         self.error: str | None = None
@@ -734,7 +790,7 @@ class Job:
             self.audit: Audit | None = Audit(
                 (bytes(content[i:i + chunk]) for i in range(0, len(content), chunk)), column=column,
                 situation=Situation(level=level, links=links, attachments=attachments,
-                                    allowlisted=allowlisted), lang=lang, data=data)
+                                    allowlisted=allowlisted), lang=lang, data=data, max_listed=max_listed)
         except AuditError as e:
             self.audit = None
             self.error = e.message(lang, data)

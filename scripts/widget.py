@@ -40,13 +40,21 @@ def widget_html(lang: str, data: Data) -> str:
 
 
 def audit_html(lang: str, data: Data) -> str:
-    """The static markup of the in-page list audit (a file input; the worker does the rest)."""
+    """The static markup of the in-page list audit (a file input; web/todoku-audit.js does the rest).
+
+    The page's strings (messages/web.toml ``audit-*`` and the summary headings of messages/audit.toml)
+    travel with the form as a JSON data block, so the script shows them before Pyodide has loaded."""
+    from checker.web_audit import page_strings
+
     t = lambda key: escape(data.ui[f"web.{key}"].get(lang))  # noqa: E731
+    strings = json.dumps(page_strings(lang, data), ensure_ascii=False, sort_keys=True)
+    strings = strings.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
         f'<form class="todoku-audit" data-todoku="audit" data-lang="{lang}">\n'
         f'<label>{t("audit-file")} <input name="file" type="file" accept=".csv,.tsv,.txt,text/csv"></label>\n'
         f'<noscript><p>{t("audit-noscript")}</p></noscript>\n'
         f'<output class="todoku-audit-result" aria-live="polite"></output>\n'
+        f'<script type="application/json" class="todoku-audit-strings">{strings}</script>\n'
         "</form>\n"
     )
 

@@ -293,3 +293,58 @@ def test_core_module_does_no_io():
     assert not names & {"open", "print", "input"}
     assert not imported & {"os", "sys", "time", "random", "socket", "pathlib", "datetime"}
     assert default_data().ui["audit.col-verdict"].en == "verdict"
+
+
+def _reference_lines(raw: bytes, encoding: str) -> list[tuple]:
+    """Line by line, the slow and obvious way: what the bulk-decoding reader must give."""
+    from checker.audit import _decode
+
+    enc = "utf-8" if encoding == "utf-8-sig" else encoding
+    out, offset = [], 0
+    for n, piece in enumerate(raw.splitlines(keepends=True), 1):
+        offset += len(piece)
+        txt, bad = _decode(piece.rstrip(b"\r\n"), enc)
+        out.append((n, txt, tuple((offset - len(piece) + o, b) for o, b in bad), offset))
+    return out
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(parts=st.lists(st.sampled_from([b"a", b"\r", b"\n", b"\r\n", "日".encode("cp932"), "日".encode("utf-8"),
+                                       b"\x80", b"\xff", b'"', b",", "\ufeff".encode("utf-8")]), max_size=60),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp932"]), chunk=st.integers(1, 9),
+       sample=st.sampled_from([1, 4, 16, 1 << 16]))
+def test_bulk_line_reader_equals_line_by_line(parts, encoding, chunk, sample):
+    """Whole buffers are decoded at once when they can be; line numbers, text, undecodable bytes and
+    byte offsets are the same as decoding each line alone, whatever the chunks and buffer sizes
+    (CRLF split across chunks, lone CRs, bad bytes, a U+FEFF inside the file)."""
+    import checker.audit as audit_mod
+
+    raw = b"".join(parts)
+    old = audit_mod.SAMPLE_BYTES
+    audit_mod.SAMPLE_BYTES = sample
+    try:
+        it = iter([raw[i:i + chunk] for i in range(0, len(raw), chunk)])
+        got = list(audit_mod._lines_8bit(it, b"", encoding, 0))
+    finally:
+        audit_mod.SAMPLE_BYTES = old
+    assert got == _reference_lines(raw, encoding)
+
+
+def test_a_cr_only_file_is_streamed_not_buffered_whole():
+    """Old Mac line ends (CR only) are still read a buffer at a time."""
+    import checker.audit as audit_mod
+
+    raw = b"email\r" + b"taro@docomo.ne.jp\r" * 50_000
+    seen = []
+
+    def chunks():
+        for i in range(0, len(raw), 4096):
+            seen.append(i)
+            yield raw[i:i + 4096]
+
+    lines = audit_mod._lines_8bit(chunks(), b"", "utf-8", 0)
+    for n, ln in enumerate(lines, 1):
+        if n == 20_000:
+            break
+    assert ln[1] == "taro@docomo.ne.jp" and ln[3] == 6 + 18 * 19_999
+    assert len(seen) * 4096 < len(raw) // 2

@@ -430,3 +430,20 @@ def test_no_real_domain_is_corrected_into_another():
             r = check(f"taro@{d}")
             assert "typo" not in [f.code for f in r.findings], d
             assert r.provider == p.id, d
+
+
+def test_answers_remembered_per_domain_stay_exact():
+    """Per-domain answers are remembered (a list has few domains): positions still count from the
+    start of each address, and changed data is never answered from another Data's memory."""
+    import dataclasses
+
+    first = check("a@ex_ample.jp", lang="en").findings[0]
+    second = check("abc@ex_ample.jp", lang="en").findings[0]
+    assert (first.code, second.code) == ("domain-bad-char", "domain-bad-char")
+    assert "5" in first.message and "7" in second.message
+    data = default_data()
+    assert check("taro@docomo.ne.jp", data=data).verdict == "at-risk"
+    levels = tuple(dataclasses.replace(lv, refuses=()) if 5 in lv.levels else lv for lv in data.levels)
+    changed = dataclasses.replace(data, levels=levels)
+    assert check("taro@docomo.ne.jp", data=changed).verdict != "at-risk"
+    assert check("taro@docomo.ne.jp", data=data).verdict == "at-risk"

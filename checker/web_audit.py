@@ -1,0 +1,94 @@
+"""The page audit's Python side: what web/todoku-audit-worker.mjs calls through Pyodide.
+
+Bytes in (the dropped file, never sent anywhere), progress, summary and report bytes out. Pure: no
+I/O, no clock; the same functions run in CPython (tests, benchmarks) and in the Web Worker::
+
+    job = start(content, '{"lang": "en"}')
+    while not json.loads(step(job))["done"]: ...
+    summary(job)  # JSON text: counts by verdict and category, top problems, rows needing action
+    report(job)   # the CSV report: UTF-8 with a BOM (Excel opens it as is)
+
+Every string the page shows comes from ``messages/web.toml`` (``audit-*``) and ``messages/audit.toml``
+(the summary's headings): ``page_strings`` collects them; scripts/widget.py embeds them in the form.
+"""
+from __future__ import annotations
+
+import json
+
+from ._data import Data, default_data
+from .audit import Job
+
+#: strings of messages/audit.toml the page uses for the summary (the CLI uses them too)
+_AUDIT_KEYS = ("summary-input", "summary-by-verdict", "summary-by-category", "summary-top", "summary-problems",
+               "summary-action", "summary-line", "summary-more", "summary-all-arrive", "summary-no-rows")
+#: rows listed in the page's tables ("and N more" after them)
+MAX_LISTED = 50
+
+
+def page_strings(lang: str, data: Data | None = None) -> dict[str, str]:
+    """Every string of the page audit in ``lang``: ``web.audit-*`` (short keys, without ``audit-``)
+    and the summary headings of ``messages/audit.toml`` (keys ``summary-*``)."""
+    d = data or default_data()
+    out = {k[len("web.audit-"):]: v.get(lang) for k, v in d.ui.items() if k.startswith("web.audit-")}
+    out.update({k: d.ui[f"audit.{k}"].get(lang) for k in _AUDIT_KEYS})
+    return out
+
+
+def _options(options: str | dict | None) -> dict:
+    if isinstance(options, str):
+        options = json.loads(options or "{}")
+    opts = dict(options or {})
+    level = opts.get("level", 7)
+    return {
+        "lang": "en" if opts.get("lang") == "en" else "ja",
+        "level": level if isinstance(level, int) and 1 <= level <= 10 else 7,
+        "links": bool(opts.get("links")), "attachments": bool(opts.get("attachments")),
+        "allowlisted": bool(opts.get("allowlisted")),
+        "column": opts.get("column") or None,
+    }
+
+
+def start(content: object, options: str | dict | None = None, data: Data | None = None) -> Job:
+    """A Job over the file's bytes (a Pyodide JsProxy of a Uint8Array is converted with ``to_bytes``).
+
+    An unreadable file (empty, binary, an Excel workbook, no address column) gives a Job whose
+    ``error`` is the localized message; it never raises."""
+    if not isinstance(content, (bytes, bytearray, memoryview)):
+        content = content.to_bytes()  # type: ignore[attr-defined]
+    o = _options(options)
+    return Job(bytes(content), column=o["column"], level=o["level"], links=o["links"],
+               attachments=o["attachments"], allowlisted=o["allowlisted"], lang=o["lang"],
+               data=data, max_listed=MAX_LISTED)
+
+
+def step(job: Job, rows: int = 2000) -> str:
+    """Audit up to ``rows`` more rows; JSON ``{"done", "rows", "bytes", "total", "error"}``."""
+    return json.dumps(job.step(rows))
+
+
+def summary(job: Job) -> str:
+    """The summary as JSON (``Audit.summary_dict``, plus each top finding's article link), or
+    ``{"error": message}`` for an unreadable file."""
+    s = job.summary()
+    if s is None:
+        return json.dumps({"error": job.error}, ensure_ascii=False)
+    prefix = "/en/" if job.lang == "en" else "/"
+    messages = job.audit.data.messages if job.audit is not None else {}
+    for entry in s["top"]:  # type: ignore[union-attr]
+        if entry["code"] in messages:
+            entry["url"] = f"{prefix}findings/#{entry['code']}"
+    return json.dumps(s, ensure_ascii=False)
+
+
+def report(job: Job) -> bytes:
+    """The report: the same rows in the same order with our columns, CSV, UTF-8 with a BOM."""
+    return job.report()
+
+
+def report_name(name: str, lang: str = "ja", data: Data | None = None) -> str:
+    """The download's file name: ``customers.csv`` -> ``customers-todoku.csv`` (from web.toml)."""
+    d = data or default_data()
+    stem = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    if "." in stem.strip("."):
+        stem = stem[: stem.rfind(".")]
+    return d.ui["web.audit-report-name"].get(lang).format(stem=stem or "list")

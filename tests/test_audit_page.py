@@ -1,0 +1,148 @@
+"""The page audit (/audit/, /en/audit/) in Debian Chromium: a file in, the summary on the page, the
+report out; the same counts and the same rows as the command line; no request leaves 127.0.0.1."""
+from __future__ import annotations
+
+import csv
+import io
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from checker import _audit_cli
+from checker.audit import Audit
+
+ROOT = Path(__file__).resolve().parent.parent
+FIX = ROOT / "tests" / "fixtures" / "audit"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import gen_audit_list  # noqa: E402
+
+pytestmark = pytest.mark.browser
+FORM = 'form[data-todoku="audit"]'
+TIMEOUT = 240_000  # a cold Pyodide start on a busy 2-core machine can take tens of seconds
+
+
+def cli(path: Path, tmp_path: Path, lang: str) -> tuple[Audit, bytes]:
+    out = tmp_path / f"cli-{lang}.csv"
+    rc = _audit_cli.main([str(path), "-o", str(out), "--lang", lang], stdout=io.StringIO(), stderr=io.StringIO())
+    assert rc in (0, 1)
+    raw = path.read_bytes()
+    a = Audit([raw], lang=lang)
+    for _ in a:
+        pass
+    return a, out.read_bytes()
+
+
+def audit_in_page(page, path: Path) -> float:
+    page.set_input_files(f"{FORM} input[type=file]", str(path))
+    t = time.perf_counter()
+    page.wait_for_selector(f'{FORM}[data-state="done"], {FORM}[data-state="error"], {FORM}[data-state="failed"]',
+                           timeout=TIMEOUT)
+    assert page.get_attribute(FORM, "data-state") == "done", page.inner_text(FORM)
+    return time.perf_counter() - t
+
+
+def page_counts(page, kind: str) -> dict[str, int]:
+    rows = page.locator(f"{FORM} table.todoku-audit-{kind} tbody tr")
+    attr = "data-verdict" if kind == "verdicts" else "data-category"
+    return {rows.nth(i).get_attribute(attr): int(rows.nth(i).get_attribute("data-count"))
+            for i in range(rows.count())}
+
+
+def shoot(page, path: Path) -> None:
+    """The form and its summary, scrolled under Material's fixed header."""
+    page.set_viewport_size({"width": 1280, "height": 1500})
+    page.locator(FORM).evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 70)")
+    page.screenshot(path=str(path))
+
+
+def download(page) -> bytes:
+    with page.expect_download() as d:
+        page.click(f"{FORM} a.todoku-audit-download")
+    return Path(d.value.path()).read_bytes()
+
+
+def assert_same_as_cli(page, path: Path, tmp_path: Path, lang: str) -> None:
+    a, report = cli(path, tmp_path, lang)
+    s = a.summary
+    assert int(page.get_attribute(f"{FORM} .todoku-audit-summary", "data-rows")) == s.rows
+    assert int(page.get_attribute(f"{FORM} .todoku-audit-summary", "data-arriving")) == s.arriving
+    assert page_counts(page, "verdicts") == {v: n for v, n in s.by_verdict.items() if n}
+    assert page_counts(page, "categories") == dict(s.by_category)
+    got = download(page)
+    assert got.startswith(b"\xef\xbb\xbf")
+    page_rows = list(csv.reader(io.StringIO(got.decode("utf-8-sig"))))
+    cli_rows = list(csv.reader(io.StringIO(report.decode("utf-8-sig"))))
+    assert len(page_rows) == s.rows + 1
+    assert page_rows == cli_rows  # the same rows, in the same order, cell for cell
+    assert got == report
+
+
+def assert_local(page, base_url: str) -> None:
+    assert page.todoku_requests
+    outside = [u for u in page.todoku_requests if not (u.startswith(base_url + "/") or u.startswith("blob:"))]
+    assert not outside, outside
+
+
+@pytest.mark.parametrize("lang, path", [("ja", "/audit/"), ("en", "/en/audit/")])
+def test_excel_cp932_file_in_report_out(page, base_url, tmp_path, screenshots, lang, path):
+    page.goto(path)
+    audit_in_page(page, FIX / "excel_cp932.csv")
+    assert_same_as_cli(page, FIX / "excel_cp932.csv", tmp_path, lang)
+    action = page.locator(f"{FORM} table.todoku-audit-action tbody tr")
+    assert [action.nth(i).get_attribute("data-line") for i in range(action.count())] == ["2", "5"]
+    assert "ｊｉｒｏ＠ｅｚｗｅｂ．ｎｅ．ｊｐ" in page.inner_text(f"{FORM} table.todoku-audit-action")
+    shoot(page, screenshots / f"audit-{lang}.png")
+    assert_local(page, base_url)
+
+
+def test_ten_thousand_rows_cold_and_warm(page, base_url, tmp_path, screenshots, capsys):
+    path = tmp_path / "customers-10000.csv"
+    path.write_bytes(gen_audit_list.generate(10_000))
+    page.goto("/audit/")
+    cold = audit_in_page(page, path)
+    worker_ms = int(page.get_attribute(f"{FORM} .todoku-audit-summary", "data-ms"))
+    assert_same_as_cli(page, path, tmp_path, "ja")
+    shoot(page, screenshots / "audit-10000-ja.png")
+    # again with Pyodide ready (the same file under another name: a new audit, nothing cached)
+    again = tmp_path / "customers-10000-again.csv"
+    again.write_bytes(path.read_bytes())
+    warm = audit_in_page(page, again)
+    warm_ms = int(page.get_attribute(f"{FORM} .todoku-audit-summary", "data-ms"))
+    assert_same_as_cli(page, again, tmp_path, "ja")
+    assert_local(page, base_url)
+    with capsys.disabled():
+        print(f"\n  page audit of 10,000 rows: cold {cold:.1f} s (Pyodide load included), "
+              f"with Pyodide ready {warm:.1f} s (worker: {worker_ms / 1000:.1f} s cold run, {warm_ms / 1000:.1f} s warm)")
+    out = ROOT / ".artifacts" / "audit-page-timing.txt"
+    out.write_text(f"10000 rows: cold {cold:.2f} s, warm {warm:.2f} s, worker {worker_ms} ms / {warm_ms} ms\n")
+
+
+def test_malformed_file_reports_its_line_numbers(page, base_url, tmp_path):
+    page.goto("/en/audit/")
+    audit_in_page(page, FIX / "malformed.csv")
+    rows = page.locator(f"{FORM} table.todoku-audit-problems tbody tr")
+    lines = [int(rows.nth(i).get_attribute("data-line")) for i in range(rows.count())]
+    a, _ = cli(FIX / "malformed.csv", tmp_path, "en")
+    assert lines == [r.line for r in a.summary.problem_rows] and 3 in lines and 8 in lines
+    text = page.inner_text(f"{FORM} table.todoku-audit-problems")
+    assert "line 3" in text and "columns" in text and "quote" in text
+    assert_same_as_cli(page, FIX / "malformed.csv", tmp_path, "en")
+    assert_local(page, base_url)
+
+
+def test_a_workbook_gets_a_message_and_nothing_to_download(page, base_url):
+    page.goto("/en/audit/")
+    page.set_input_files(f"{FORM} input[type=file]", str(FIX / "workbook.xlsx"))
+    page.wait_for_selector(f'{FORM}[data-state="error"]', timeout=TIMEOUT)
+    assert "Excel" in page.inner_text(f"{FORM} output")
+    assert page.locator(f"{FORM} a.todoku-audit-download").count() == 0
+    assert_local(page, base_url)
+
+
+def test_pages_without_the_form_load_no_worker(page, base_url):
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in page.todoku_requests if "pyodide" in u or "todoku-audit-worker" in u]

@@ -1,0 +1,109 @@
+"""checker.web_audit, the page audit's Python side (the Web Worker calls it through Pyodide): the same
+rows, summary and report as the command line, strings for the page from the data, never a traceback."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from checker import _audit_cli, web_audit
+from checker._data import default_data
+
+ROOT = Path(__file__).resolve().parent.parent
+FIX = ROOT / "tests" / "fixtures" / "audit"
+
+
+def run_page(raw: bytes, **options) -> tuple[dict, bytes, list[dict]]:
+    job = web_audit.start(raw, json.dumps(options))
+    progress = []
+    while True:
+        p = json.loads(web_audit.step(job, 2))
+        progress.append(p)
+        if p["done"]:
+            break
+    return json.loads(web_audit.summary(job)), web_audit.report(job), progress
+
+
+def run_cli(path: Path, tmp_path: Path, *args: str) -> bytes:
+    out = tmp_path / "report.csv"
+    import io
+    _audit_cli.main([str(path), "-o", str(out), *args], stdout=io.StringIO(), stderr=io.StringIO())
+    return out.read_bytes()
+
+
+@pytest.mark.parametrize("name", ["excel_cp932.csv", "malformed.csv", "utf8_bom.csv", "crlf.tsv",
+                                  "excel_unicode.txt", "bad_bytes.csv", "mac_cr.csv"])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_page_report_is_the_command_lines_report(name, lang, tmp_path):
+    summary, report, progress = run_page((FIX / name).read_bytes(), lang=lang)
+    assert report.startswith(b"\xef\xbb\xbf")
+    assert report == run_cli(FIX / name, tmp_path, "--lang", lang)
+    assert progress[-1]["rows"] == summary["rows"]
+    assert [p["rows"] for p in progress] == sorted(p["rows"] for p in progress)
+    assert progress[-1]["bytes"] == progress[-1]["total"] == (FIX / name).stat().st_size
+
+
+def test_summary_counts_and_problem_lines():
+    summary, _, _ = run_page((FIX / "malformed.csv").read_bytes(), lang="en")
+    assert sum(v["count"] for v in summary["by_verdict"]) == summary["rows"]
+    assert sum(c["count"] for c in summary["by_category"]) == summary["rows"]
+    assert summary["problem_count"] >= 2
+    lines = [p["line"] for p in summary["problems"]]
+    assert lines == sorted(lines) and 3 in lines and 8 in lines
+    assert all(p["reason"] for p in summary["problems"])
+    assert any(t.get("url", "").startswith("/en/findings/#") for t in summary["top"])
+
+
+def test_unreadable_files_give_a_message_not_an_exception():
+    for raw, word in (((FIX / "workbook.xlsx").read_bytes(), "Excel"), (b"", "empty"),
+                      ((FIX / "binary.bin").read_bytes(), "text")):
+        job = web_audit.start(raw, {"lang": "en"})
+        assert json.loads(web_audit.step(job))["done"]
+        s = json.loads(web_audit.summary(job))
+        assert word in s["error"]
+
+
+def test_options_are_checked():
+    raw = b"email\ntaro@docomo.ne.jp\n"
+    s, _, _ = run_page(raw, lang="en", level=99, links=True)
+    assert s["by_verdict"] == [{"verdict": "block", "label": "refused", "count": 1}]  # links refused at level 5
+    s, _, _ = run_page(raw, lang="fr", allowlisted=True)
+    assert s["by_verdict"][0]["label"] == default_data().ui["audit.verdict-deliver"].ja
+
+
+def test_report_name():
+    assert web_audit.report_name("顧客.csv", "ja") == "顧客_判定結果.csv"
+    assert web_audit.report_name("C:\\data\\list.tsv", "en") == "list-report.csv"
+    assert web_audit.report_name("", "en") == "list-report.csv"
+    assert web_audit.report_name(".csv", "en") == ".csv-report.csv"
+
+
+def test_page_strings_exist_in_both_languages_and_cover_the_script():
+    ja, en = web_audit.page_strings("ja"), web_audit.page_strings("en")
+    assert ja.keys() == en.keys()
+    assert all(ja[k] and en[k] and ja[k] != en[k] for k in ja)
+    used = set(re.findall(r'\bt\("([\w-]+)"', (ROOT / "web" / "todoku-audit.js").read_text(encoding="utf-8")))
+    assert used and used <= ja.keys(), used - ja.keys()
+    for k in used:  # the placeholders the script fills are the ones the strings have
+        assert set(re.findall(r"\{(\w+)\}", ja[k])) == set(re.findall(r"\{(\w+)\}", en[k])), k
+
+
+def test_no_text_is_hard_coded_in_the_page_script():
+    js = (ROOT / "web" / "todoku-audit.js").read_text(encoding="utf-8")
+    code = re.sub(r"//[^\n]*", "", js)
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", code)
+    for literal in re.findall(r'"([^"\\]*)"', code):
+        assert not re.search(r"[A-Za-z]+ [a-z]+ [a-z]+", literal), literal  # no English sentence
+
+
+def test_the_form_carries_its_strings():
+    import sys
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from widget import audit_html
+
+    html = audit_html("en", default_data())
+    m = re.search(r'<script type="application/json" class="todoku-audit-strings">(.*?)</script>', html)
+    assert m and json.loads(m.group(1)) == web_audit.page_strings("en")
+    assert "<" not in m.group(1)

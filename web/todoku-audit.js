@@ -1,0 +1,242 @@
+// The page audit (/audit/, /en/audit/): choose or drop a customer list; checker.audit runs on it in a
+// module Web Worker (todoku-audit-worker.mjs, self-hosted Pyodide); the summary shows here and the
+// report downloads as a CSV made in the browser (a Blob link). No byte of the file is sent anywhere.
+// Loaded on every page: a no-op where there is no form[data-todoku="audit"]. Every string comes from
+// checker/data/messages (embedded in the form by scripts/widget.py as JSON): none is written here.
+(function () {
+  "use strict";
+
+  var scriptURL = (document.currentScript && document.currentScript.src) || "";
+
+  function base() {
+    if (scriptURL) return scriptURL;
+    var s = document.querySelector('script[src*="todoku-audit.js"]');
+    return s ? s.src : location.href;
+  }
+
+  function fmt(template, params) {
+    return String(template).replace(/\{(\w+)\}/g, function (m, k) {
+      return params && Object.prototype.hasOwnProperty.call(params, k) ? String(params[k]) : m;
+    });
+  }
+
+  function el(tag, attrs, children) {
+    var e = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        if (k === "text") e.textContent = attrs[k];
+        else if (attrs[k] !== null && attrs[k] !== undefined) e.setAttribute(k, attrs[k]);
+      });
+    }
+    (children || []).forEach(function (c) { if (c) e.appendChild(c); });
+    return e;
+  }
+
+  function setup(form) {
+    var stringsNode = form.querySelector("script.todoku-audit-strings");
+    if (!stringsNode || form.classList.contains("todoku-audit--enhanced")) return;  // loaded twice: once is enough
+    var S = JSON.parse(stringsNode.textContent);
+    var lang = form.getAttribute("data-lang") === "en" ? "en" : "ja";
+    var t = function (key, params) { return fmt(S[key] !== undefined ? S[key] : key, params); };
+    var num = function (n) { return Number(n).toLocaleString(lang === "en" ? "en-US" : "ja-JP"); };
+    var input = form.querySelector('input[type="file"]');
+    var output = form.querySelector("output.todoku-audit-result");
+    var worker = null;
+    var busy = false;
+    var reportURL = null;
+    var fileName = "";
+    var started = 0;
+
+    form.classList.add("todoku-audit--enhanced");
+    var drop = el("p", { "class": "todoku-audit-drop", text: t("drop") });
+    var privacy = el("p", { "class": "todoku-audit-private", text: t("private") });
+    var progress = el("progress", { "class": "todoku-audit-progress", max: "100", value: "0", hidden: "" });
+    var summary = el("div", { "class": "todoku-audit-summary", hidden: "" });
+    form.insertBefore(drop, form.firstChild);
+    form.insertBefore(privacy, output);
+    form.insertBefore(progress, output);
+    form.appendChild(summary);
+
+    function status(text) { output.textContent = text; }
+
+    function getWorker() {
+      if (worker) return worker;
+      try {
+        worker = new Worker(new URL("todoku-audit-worker.mjs", base()), { type: "module" });
+      } catch (e) {
+        fail();
+        return null;
+      }
+      worker.onmessage = onMessage;
+      worker.onerror = function () { fail(); };
+      return worker;
+    }
+
+    function fail() {
+      busy = false;
+      progress.hidden = true;
+      form.setAttribute("data-state", "failed");
+      status(t("failed"));
+    }
+
+    function onMessage(ev) {
+      var m = ev.data || {};
+      if (m.type === "loading" && busy) {
+        status(t("loading"));
+      } else if (m.type === "ready") {
+        form.setAttribute("data-ready", "");
+        if (busy) status(t("reading", { name: fileName }));
+      } else if (m.type === "progress") {
+        var pct = m.total ? Math.floor((m.bytes / m.total) * 100) : 0;
+        progress.value = pct;
+        progress.setAttribute("aria-valuetext", t("progress", { rows: num(m.rows), percent: pct }));
+        status(t("progress", { rows: num(m.rows), percent: pct }));
+      } else if (m.type === "done") {
+        busy = false;
+        progress.value = 100;
+        progress.hidden = true;
+        render(m);
+      } else if (m.type === "failed") {
+        fail();
+      }
+    }
+
+    function start(file) {
+      if (!file || busy) return;
+      var w = getWorker();
+      if (!w) return;
+      busy = true;
+      fileName = file.name || "";
+      started = performance.now();
+      form.setAttribute("data-state", "running");
+      summary.hidden = true;
+      summary.textContent = "";
+      progress.value = 0;
+      progress.hidden = false;
+      status(form.hasAttribute("data-ready") ? t("reading", { name: fileName }) : t("loading"));
+      file.arrayBuffer().then(function (buf) {
+        w.postMessage({ type: "audit", bytes: buf, name: fileName, options: { lang: lang } }, [buf]);
+      }, function () { fail(); });
+    }
+
+    function table(cls, heads, rows) {
+      var thead = el("thead", null, [el("tr", null, heads.map(function (h) { return el("th", { scope: "col", text: h }); }))]);
+      var tbody = el("tbody", null, rows);
+      return el("table", { "class": cls }, [thead, tbody]);
+    }
+
+    function cell(text, attrs) {
+      var a = attrs || {};
+      a.text = text;
+      return el("td", a);
+    }
+
+    function render(m) {
+      var s = m.summary;
+      var seconds = ((performance.now() - started) / 1000).toFixed(1);
+      summary.textContent = "";
+      if (reportURL) { URL.revokeObjectURL(reportURL); reportURL = null; }
+      if (s.error) {
+        form.setAttribute("data-state", "error");
+        status(t("error", { message: s.error }));
+        return;
+      }
+      form.setAttribute("data-state", "done");
+      status(t("done", { name: fileName, rows: num(s.rows), seconds: seconds }));
+      summary.setAttribute("data-rows", s.rows);
+      summary.setAttribute("data-arriving", s.arriving);
+      summary.setAttribute("data-ms", Math.round(m.ms));
+
+      reportURL = URL.createObjectURL(new Blob([m.report], { type: "text/csv;charset=utf-8" }));
+      var link = el("a", { "class": "md-button md-button--primary todoku-audit-download", href: reportURL,
+                           download: m.reportName, text: t("download") });
+      summary.appendChild(el("h3", { text: t("summary") }));
+      summary.appendChild(el("p", { "class": "todoku-audit-lead",
+                                    text: t("arriving", { rows: num(s.rows), arriving: num(s.arriving) }) }));
+      summary.appendChild(el("p", { "class": "todoku-audit-input",
+                                    text: t("summary-input", { encoding: s.encoding, delimiter: s.delimiter, column: s.column }) }));
+      summary.appendChild(el("p", null, [link]));
+      summary.appendChild(el("p", { "class": "todoku-audit-note", text: t("download-note") }));
+
+      summary.appendChild(el("h4", { text: t("summary-by-verdict") }));
+      summary.appendChild(table("todoku-audit-verdicts", [t("verdict"), t("count")], s.by_verdict.map(function (v) {
+        return el("tr", { "data-verdict": v.verdict, "data-count": v.count }, [
+          cell(v.label, { "class": "todoku-audit-verdict", "data-verdict": v.verdict }), cell(num(v.count), { "class": "num" })]);
+      })));
+      summary.appendChild(el("h4", { text: t("summary-by-category") }));
+      summary.appendChild(table("todoku-audit-categories", [t("category"), t("count")], s.by_category.map(function (c) {
+        return el("tr", { "data-category": c.category, "data-count": c.count }, [cell(c.label), cell(num(c.count), { "class": "num" })]);
+      })));
+      if (s.top.length) {
+        summary.appendChild(el("h4", { text: t("summary-top") }));
+        summary.appendChild(table("todoku-audit-top", [t("code"), t("problem"), t("count")], s.top.map(function (p) {
+          var code = p.url ? el("a", { href: p.url, text: p.code }) : el("span", { text: p.code });
+          return el("tr", { "data-code": p.code, "data-count": p.count }, [
+            el("td", null, [el("code", null, [code])]), cell(p.title), cell(num(p.count), { "class": "num" })]);
+        })));
+      }
+      if (s.problem_count) {
+        summary.appendChild(el("h4", { text: t("summary-problems", { n: num(s.problem_count) }) }));
+        summary.appendChild(rowsTable("todoku-audit-problems", s.problems, s.problem_count));
+      }
+      if (s.action_count) {
+        summary.appendChild(el("h4", { text: t("summary-action", { n: num(s.action_count) }) }));
+        summary.appendChild(rowsTable("todoku-audit-action", s.action, s.action_count));
+      } else {
+        summary.appendChild(el("p", { text: s.rows ? t("summary-all-arrive") : t("summary-no-rows") }));
+      }
+      summary.hidden = false;
+    }
+
+    function rowsTable(cls, rows, count) {
+      var body = rows.map(function (r) {
+        return el("tr", { "data-line": r.line, "data-verdict": r.verdict }, [
+          cell(t("summary-line", { line: r.line }), { "class": "num" }),
+          el("td", null, [el("code", { text: r.address })]),
+          cell(r.verdict_label, { "class": "todoku-audit-verdict", "data-verdict": r.verdict }),
+          cell(r.reason)]);
+      });
+      var wrap = el("div", { "class": "todoku-audit-table" },
+                    [table(cls, [t("line"), t("address"), t("verdict"), t("reason")], body)]);
+      if (count > rows.length) {
+        wrap.appendChild(el("p", { text: t("summary-more", { n: num(count - rows.length) }) }));
+      }
+      return wrap;
+    }
+
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    input.addEventListener("change", function () { if (input.files && input.files[0]) start(input.files[0]); });
+    ["dragenter", "dragover"].forEach(function (type) {
+      form.addEventListener(type, function (e) {
+        e.preventDefault();
+        form.classList.add("todoku-audit--over");
+      });
+    });
+    ["dragleave", "drop"].forEach(function (type) {
+      form.addEventListener(type, function () { form.classList.remove("todoku-audit--over"); });
+    });
+    form.addEventListener("drop", function (e) {
+      e.preventDefault();
+      var f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+      if (f) start(f);
+    });
+    // load Pyodide early, once the reader is near the form or reaches for the file button
+    var warm = function () { var w = getWorker(); if (w) w.postMessage({ type: "warm" }); };
+    if ("IntersectionObserver" in window) {
+      var io = new IntersectionObserver(function (entries) {
+        if (entries.some(function (en) { return en.isIntersecting; })) { io.disconnect(); warm(); }
+      }, { rootMargin: "200px" });
+      io.observe(form);
+    }
+    input.addEventListener("focus", warm, { once: true });
+    input.addEventListener("pointerenter", warm, { once: true });
+  }
+
+  function init() {
+    var forms = document.querySelectorAll('form[data-todoku="audit"]');
+    for (var i = 0; i < forms.length; i++) setup(forms[i]);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
