@@ -2,7 +2,8 @@
 """Rewrite tests/golden/vectors.json: input + situation + lang -> the expected ``Result.to_dict()``.
 
 The vectors are the checker's observable contract. ``tests/test_check_golden.py`` recomputes them
-and fails on any difference; the web engineer's Pyodide parity test runs the same file in Node.
+and fails on any difference; the Pyodide parity test (tests/test_pyodide_parity.py) runs the same
+file in Node and requires byte-identical JSON.
 After an intended change (new rule, new wording, new provider data) run this script and review
 the diff by eye before committing:
 
@@ -157,7 +158,8 @@ def main() -> int:
         "about": "Todoku checker golden vectors: check(input, situation=Situation(**situation), "
                  "lang=lang).to_dict() == expected. Regenerate with scripts/update_golden.py. "
                  "Inputs holding a lone surrogate (written \\udXXX: undecodable bytes) cannot cross "
-                 "a JavaScript-to-Python string boundary unchanged; a parity test may skip them.",
+                 "a JavaScript-to-Python string boundary unchanged: the Pyodide parity test "
+                 "(tests/pyodide_golden.mjs) hands this file to Python as bytes, so they are compared too.",
         "vectors": vectors(),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,239 @@
+"""Same answers everywhere: the checker in Pyodide (Node, npm ``pyodide`` from node_modules, fully
+offline) gives byte-identical JSON to CPython for every golden vector and for a few thousand generated
+inputs (random Unicode from every plane, characters newer than CPython 3.11's Unicode, lone surrogates,
+bidi marks, emoji, look-alikes, full-width forms, long inputs, near-miss domains).
+
+The wheel is built from this checkout (``python -m build --wheel``, a pure ``py3-none-any`` wheel) and
+installed unchanged with ``unpackArchive`` (no micropip) by ``tests/pyodide_golden.mjs``, which prints,
+per case, exactly the line ``python -m checker check --json`` prints (``checker.cli.json_line``). The
+CPython side computes the same line here. Lone surrogates cross no JavaScript string: the cases go into
+Pyodide's file system as bytes and are parsed by Python's ``json``.
+
+Not skipped when Node or node_modules is missing: that fails, with the command that fixes it
+(``scripts/setup`` runs ``npm ci``). Figures are printed at the end of the run.
+"""
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from checker import Situation, check
+from checker._normalize import ucd_kind
+from checker.cli import json_line
+
+pytestmark = pytest.mark.node
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "tests" / "pyodide_golden.mjs"
+PYODIDE = ROOT / "node_modules" / "pyodide" / "pyodide.mjs"
+GOLDEN = json.loads((ROOT / "tests" / "golden" / "vectors.json").read_text(encoding="utf-8"))["vectors"]
+FIGURES: dict[str, str] = {}
+GENERATED = 4000
+
+#: characters assigned after Unicode 14.0 (CPython 3.11), known to Pyodide's CPython 3.14 (16.0):
+#: before the frozen table (checker/_unicode_table.py) each of these gave a different answer there
+NEWER = [
+    0x1CCF0, 0x1CCF5, 0x1CCF9,  # OUTLINED DIGIT ZERO/FIVE/NINE (16.0): NFKC gives ASCII digits
+    0x2427, 0x2428, 0x2429,     # control pictures (16.0)
+    0x31E4, 0x31E5,             # CJK strokes (16.0)
+    0xA7CB, 0xA7CC, 0xA7CD, 0xA7DA, 0xA7DB, 0xA7DC,  # Latin letters with case pairs (16.0)
+    0x10D40, 0x10D4E, 0x10D50, 0x10D8E,  # Garay (16.0)
+    0x105C0, 0x11380, 0x1E5D0, 0x16100, 0x16D40,  # Todhri, Tulu-Tigalari, Ol Onal, Gurung Khema, Kirat Rai
+    0x1FA89, 0x1FAE9, 0x1FADF, 0x1FAC6,  # emoji (16.0)
+    0x1FAE8, 0x1FA77, 0x1F6DC, 0x11F00, 0x1E4D0, 0x31350,  # Unicode 15.0 / 15.1 (CPython 3.12, 3.13)
+    0x2FFC, 0x2FFD, 0x31EF,                                # ideographic description characters (15.1)
+]
+BASES = ["taro@docomo.ne.jp", "hanako@gmail.com", "x@example.co.jp", "a..b@ezweb.ne.jp", "jiro@softbank.ne.jp",
+         "taro@yahoo.co.jp", "saburo@xyz.ocn.ne.jp", "info@例え.jp", '"a b"@au.com', "山田@example.jp",
+         "taro@icloud.com", "user@[192.0.2.1]", "taro@gmial.com", "taro@docomo.co.jp", "x@ezweb.ne.jo"]
+SPECIALS = ["\u200b", "\u200e", "\u202e", "\u2066", "\ufeff", "\u00a0", "\u3000", "\uff20", "\uff0e",
+            "\u3002", "\u30fc", "\u0430", "\u043e", "\u03bf", "\U0001f600", "\U0001f1ef\U0001f1f5", "\ufe0f",
+            "\x00", "\x7f", "\x85", "\ud800", "\udfff", "\udc80", "\t", " ", "..", "@", '"', "\\", "★", "(at)",
+            "mailto:", "<", ">", "\u2460", "\U0001d41a", "\u2488", "\uff34", "\u0130", "\u1e9e", "\u00df",
+            "\u0131", "xn--", "-", "İ"]
+
+
+def _random_char(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.25:
+        return chr(rng.choice(NEWER))
+    if r < 0.45:
+        return rng.choice(SPECIALS)
+    if r < 0.65:
+        return chr(rng.randrange(0x80, 0x3400))  # scripts, symbols, Japanese kana
+    if r < 0.85:
+        return chr(rng.randrange(0x80, 0x110000))  # any plane (surrogates and unassigned included)
+    return chr(rng.randrange(0x1F000, 0x1FB00))  # emoji blocks
+
+
+def generated_cases(n: int = GENERATED, seed: int = 20261129) -> list[dict]:
+    """Deterministic pseudo-random inputs, with every situation option and both languages."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        kind = i % 5
+        if kind == 4:  # a random string, not address-shaped
+            text = "".join(_random_char(rng) for _ in range(rng.randrange(0, 12)))
+        else:
+            chars = list(rng.choice(BASES))
+            for _ in range(rng.randrange(1, 4)):
+                op = rng.random()
+                pos = rng.randrange(len(chars) + 1)
+                if op < 0.6 or not chars:
+                    chars.insert(pos, _random_char(rng))
+                elif op < 0.8:
+                    chars[min(pos, len(chars) - 1)] = _random_char(rng)
+                else:
+                    del chars[min(pos, len(chars) - 1)]
+            text = "".join(chars)
+            if kind == 3 and rng.random() < 0.1:  # long inputs: around the 254 and 1024 limits
+                text = text * rng.choice([8, 30, 80])
+        situation = {k: True for k in ("links", "attachments", "allowlisted", "reply_allowlisted")
+                     if rng.random() < 0.2}
+        if rng.random() < 0.3:
+            situation["level"] = rng.randrange(1, 11)
+        out.append({"input": text, "situation": situation, "lang": rng.choice(["ja", "en"])})
+    return out
+
+
+def cpython_line(v: dict) -> str:
+    try:
+        return json_line(check(v["input"], situation=Situation(**v["situation"]), lang=v["lang"]))
+    except Exception as exc:  # reported as a difference, like the Node side does
+        return json.dumps({"exception": repr(exc)})
+
+
+class _Summary:
+    def pytest_terminal_summary(self, terminalreporter) -> None:  # noqa: D401 - pytest hook
+        if FIGURES:
+            terminalreporter.section("Pyodide parity (tests/test_pyodide_parity.py)")
+            for name, line in FIGURES.items():
+                terminalreporter.write_line(f"{name}: {line}")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report(request):
+    plugin = _Summary()
+    if not request.config.pluginmanager.is_registered(plugin):
+        request.config.pluginmanager.register(plugin, "todoku-parity-summary")
+    yield
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """A pure wheel of this checkout's checker package, built in a temporary copy (no build/ litter)."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    src = tmp / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    shutil.copytree(ROOT / "checker", src / "checker", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    proc = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp / "dist"), str(src)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, f"wheel build failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+    wheels = list((tmp / "dist").glob("*-py3-none-any.whl"))
+    assert len(wheels) == 1, wheels
+    return wheels[0]
+
+
+@pytest.fixture(scope="module")
+def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
+    """One Node process runs every case: the golden vectors, then the generated ones."""
+    node = shutil.which("node") or "/usr/bin/node"
+    if not Path(node).exists():
+        pytest.fail("node not found: the Pyodide parity test needs Node (Debian: apt-get install nodejs)")
+    if not PYODIDE.is_file():
+        pytest.fail(f"{PYODIDE.relative_to(ROOT)} missing: run scripts/setup (it runs npm ci)")
+    golden = [{k: v[k] for k in ("input", "situation", "lang")} for v in GOLDEN]
+    cases = golden + generated_cases()
+    path = tmp_path_factory.mktemp("cases") / "cases.json"
+    # ensure_ascii: lone surrogates are written as \udXXX escapes, read back unchanged by Python's json
+    path.write_text(json.dumps({"vectors": cases}, ensure_ascii=True), encoding="ascii")
+    proc = subprocess.run([node, str(SCRIPT), str(wheel), str(path)], capture_output=True, timeout=600,
+                          cwd=ROOT)
+    stderr = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 0, f"node failed ({proc.returncode}):\n{stderr[-3000:]}"
+    meta = dict(item.split("=", 1) for line in stderr.splitlines() if line.startswith("pyodide: ")
+                for item in line[len("pyodide: "):].split())
+    lines = proc.stdout.decode("utf-8").split("\n")
+    assert lines[-1] == "", "output must end with a newline"
+    lines = lines[:-1]
+    assert len(lines) == len(cases), (len(lines), len(cases))
+    return {"cases": cases, "lines": lines, "golden": len(golden), "meta": meta}
+
+
+def _diffs(cases: list[dict], lines: list[str]) -> list[tuple[dict, str, str]]:
+    out = []
+    for v, theirs in zip(cases, lines):
+        ours = cpython_line(v)
+        if ours != theirs:
+            out.append((v, ours, theirs))
+    return out
+
+
+def _show(diffs: list[tuple[dict, str, str]], limit: int = 8) -> str:
+    return "\n".join(f"input {ascii(v['input'])} {v['situation']} {v['lang']}:\n  CPython: {ours}\n  Pyodide: {theirs}"
+                     for v, ours, theirs in diffs[:limit])
+
+
+def _host() -> str:
+    v = sys.version_info
+    return f"CPython {v.major}.{v.minor}.{v.micro} (Unicode {unicodedata.unidata_version})"
+
+
+def test_pyodide_is_the_pinned_runtime(pyodide_run):
+    meta = pyodide_run["meta"]
+    # npm pyodide 314.0.7 is CPython 3.14.2 with Unicode 16.0.0: a newer Unicode than CPython 3.11's,
+    # which is what makes this comparison worth running
+    assert meta.get("python", "").startswith("3.14."), meta
+    assert meta.get("unicodedata") == "16.0.0", meta
+    assert meta.get("cases") == str(len(pyodide_run["cases"])), meta
+
+
+def test_golden_vectors_are_byte_identical(pyodide_run):
+    n = pyodide_run["golden"]
+    cases, lines = pyodide_run["cases"][:n], pyodide_run["lines"][:n]
+    diffs = _diffs(cases, lines)
+    surrogates = sum(any("\ud800" <= c <= "\udfff" for c in v["input"]) for v in cases)
+    meta = pyodide_run["meta"]
+    FIGURES["golden vectors"] = (f"{n} compared ({surrogates} with lone surrogates), {len(diffs)} differ; "
+                                 f"Pyodide CPython {meta.get('python')} (Unicode {meta.get('unicodedata')}, "
+                                 f"load {meta.get('load_ms')} ms) vs {_host()}")
+    assert n == len(GOLDEN) and n >= 70
+    assert not diffs, f"{len(diffs)} of {n} golden vectors differ in Pyodide:\n{_show(diffs)}"
+    # the golden file itself is CPython's answer (tests/test_check_golden.py): Pyodide gives it too
+    for v, line in zip(GOLDEN, lines):
+        assert json.loads(line) == v["expected"], v["input"]
+
+
+def test_generated_inputs_are_byte_identical(pyodide_run):
+    n = pyodide_run["golden"]
+    cases, lines = pyodide_run["cases"][n:], pyodide_run["lines"][n:]
+    diffs = _diffs(cases, lines)
+    newer = sum(any(ord(c) in NEWER for c in v["input"]) for v in cases)
+    FIGURES["generated inputs"] = (f"{len(cases)} compared ({newer} with characters newer than Unicode "
+                                   f"14.0), {len(diffs)} differ")
+    assert len(cases) == GENERATED
+    assert not diffs, f"{len(diffs)} of {len(cases)} generated inputs differ in Pyodide:\n{_show(diffs)}"
+
+
+def test_generated_inputs_reach_the_interesting_cases():
+    """The generator is not vacuous: it produces what used to differ and every verdict."""
+    cases = generated_cases()
+    assert sum(any(ord(c) in NEWER for c in v["input"]) for v in cases) >= 500
+    assert sum(any("\ud800" <= c <= "\udfff" for c in v["input"]) for v in cases) >= 50
+    assert all(ucd_kind(cp) == "u" for cp in NEWER)  # unassigned for the checker, on every Python
+    verdicts = {json.loads(cpython_line(v))["verdict"] for v in cases}
+    assert verdicts == {"deliver", "spam-folder", "at-risk", "block", "invalid"}
+    codes = {f["code"] for v in cases for f in json.loads(cpython_line(v))["findings"]}
+    for code in ("surrogate", "invisible-char", "emoji", "unusable-char", "lookalike", "fullwidth",
+                 "control-char", "typo", "too-long", "legacy-dots"):
+        assert code in codes, code
+    assert generated_cases() == cases  # deterministic
