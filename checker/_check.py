@@ -129,7 +129,8 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
     domain = parsed.ascii_domain
     if domain is not None and not parsed.literal:
         ev.provider = data.lookup(domain)
-        ev.category = ev.provider.category if ev.provider else "domain"
+        # a domain the data does not know: another company's own domain, level unknown (categories.toml)
+        ev.category = ev.provider.category if ev.provider else "unknown"
     carrier = ev.category == "carrier"
     cand_local = parsed.local
     if parsed.dot_issues:
@@ -160,7 +161,7 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
         ev.verdict = "block"
         return ev
     assert ev.category is not None
-    ev.level = ev.provider.level if ev.provider else data.categories["domain"].level
+    ev.level = ev.provider.level if ev.provider else data.categories["unknown"].level
     verdict, extra = _rules.judge(ev.level, ev.provider, ev.category, situation, data)
     if ev.provider is None and "typo" not in ev.codes:
         extra.insert(0, Issue("unknown-domain", {"level": ev.level}))

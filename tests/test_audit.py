@@ -293,3 +293,14 @@ def test_core_module_does_no_io():
     assert not names & {"open", "print", "input"}
     assert not imported & {"os", "sys", "time", "random", "socket", "pathlib", "datetime"}
     assert default_data().ui["audit.col-verdict"].en == "verdict"
+
+
+def test_summary_counts_unknown_company_domains_as_unknown():
+    data = default_data()
+    a, rows = run("email\ntaro@example.co.jp\nhanako@shop.example\njiro@docomo.ne.jp\n".encode(), lang="en")
+    assert [r.result.category for r in rows] == ["unknown", "unknown", "carrier"]
+    d = a.summary_dict()
+    by = {e["category"]: e for e in d["by_category"]}
+    assert by["unknown"]["count"] == 2 and by["unknown"]["label"] == data.categories["unknown"].name.en
+    assert "domain" not in by
+    assert data.categories["unknown"].name.en in a.summary_text("x.csv")

@@ -394,7 +394,7 @@ def test_category_and_level_fields():
     r = run("taro@docomo.ne.jp")
     assert (r.category, r.provider, r.level) == ("carrier", "docomo", 5)
     r = run("taro@example.co.jp")
-    assert (r.category, r.provider, r.level) == ("domain", None, 7)
+    assert (r.category, r.provider, r.level) == ("unknown", None, 7)
 
 
 # ---------------------------------------------------------------- with the real data
@@ -430,3 +430,28 @@ def test_no_real_domain_is_corrected_into_another():
             r = check(f"taro@{d}")
             assert "typo" not in [f.code for f in r.findings], d
             assert r.provider == p.id, d
+
+
+@pytest.mark.parametrize("address", ["taro@example.co.jp", "info@shop.example", "a@sub.company.jp",
+                                     "山田@example.jp", "taro@xn--r8jz45g.jp"])
+def test_a_domain_the_data_does_not_know_is_category_unknown(address):
+    """categories.toml: unknown = another company's domain, treated as standard (7); ``domain`` is the
+    sender's own domain mail (the guide's model), never what the checker says about a recipient."""
+    r = check(address)  # the real data
+    assert (r.category, r.provider, r.level) == ("unknown", None, REAL.categories["unknown"].level)
+    assert "unknown-domain" in [f.code for f in r.findings]
+
+
+def test_no_result_is_category_domain_and_every_category_is_in_the_data():
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.sampled_from(["taro", "a.b", "x"]),
+           st.from_regex(r"[a-z]{1,10}(\.[a-z]{2,6}){1,3}", fullmatch=True))
+    def prop(local, domain):
+        r = check(f"{local}@{domain}")
+        assert r.category != "domain"
+        assert r.category is None or r.category in REAL.categories
+        assert (r.category == "unknown") == (r.valid and r.provider is None and r.verdict != "block")
+
+    prop()

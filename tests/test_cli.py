@@ -165,3 +165,16 @@ def test_process_broken_pipe_is_quiet():
     data = "\n".join(f"user{i}@gmail.com" for i in range(20000)).encode()
     p = subprocess.run(["bash", "-c", cmd], input=data, capture_output=True, cwd=ROOT, env=e, timeout=120)
     assert p.stdout.count(b"\n") == 1 and b"Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_unknown_company_domain_is_shown_as_unknown(lang):
+    from checker import default_data
+
+    data = default_data()
+    code, out, _ = cli("check", "taro@example.co.jp", "--lang", lang)
+    assert code == 0
+    assert data.categories["unknown"].name.get(lang) in out
+    assert data.categories["domain"].name.get(lang) not in out
+    code, out, _ = cli("check", "taro@example.co.jp", "--json")
+    assert json.loads(out)["category"] == "unknown"
