@@ -85,6 +85,8 @@ CASES: list[tuple[str, dict, str]] = [
     ("taro@docomo.ne", S(), "en"),
     ("taro@ymail.com", S(), "ja"),
     ("taro@odn.ne.jp", S(), "en"),
+    ("taro@yahoo.ne.jp", S(), "ja"),      # real (Y!mobile mail, protected.toml): not yahoo.co.jp
+    ("taro@softbank.co.jp", S(), "en"),   # real (SoftBank's company domain): not softbank.ne.jp
     # full width, look-alikes, invisible and nasty characters
     ("ｔａｒｏ＠ｄｏｃｏｍｏ．ｎｅ．ｊｐ", S(), "ja"),
     ("taro＠gmail．com", S(), "en"),

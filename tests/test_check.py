@@ -455,3 +455,37 @@ def test_no_result_is_category_domain_and_every_category_is_in_the_data():
         assert (r.category == "unknown") == (r.valid and r.provider is None and r.verdict != "block")
 
     prop()
+
+
+# ---------------------------------------------------------------- real domains are never typos (protected.toml)
+
+@pytest.mark.parametrize("address", ["x@yahoo.ne.jp", "x@softbank.co.jp", "x@g.softbank.co.jp", "x@SoftBank.co.jp.",
+                                     "x@emobile-s.ne.jp", "x@y-mobile.ne.jp", "x@sannet.ne.jp", "support@ocn.ad.jp",
+                                     "x@ocnadm00.ocn.ad.jp", "x@disney.co.jp", "x@biglobe.co.jp", "x@nifty.co.jp",
+                                     "x@asahi-net.co.jp"])
+def test_real_domains_are_never_typo_corrected(address):
+    r = check(address)
+    assert "typo" not in [f.code for f in r.findings] and r.suggestion is None
+    assert (r.valid, r.category, r.level) == (True, "unknown", 7)
+
+
+def test_every_protected_domain_is_needed_and_protects_its_subdomains():
+    """Each entry of protected.toml is a domain the typo rule would correct without it: no dead data."""
+    from checker._typo import suggest
+
+    bare = dataclasses.replace(REAL, protected=())
+    assert len(REAL.protected) >= 10
+    for d in REAL.protected:
+        assert suggest(d, bare) is not None, f"{d} is not corrected even unprotected: drop it from protected.toml"
+        assert suggest(d, REAL) is None and suggest(f"mail.{d}", REAL) is None
+        assert REAL.is_protected(d.upper() + ".") and not REAL.is_protected("x" + d)
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("docomo.co.jp", "docomo.ne.jp"), ("ezweb.ne.jo", "ezweb.ne.jp"), ("gmial.com", "gmail.com"),
+    ("yahoo.co.jo", "yahoo.co.jp"), ("softbank.ne.jo", "softbank.ne.jp"), ("biglobe.ne.jo", "biglobe.ne.jp"),
+    ("ezweb.co.jp", "ezweb.ne.jp"),
+])
+def test_typos_next_to_protected_domains_are_still_corrected(typed, meant):
+    r = check(f"taro@{typed}")
+    assert "typo" in [f.code for f in r.findings] and r.suggestion == f"taro@{meant}"
