@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Measures how well the guide's search finds what readers type, with Material's own search in Chromium.
+
+The built index (site/search/search_index.json, or site/en/... with --lang en) is loaded into Material's real
+search worker (the same minified JavaScript, lunr, lunr.ja and TinySegmenter the site ships), in Debian's
+Chromium through Playwright, and every query of tests/search_queries_<lang>.toml is run through it exactly as
+the search box does. A query is found when one of its expected pages is among the first --top result groups
+(Material groups results by page and shows the best pages first).
+
+Only the client side uses the index's `separator`, so the script also runs the same index with the separator
+Material uses by default for the language (read from the installed theme): the "before" column. The "after"
+column is the index as built from mkdocs.yml. Extra candidates: --separator NAME=REGEX (repeatable).
+
+Usage: .venv/bin/python scripts/search_recall.py [--lang ja|en] [--top 10] [--verbose] [--separator N=RE]
+Exit status 0; figures on stdout. Needs a built site (scripts/build).
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import re
+import socketserver
+import sys
+import threading
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+# Runs in the page: Material's worker, set up with an index, answering queries (message types 0..3 are
+# Material's SearchMessageType SETUP, READY, QUERY, RESULT).
+_RUN = """
+async ({workerUrl, index, queries}) => {
+  const worker = new Worker(workerUrl);
+  const call = (message) => new Promise((resolve, reject) => {
+    worker.onmessage = (ev) => resolve(ev.data);
+    worker.onerror = (ev) => reject(new Error(ev.message));
+    worker.postMessage(message);
+  });
+  const ready = await call({type: 0, data: {...index, options: {suggest: false}}});
+  if (ready.type !== 1) throw new Error("search worker not ready: " + JSON.stringify(ready));
+  const out = [];
+  for (const q of queries) {
+    const result = await call({type: 2, data: q});
+    out.push(result.data.items.map((group) => group[0].location.split("#")[0]));
+  }
+  worker.terminate();
+  return out;
+}
+"""
+
+
+def material_default_separator(lang: str) -> str:
+    """The separator Material uses for `lang` when mkdocs.yml sets none (from the installed theme)."""
+    import material
+
+    path = Path(material.__file__).parent / "templates" / "partials" / "languages" / f"{lang}.html"
+    m = re.search(r'"search\.config\.separator":\s*"((?:[^"\\]|\\.)*)"', path.read_text(encoding="utf-8"))
+    if not m:
+        raise SystemExit(f"search_recall: no default separator in {path}")
+    return json.loads(f'"{m.group(1)}"')
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript"}
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def run_queries(site: Path, prefix: str, index: dict, queries: list[str], runs: dict[str, str]) -> dict:
+    """{run name: [[page, ...] per query]} for each separator in runs."""
+    from playwright.sync_api import sync_playwright
+
+    home = (site / prefix / "index.html").read_text(encoding="utf-8")
+    m = re.search(r'"search":\s*"([^"]+)"', home)
+    if not m:
+        raise SystemExit("search_recall: the built page names no search worker (is the search plugin on?)")
+    worker_path = m.group(1)
+    handler = functools.partial(_Quiet, directory=str(site))
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
+        httpd.daemon_threads = True
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/{prefix}"
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(base)
+            results = {}
+            for name, separator in runs.items():
+                idx = {**index, "config": {**index["config"], "separator": separator}}
+                results[name] = page.evaluate(_RUN, {"workerUrl": base + worker_path, "index": idx,
+                                                     "queries": queries})
+            browser.close()
+        httpd.shutdown()
+    return results
+
+
+def rank(pages: list[str], expected: list[str]) -> int | None:
+    for i, p in enumerate(pages):
+        if p in expected:
+            return i + 1
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lang", choices=["ja", "en"], default="ja")
+    ap.add_argument("--site", type=Path, default=ROOT / "site")
+    ap.add_argument("--queries", type=Path)
+    ap.add_argument("--top", type=int, default=10, help="a query counts as found in the first N pages")
+    ap.add_argument("--separator", action="append", default=[], metavar="NAME=REGEX")
+    ap.add_argument("--verbose", "-v", action="store_true", help="one line per query")
+    args = ap.parse_args(argv)
+
+    prefix = "" if args.lang == "ja" else "en/"
+    index_path = args.site / prefix / "search" / "search_index.json"
+    if not index_path.is_file():
+        print(f"search_recall: {index_path} missing: run scripts/build first", file=sys.stderr)
+        return 2
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    qfile = args.queries or ROOT / "tests" / f"search_queries_{args.lang}.toml"
+    entries = tomllib.loads(qfile.read_text(encoding="utf-8"))["query"]
+    queries = [e["q"] for e in entries]
+
+    runs = {"before (Material default)": material_default_separator(args.lang),
+            "after (mkdocs.yml)": index["config"]["separator"]}
+    for item in args.separator:
+        name, _, regex = item.partition("=")
+        runs[name] = regex
+    results = run_queries(args.site, prefix, index, queries, runs)
+
+    print(f"search recall, {args.lang}: {len(queries)} queries from {qfile.relative_to(ROOT)}, "
+          f"found = an expected page among the first {args.top} result pages")
+    for name, separator in runs.items():
+        print(f"  {name:28} separator {separator!r}")
+    kinds = sorted({e.get("kind", "-") for e in entries})
+    head = f"{'':28} {'recall@1':>9} {'recall@' + str(args.top):>10} {'any rank':>9} {'MRR':>6}  " + \
+        "  ".join(f"{k}" for k in kinds)
+    print(head)
+    for name in runs:
+        ranks = [rank(pages, e["pages"]) for pages, e in zip(results[name], entries)]
+        n = len(ranks)
+        at1 = sum(1 for r in ranks if r == 1)
+        attop = sum(1 for r in ranks if r is not None and r <= args.top)
+        anyr = sum(1 for r in ranks if r is not None)
+        mrr = sum(1 / r for r in ranks if r is not None) / n
+        per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for r, e in zip(ranks, entries):
+            k = per_kind[e.get("kind", "-")]
+            k[1] += 1
+            if r is not None and r <= args.top:
+                k[0] += 1
+        kinds_txt = "  ".join(f"{per_kind[k][0]}/{per_kind[k][1]}".rjust(len(k)) for k in kinds)
+        print(f"{name:28} {at1:>4}/{n:<4} {attop:>5}/{n:<4} {anyr:>4}/{n:<4} {mrr:6.3f}  {kinds_txt}")
+    if args.verbose:
+        for i, e in enumerate(entries):
+            cells = []
+            for name in runs:
+                pages = results[name][i]
+                r = rank(pages, e["pages"])
+                cells.append(f"{'-' if r is None else r:>3} of {len(pages):<3}")
+            print(f"  {e['q']:<24} {' | '.join(cells)}   expects {e['pages'][0] or '(home)'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
