@@ -28,6 +28,7 @@ LANGS = ("ja", "en")
 #: what Japanese web pages put instead of @ so that harvesters do not find the address
 _AT_MARKS = ("★", "☆", "(at)", "[at]", "（at）", "［at］", "<at>", "＜at＞", "{at}", " at ")
 _DISPLAY_NAME = re.compile(r"([^<>]*)<([^<>]*)>\Z", re.S)
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 #: findings that make the address unusable as typed
 INVALID = frozenset({
@@ -113,9 +114,11 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
             ev.issues.append(Issue("empty"))
             return ev
     if "@" not in text and "\uff20" not in text and "\ufe6b" not in text:
+        # ASCII-only lowercasing keeps every index of ``text`` (str.lower turns İ into two characters)
+        low = text.translate(_ASCII_LOWER)
         for mark in _AT_MARKS:  # taro★docomo.ne.jp: @ replaced to keep address harvesters away
-            i = text.lower().find(mark)
-            if i > 0 and text.lower().count(mark) == 1:
+            i = low.find(mark)
+            if i > 0 and low.count(mark) == 1:
                 ev.issues.append(Issue("at-replaced", {"mark": text[i:i + len(mark)]}))
                 text = text[:i] + "@" + text[i + len(mark):]
                 break

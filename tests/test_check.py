@@ -489,3 +489,16 @@ def test_every_protected_domain_is_needed_and_protects_its_subdomains():
 def test_typos_next_to_protected_domains_are_still_corrected(typed, meant):
     r = check(f"taro@{typed}")
     assert "typo" in [f.code for f in r.findings] and r.suggestion == f"taro@{meant}"
+
+
+@pytest.mark.parametrize("typed, mark, suggestion", [
+    ("İtaro★docomo.ne.jp", "★", "İtaro@docomo.ne.jp"),          # İ lowercases to two characters
+    ("İİİ AT docomo.ne.jp", " AT ", "İİİ@docomo.ne.jp"),
+    ("ẞtaro(at)example.jp", "(at)", "ẞtaro@example.jp"),
+    ("taro(AT)docomo.ne.jp", "(AT)", "taro@docomo.ne.jp"),
+])
+def test_at_replaced_mark_is_found_where_it_is_typed(typed, mark, suggestion):
+    r = check(typed, lang="en")
+    f = r.findings[0]
+    assert f.code == "at-replaced" and f"“{mark}”" in f.message
+    assert r.suggestion == suggestion

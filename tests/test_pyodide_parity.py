@@ -3,7 +3,7 @@ offline) gives byte-identical JSON to CPython for every golden vector and for a 
 inputs (random Unicode from every plane, characters newer than CPython 3.11's Unicode, lone surrogates,
 bidi marks, emoji, look-alikes, full-width forms, long inputs, near-miss domains).
 
-The wheel is built from this checkout (``python -m build --wheel``, a pure ``py3-none-any`` wheel) and
+The wheel is the one the site ships (``scripts/build_web.py``: ``python -m build --wheel``, pure ``py3-none-any``),
 installed unchanged with ``unpackArchive`` (no micropip) by ``tests/pyodide_golden.mjs``, which prints,
 per case, exactly the line ``python -m checker check --json`` prints (``checker.cli.json_line``). The
 CPython side computes the same line here. Lone surrogates cross no JavaScript string: the cases go into
@@ -14,6 +14,7 @@ Not skipped when Node or node_modules is missing: that fails, with the command t
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import random
 import shutil
@@ -128,29 +129,39 @@ def _report(request):
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    """A pure wheel of this checkout's checker package, built in a temporary copy (no build/ litter)."""
-    tmp = tmp_path_factory.mktemp("wheel")
-    src = tmp / "src"
-    src.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, src / name)
-    shutil.copytree(ROOT / "checker", src / "checker", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    proc = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp / "dist"), str(src)],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, f"wheel build failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
-    wheels = list((tmp / "dist").glob("*-py3-none-any.whl"))
-    assert len(wheels) == 1, wheels
-    return wheels[0]
+    """The wheel the site ships, built from this checkout by scripts/build_web.py's own function
+    (``python -m build --wheel`` in a clean copy: no build/ litter, no compiled files)."""
+    spec = importlib.util.spec_from_file_location("build_web", ROOT / "scripts" / "build_web.py")
+    mod = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(mod)
+    try:
+        path = mod.build_wheel(tmp_path_factory.mktemp("wheel"))
+    except SystemExit as exc:  # build_web reports failures this way
+        pytest.fail(f"building the wheel failed: {exc}")
+    assert path.name.endswith("-py3-none-any.whl"), path
+    return path
+
+
+def require_runtime(pyodide: Path) -> str:
+    """Node's path; fails (never skips) when Node or npm's pyodide is missing."""
+    node = shutil.which("node") or "/usr/bin/node"
+    if not Path(node).exists():
+        pytest.fail("node not found: the Pyodide parity test needs Node (Debian: apt-get install nodejs)")
+    if not pyodide.is_file():
+        pytest.fail(f"{pyodide} missing: run scripts/setup (it runs npm ci)")
+    return node
+
+
+def test_a_missing_runtime_fails_rather_than_skips(tmp_path):
+    with pytest.raises(pytest.fail.Exception, match="run scripts/setup"):
+        require_runtime(tmp_path / "node_modules" / "pyodide" / "pyodide.mjs")
 
 
 @pytest.fixture(scope="module")
 def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
     """One Node process runs every case: the golden vectors, then the generated ones."""
-    node = shutil.which("node") or "/usr/bin/node"
-    if not Path(node).exists():
-        pytest.fail("node not found: the Pyodide parity test needs Node (Debian: apt-get install nodejs)")
-    if not PYODIDE.is_file():
-        pytest.fail(f"{PYODIDE.relative_to(ROOT)} missing: run scripts/setup (it runs npm ci)")
+    node = require_runtime(PYODIDE)
     golden = [{k: v[k] for k in ("input", "situation", "lang")} for v in GOLDEN]
     cases = golden + generated_cases()
     path = tmp_path_factory.mktemp("cases") / "cases.json"
