@@ -133,6 +133,7 @@ CASES: list[tuple[str, dict, str]] = [
     ("taro@例え.jp", S(), "ja"),
     ("taro@[192.0.2.1]", S(), "en"),
     ("taro@[IPv6:2001:db8::1]", S(), "ja"),
+    ("taro@[IPv6:::ffff:192.0.2.1]", S(), "en"),  # Python 3.13+ ipaddress writes it differently
     ("taro@[300.1.1.1]", S(), "en"),
     ("a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".jp", S(), "ja"),
 ]

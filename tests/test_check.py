@@ -502,3 +502,36 @@ def test_at_replaced_mark_is_found_where_it_is_typed(typed, mark, suggestion):
     f = r.findings[0]
     assert f.code == "at-replaced" and f"“{mark}”" in f.message
     assert r.suggestion == suggestion
+
+
+@pytest.mark.parametrize("typed, literal", [
+    ("t@[IPv6:::ffff:192.0.2.1]", "[IPv6:::ffff:c000:201]"),  # ipaddress writes this differently on 3.13+
+    ("t@[IPv6:2001:DB8:0:0:0:0:0:1]", "[IPv6:2001:db8::1]"),
+    ("t@[IPv6:1:0:0:1:0:0:0:1]", "[IPv6:1:0:0:1::1]"),          # the longest run of zeros is compressed
+    ("t@[IPv6:1:0:0:1:1:0:0:1]", "[IPv6:1::1:1:0:0:1]"),        # ... the first of two equal runs
+    ("t@[IPv6:1:2:3:4:5:6:0:8]", "[IPv6:1:2:3:4:5:6:0:8]"),     # a single zero group stays
+    ("t@[IPv6:::]", "[IPv6:::]"),
+])
+def test_ipv6_literals_are_written_the_same_on_every_python(typed, literal):
+    r = check(typed)
+    assert r.address == f"t@{literal}" and r.verdict == "block"
+
+
+def test_ipv6_zone_index_is_not_an_address_literal():
+    r = check("t@[IPv6:fe80::1%eth0]")
+    assert [f.code for f in r.findings] == ["domain-literal-invalid"] and not r.valid
+
+
+def test_ipv6_text_agrees_with_ipaddress_where_python_versions_agree():
+    import ipaddress
+    import random
+
+    from checker._syntax import ipv6_text
+
+    rng = random.Random(5952)
+    for _ in range(20000):
+        b = bytes(rng.choice([0, 0, 0, 1, 0xAB, 0xFF]) for _ in range(16)) if rng.random() < 0.7 else rng.randbytes(16)
+        a = ipaddress.IPv6Address(b)
+        if a.ipv4_mapped is None:  # the one form whose text changed in Python 3.13
+            assert ipv6_text(b) == a.compressed, b.hex()
+        assert ipaddress.IPv6Address(ipv6_text(b)) == a

@@ -199,3 +199,12 @@ def test_process_bad_input_of_every_kind_gets_a_finding_never_a_traceback():
     assert "\u202e" not in out and "\\u202e" in out
     p = proc("check", "", "--json")
     assert p.returncode == 1 and json.loads(p.stdout)["findings"][0]["code"] == "empty"
+
+
+def test_process_undecodable_argv_is_a_surrogate_finding():
+    p = subprocess.run([sys.executable.encode(), b"-m", b"checker", b"check", b"bad\xff@x.jp", b"--json"],
+                       capture_output=True, cwd=ROOT, timeout=60)
+    assert p.returncode == 1 and p.stderr == b""
+    o = json.loads(p.stdout)
+    assert o["findings"][0]["code"] == "surrogate" and o["input"].encode("utf-8", "surrogateescape") == b"bad\xff@x.jp"
+    assert b"\\udcff" in p.stdout  # written as an escape: the output stays valid UTF-8
