@@ -1,7 +1,9 @@
 """Same answers everywhere: the checker in Pyodide (Node, npm ``pyodide`` from node_modules, fully
 offline) gives byte-identical JSON to CPython for every golden vector and for a few thousand generated
 inputs (random Unicode from every plane, characters newer than CPython 3.11's Unicode, lone surrogates,
-bidi marks, emoji, look-alikes, full-width forms, long inputs, near-miss domains).
+bidi marks, emoji, look-alikes, full-width forms, long inputs, near-miss domains, IP literals), and the
+list audit (checker.audit, which the page runs too) gives the same rows, summary and text for every audit
+fixture and for lists made of those inputs (tests/parity_audit.py, shared by both sides).
 
 The wheel is the one the site ships (``scripts/build_web.py``: ``python -m build --wheel``, pure ``py3-none-any``),
 installed unchanged with ``unpackArchive`` (no micropip) by ``tests/pyodide_golden.mjs``, which prints,
@@ -148,6 +150,31 @@ def wheel(tmp_path_factory) -> Path:
     return path
 
 
+def audit_lists(cases: list[dict], tmp: Path) -> list[Path]:
+    """The audit fixtures (every encoding and shape) plus two lists made of the cases' inputs: UTF-8 and
+    Excel's CP932 (inputs with control characters, or that the encoding cannot write, are left out)."""
+    import csv
+    import io
+
+    out = sorted(p for p in (ROOT / "tests" / "fixtures" / "audit").iterdir() if p.is_file())
+    for enc, n in (("utf-8", 800), ("cp932", 400)):
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(["名前", "メールアドレス"])
+        for i, v in enumerate(cases[:n]):
+            if any(c < " " or c == "\x7f" for c in v["input"]):
+                continue  # a control character makes a file binary for the audit: one such list is a fixture
+            try:
+                v["input"].encode(enc)
+            except UnicodeError:
+                continue
+            w.writerow([f"n{i}", v["input"]])
+        path = tmp / f"generated-{enc}.csv"
+        path.write_bytes(buf.getvalue().encode(enc))
+        out.append(path)
+    return out
+
+
 def require_runtime(pyodide: Path) -> str:
     """Node's path; fails (never skips) when Node or npm's pyodide is missing."""
     node = shutil.which("node") or "/usr/bin/node"
@@ -169,9 +196,11 @@ def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
     node = require_runtime(PYODIDE)
     golden = [{k: v[k] for k in ("input", "situation", "lang")} for v in GOLDEN]
     cases = golden + generated_cases()
-    path = tmp_path_factory.mktemp("cases") / "cases.json"
+    tmp = tmp_path_factory.mktemp("cases")
+    audits = [{"path": str(p), "lang": lang} for p in audit_lists(cases, tmp) for lang in ("ja", "en")]
+    path = tmp / "cases.json"
     # ensure_ascii: lone surrogates are written as \udXXX escapes, read back unchanged by Python's json
-    path.write_text(json.dumps({"vectors": cases}, ensure_ascii=True), encoding="ascii")
+    path.write_text(json.dumps({"vectors": cases, "audits": audits}, ensure_ascii=True), encoding="ascii")
     proc = subprocess.run([node, str(SCRIPT), str(wheel), str(path)], capture_output=True, timeout=600,
                           cwd=ROOT)
     stderr = proc.stderr.decode("utf-8", "replace")
@@ -181,8 +210,9 @@ def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
     lines = proc.stdout.decode("utf-8").split("\n")
     assert lines[-1] == "", "output must end with a newline"
     lines = lines[:-1]
-    assert len(lines) == len(cases), (len(lines), len(cases))
-    return {"cases": cases, "lines": lines, "golden": len(golden), "meta": meta}
+    assert len(lines) == len(cases) + len(audits), (len(lines), len(cases), len(audits))
+    return {"cases": cases, "lines": lines[:len(cases)], "golden": len(golden), "meta": meta,
+            "audits": audits, "audit_lines": lines[len(cases):]}
 
 
 def _diffs(cases: list[dict], lines: list[str]) -> list[tuple[dict, str, str]]:
@@ -238,6 +268,20 @@ def test_generated_inputs_are_byte_identical(pyodide_run):
                                    f"14.0), {len(diffs)} differ")
     assert len(cases) == GENERATED
     assert not diffs, f"{len(diffs)} of {len(cases)} generated inputs differ in Pyodide:\n{_show(diffs)}"
+
+
+def test_list_audits_are_byte_identical(pyodide_run):
+    """The page's list audit runs the same audit.py: the same rows, summary and text for every fixture."""
+    from parity_audit import audit_line
+
+    audits, lines = pyodide_run["audits"], pyodide_run["audit_lines"]
+    diffs = [(a, ours, theirs) for a, theirs in zip(audits, lines)
+             if (ours := audit_line(Path(a["path"]).read_bytes(), a["lang"])) != theirs]
+    rows = sum(len(json.loads(line).get("rows", ())) for line in lines)
+    FIGURES["list audits"] = f"{len(audits)} compared ({rows} rows, both languages), {len(diffs)} differ"
+    assert len(audits) >= 20 and rows >= 1000
+    assert sum("error" in json.loads(line) for line in lines) >= 2  # the unreadable fixtures: messages compared
+    assert not diffs, "\n".join(f"{a}:\n  CPython: {o[:600]}\n  Pyodide: {t[:600]}" for a, o, t in diffs[:3])
 
 
 def test_generated_inputs_reach_the_interesting_cases():
