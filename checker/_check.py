@@ -28,6 +28,7 @@ LANGS = ("ja", "en")
 #: what Japanese web pages put instead of @ so that harvesters do not find the address
 _AT_MARKS = ("★", "☆", "(at)", "[at]", "（at）", "［at］", "<at>", "＜at＞", "{at}", " at ")
 _DISPLAY_NAME = re.compile(r"([^<>]*)<([^<>]*)>\Z", re.S)
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 #: findings that make the address unusable as typed
 INVALID = frozenset({
@@ -183,9 +184,11 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
             ev.issues.append(Issue("empty"))
             return ev
     if "@" not in text and "\uff20" not in text and "\ufe6b" not in text:
+        # ASCII-only lowercasing keeps every index of ``text`` (str.lower turns İ into two characters)
+        low = text.translate(_ASCII_LOWER)
         for mark in _AT_MARKS:  # taro★docomo.ne.jp: @ replaced to keep address harvesters away
-            i = text.lower().find(mark)
-            if i > 0 and text.lower().count(mark) == 1:
+            i = low.find(mark)
+            if i > 0 and low.count(mark) == 1:
                 ev.issues.append(Issue("at-replaced", {"mark": text[i:i + len(mark)]}))
                 text = text[:i] + "@" + text[i + len(mark):]
                 break
@@ -203,7 +206,8 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
     domain = parsed.ascii_domain
     if domain is not None and not parsed.literal:
         ev.provider = memo.provider(domain)
-        ev.category = ev.provider.category if ev.provider else "domain"
+        # a domain the data does not know: another company's own domain, level unknown (categories.toml)
+        ev.category = ev.provider.category if ev.provider else "unknown"
     carrier = ev.category == "carrier"
     cand_local = parsed.local
     if parsed.dot_issues:
@@ -234,7 +238,7 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
         ev.verdict = "block"
         return ev
     assert ev.category is not None
-    ev.level = ev.provider.level if ev.provider else data.categories["domain"].level
+    ev.level = ev.provider.level if ev.provider else data.categories["unknown"].level
     verdict, extra = _judge(ev.level, ev.provider, ev.category, situation, data, memo)
     codes = ev.codes if ev.issues else set()
     if ev.provider is None and "typo" not in codes:

@@ -113,6 +113,13 @@ class Data:
     wildcards: Mapping[str, str]
     #: the statement that the level scale is the seed article's own simplified model (levels.toml `note`)
     levels_note: Text | None = None
+    #: real domains the typo rule never corrects, nor anything under them (protected.toml)
+    protected: tuple[str, ...] = ()
+
+    def is_protected(self, domain: str) -> bool:
+        """True when ``domain`` is a protected real domain or under one (softbank.co.jp, g.softbank.co.jp)."""
+        domain = domain.lower().removesuffix(".")
+        return any(domain == p or domain.endswith("." + p) for p in self.protected)
 
     def is_legacy(self, domain: str) -> bool:
         """True when ``domain`` is matched only by a provider's legacy domain (e.g. me.com, *.vodafone.ne.jp)."""
@@ -167,7 +174,8 @@ def _text(raw: Mapping[str, Any]) -> Text:
 
 
 def parse(levels: Mapping[str, Any], categories: Mapping[str, Any], providers: Mapping[str, Any],
-          messages: Mapping[str, Any], ui: Mapping[str, Any] | None = None) -> Data:
+          messages: Mapping[str, Any], ui: Mapping[str, Any] | None = None,
+          protected: Mapping[str, Any] | None = None) -> Data:
     """Build a ``Data`` from already-parsed TOML documents (pure)."""
     lv = tuple(
         Level(levels=tuple(e["levels"]), name=_text(e["name"]), summary=_text(e["summary"]),
@@ -215,7 +223,8 @@ def parse(levels: Mapping[str, Any], categories: Mapping[str, Any], providers: M
                 messages=MappingProxyType(msgs),
                 ui=MappingProxyType({k: _text(v) for k, v in (ui or {}).items()}), exact=MappingProxyType(exact),
                 wildcards=MappingProxyType(wild),
-                levels_note=_text(levels["note"]) if "note" in levels else None)
+                levels_note=_text(levels["note"]) if "note" in levels else None,
+                protected=tuple(str(e["domain"]).lower() for e in (protected or {}).get("domain", ())))
 
 
 def read_raw() -> dict[str, Any]:
@@ -223,7 +232,7 @@ def read_raw() -> dict[str, Any]:
     root = resources.files("checker") / "data"
     raw: dict[str, Any] = {
         name: tomllib.loads((root / f"{name}.toml").read_text(encoding="utf-8"))
-        for name in ("levels", "categories", "providers")
+        for name in ("levels", "categories", "providers", "protected")
     }
     # messages/findings.toml: the findings; every other messages/<file>.toml: interface strings of a
     # shell, flat `key = { ja = "...", en = "..." }` tables, addressed as "<file>.<key>".
@@ -245,4 +254,4 @@ def read_raw() -> dict[str, Any]:
 def default_data() -> Data:
     """The data shipped in the package, loaded once."""
     raw = read_raw()
-    return parse(raw["levels"], raw["categories"], raw["providers"], raw["messages"], raw["ui"])
+    return parse(raw["levels"], raw["categories"], raw["providers"], raw["messages"], raw["ui"], raw["protected"])

@@ -51,8 +51,9 @@ class Result:
     input: exactly what was given. address: the normalized address (surrounding whitespace and one
     trailing dot removed, domain lowercased and in ASCII/IDNA form), or None when the address cannot
     be used as typed; ``valid`` is ``address is not None``. category / provider / level: the
-    recipient's kind of mail, provider id and level in the seed's simplified model (None when
-    invalid). verdict: "invalid" exactly when not valid. findings: in rule order (characters,
+    recipient's kind of mail (``carrier``, ``free``, ``provider``, or ``unknown`` for a domain the
+    data does not know: another company's own domain, taken as standard level 7), provider id and
+    level in the seed's simplified model (None when invalid). verdict: "invalid" exactly when not valid. findings: in rule order (characters,
     syntax, typo, recipient, reply). suggestion: the corrected address when a repair applies
     (full-width, look-alike, invisible characters, typo, legacy quoting...), checked clean itself.
     """

@@ -1,8 +1,9 @@
 """The level model: the seed article's simplified security levels (10..1), both directions. Pure.
 
 What a server at a level refuses comes from ``levels.toml`` (``refuses`` kinds); nothing here names a
-provider. The recipient's level L is the provider's (or its category's; an unknown company domain is
-treated as the ``domain`` category's standard level 7). Your mail to them:
+provider. The recipient's level L is the provider's (or its category's; a domain the data does not know,
+another company's own domain, is the ``unknown`` category, treated as standard: level 7). Your mail to
+them:
 
 * refuses ``everything`` (L 3..1): ``block`` (``recipient-refuses-all``);
 * refuses ``not-allowlisted`` (L 4): ``block`` unless they allowlisted you (``allowlist-only``);

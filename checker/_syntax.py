@@ -166,12 +166,36 @@ def needs_only_dots_fix(s: str) -> bool:
     return bool(s.strip(".")) and all(c in ATEXT or c == "." for c in s)
 
 
+def ipv6_text(packed: bytes) -> str:
+    """RFC 5952 text of a 16-byte IPv6 address: lowercase hex, the longest run (the first of equal ones)
+    of two or more zero groups as ``::``. Written here rather than taken from ``ipaddress``, whose
+    output differs between Python versions (3.13 writes IPv4-mapped addresses as ``::ffff:192.0.2.1``)."""
+    groups = [int.from_bytes(packed[i:i + 2], "big") for i in range(0, 16, 2)]
+    best, best_len, i = -1, 1, 0
+    while i < 8:
+        if groups[i] == 0:
+            j = i
+            while j < 8 and groups[j] == 0:
+                j += 1
+            if j - i > best_len:
+                best, best_len = i, j - i
+            i = j
+        else:
+            i += 1
+    hexes = [f"{g:x}" for g in groups]
+    if best < 0:
+        return ":".join(hexes)
+    return ":".join(hexes[:best]) + "::" + ":".join(hexes[best + best_len:])
+
+
 def _domain_literal(domain: str) -> tuple[Issue, str | None]:
     """The finding for ``[...]`` and the normalized literal (``[IPv6:2001:db8::1]``) when valid."""
     inner = domain[1:-1]
     try:
         if inner[:5].lower() == "ipv6:":
-            literal = f"[IPv6:{ipaddress.IPv6Address(inner[5:]).compressed}]"
+            if "%" in inner:  # a zone index (fe80::1%eth0) names a local interface: not in RFC 5321
+                raise ValueError(inner)
+            literal = f"[IPv6:{ipv6_text(ipaddress.IPv6Address(inner[5:]).packed)}]"
         else:
             literal = f"[{ipaddress.IPv4Address(inner)}]"
     except ValueError:

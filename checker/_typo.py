@@ -5,7 +5,11 @@ domains and public suffixes, and so "correct" real Japanese domains: ``docomo.ne
 ``docomo.co.jp`` because ``co.jp`` is on their list. This module is built the other way round:
 
 1. A domain that the data knows (an exact domain of any provider, or anything under a ``*.``
-   pattern, such as ``xyz.ocn.ne.jp``) is never corrected.
+   pattern, such as ``xyz.ocn.ne.jp``) is never corrected; nor is a real domain listed in
+   ``data/protected.toml`` or anything under it: company domains that look like a provider domain
+   with another second-level domain (``softbank.co.jp`` is SoftBank's own, not ``softbank.ne.jp``),
+   and real mail domains the data does not classify (``yahoo.ne.jp``, Y!mobile mail, is not
+   ``yahoo.co.jp``).
 2. Top-level domains that do not exist and are typed for ``com`` / ``jp`` are fixed first, for any
    domain: ``.con .cmo .ocm .cpm .comm`` -> ``.com``, ``.jpn .jpp`` -> ``.jp``, and the missing
    dot of Japanese second-level domains ``.cojp .nejp .orjp`` -> ``.co.jp`` ... (``gnail.con``
@@ -139,7 +143,7 @@ def _nearest(domain: str, table: dict[int, list[str]]) -> tuple[int, list[str]]:
 
 def suggest(domain: str, data: Data) -> str | None:
     """A likely intended domain for the ASCII, lowercase ``domain``, or None."""
-    if not domain or is_known(domain, data):
+    if not domain or is_known(domain, data) or data.is_protected(domain):
         return None
     _, exact, bases = _index(data)
     fixed = domain

@@ -30,6 +30,8 @@ DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 FLAGS = ("--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--json")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 VALUED = {"--level": "--level 5", "--lang": "--lang en"}
+#: the human output echoes at most this many characters of an input (the JSON keeps all of it)
+ECHO_LIMIT = 120
 
 
 class UsageError(Exception):
@@ -136,7 +138,12 @@ def human(r: Result, lang: str, data: Data, site: str) -> str:
     ui = data.ui
     t = lambda key, **kw: ui[f"cli.{key}"].get(lang).format(**kw)  # noqa: E731
     mark = "✔" if r.arrives else "✖"
-    lines = [f"{mark} {_printable(r.input.strip()) or repr(r.input)}"]
+    shown = r.input.strip()
+    if len(shown) > ECHO_LIMIT:  # a pasted megabyte is not echoed to the terminal
+        shown = t("input-shortened", head=_printable(shown[:ECHO_LIMIT]), length=len(r.input))
+    else:
+        shown = _printable(shown)
+    lines = [f"{mark} {shown or repr(r.input)}"]
     lines.append(f"  {t('label-verdict')}: {t('verdict-' + r.verdict)}")
     if r.address is not None and r.address != r.input.strip():
         lines.append(f"  {t('label-address')}: {_printable(r.address)}")

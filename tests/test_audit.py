@@ -348,3 +348,14 @@ def test_a_cr_only_file_is_streamed_not_buffered_whole():
             break
     assert ln[1] == "taro@docomo.ne.jp" and ln[3] == 6 + 18 * 19_999
     assert len(seen) * 4096 < len(raw) // 2
+
+
+def test_summary_counts_unknown_company_domains_as_unknown():
+    data = default_data()
+    a, rows = run("email\ntaro@example.co.jp\nhanako@shop.example\njiro@docomo.ne.jp\n".encode(), lang="en")
+    assert [r.result.category for r in rows] == ["unknown", "unknown", "carrier"]
+    d = a.summary_dict()
+    by = {e["category"]: e for e in d["by_category"]}
+    assert by["unknown"]["count"] == 2 and by["unknown"]["label"] == data.categories["unknown"].name.en
+    assert "domain" not in by
+    assert data.categories["unknown"].name.en in a.summary_text("x.csv")

@@ -394,7 +394,7 @@ def test_category_and_level_fields():
     r = run("taro@docomo.ne.jp")
     assert (r.category, r.provider, r.level) == ("carrier", "docomo", 5)
     r = run("taro@example.co.jp")
-    assert (r.category, r.provider, r.level) == ("domain", None, 7)
+    assert (r.category, r.provider, r.level) == ("unknown", None, 7)
 
 
 # ---------------------------------------------------------------- with the real data
@@ -447,3 +447,108 @@ def test_answers_remembered_per_domain_stay_exact():
     changed = dataclasses.replace(data, levels=levels)
     assert check("taro@docomo.ne.jp", data=changed).verdict != "at-risk"
     assert check("taro@docomo.ne.jp", data=data).verdict == "at-risk"
+
+
+@pytest.mark.parametrize("address", ["taro@example.co.jp", "info@shop.example", "a@sub.company.jp",
+                                     "山田@example.jp", "taro@xn--r8jz45g.jp"])
+def test_a_domain_the_data_does_not_know_is_category_unknown(address):
+    """categories.toml: unknown = another company's domain, treated as standard (7); ``domain`` is the
+    sender's own domain mail (the guide's model), never what the checker says about a recipient."""
+    r = check(address)  # the real data
+    assert (r.category, r.provider, r.level) == ("unknown", None, REAL.categories["unknown"].level)
+    assert "unknown-domain" in [f.code for f in r.findings]
+
+
+def test_no_result_is_category_domain_and_every_category_is_in_the_data():
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.sampled_from(["taro", "a.b", "x"]),
+           st.from_regex(r"[a-z]{1,10}(\.[a-z]{2,6}){1,3}", fullmatch=True))
+    def prop(local, domain):
+        r = check(f"{local}@{domain}")
+        assert r.category != "domain"
+        assert r.category is None or r.category in REAL.categories
+        assert (r.category == "unknown") == (r.valid and r.provider is None and r.verdict != "block")
+
+    prop()
+
+
+# ---------------------------------------------------------------- real domains are never typos (protected.toml)
+
+@pytest.mark.parametrize("address", ["x@yahoo.ne.jp", "x@softbank.co.jp", "x@g.softbank.co.jp", "x@SoftBank.co.jp.",
+                                     "x@emobile-s.ne.jp", "x@y-mobile.ne.jp", "x@sannet.ne.jp", "support@ocn.ad.jp",
+                                     "x@ocnadm00.ocn.ad.jp", "x@disney.co.jp", "x@biglobe.co.jp", "x@nifty.co.jp",
+                                     "x@asahi-net.co.jp"])
+def test_real_domains_are_never_typo_corrected(address):
+    r = check(address)
+    assert "typo" not in [f.code for f in r.findings] and r.suggestion is None
+    assert (r.valid, r.category, r.level) == (True, "unknown", 7)
+
+
+def test_every_protected_domain_is_needed_and_protects_its_subdomains():
+    """Each entry of protected.toml is a domain the typo rule would correct without it: no dead data."""
+    from checker._typo import suggest
+
+    bare = dataclasses.replace(REAL, protected=())
+    assert len(REAL.protected) >= 10
+    for d in REAL.protected:
+        assert suggest(d, bare) is not None, f"{d} is not corrected even unprotected: drop it from protected.toml"
+        assert suggest(d, REAL) is None and suggest(f"mail.{d}", REAL) is None
+        assert REAL.is_protected(d.upper() + ".") and not REAL.is_protected("x" + d)
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("docomo.co.jp", "docomo.ne.jp"), ("ezweb.ne.jo", "ezweb.ne.jp"), ("gmial.com", "gmail.com"),
+    ("yahoo.co.jo", "yahoo.co.jp"), ("softbank.ne.jo", "softbank.ne.jp"), ("biglobe.ne.jo", "biglobe.ne.jp"),
+    ("ezweb.co.jp", "ezweb.ne.jp"),
+])
+def test_typos_next_to_protected_domains_are_still_corrected(typed, meant):
+    r = check(f"taro@{typed}")
+    assert "typo" in [f.code for f in r.findings] and r.suggestion == f"taro@{meant}"
+
+
+@pytest.mark.parametrize("typed, mark, suggestion", [
+    ("İtaro★docomo.ne.jp", "★", "İtaro@docomo.ne.jp"),          # İ lowercases to two characters
+    ("İİİ AT docomo.ne.jp", " AT ", "İİİ@docomo.ne.jp"),
+    ("ẞtaro(at)example.jp", "(at)", "ẞtaro@example.jp"),
+    ("taro(AT)docomo.ne.jp", "(AT)", "taro@docomo.ne.jp"),
+])
+def test_at_replaced_mark_is_found_where_it_is_typed(typed, mark, suggestion):
+    r = check(typed, lang="en")
+    f = r.findings[0]
+    assert f.code == "at-replaced" and f"“{mark}”" in f.message
+    assert r.suggestion == suggestion
+
+
+@pytest.mark.parametrize("typed, literal", [
+    ("t@[IPv6:::ffff:192.0.2.1]", "[IPv6:::ffff:c000:201]"),  # ipaddress writes this differently on 3.13+
+    ("t@[IPv6:2001:DB8:0:0:0:0:0:1]", "[IPv6:2001:db8::1]"),
+    ("t@[IPv6:1:0:0:1:0:0:0:1]", "[IPv6:1:0:0:1::1]"),          # the longest run of zeros is compressed
+    ("t@[IPv6:1:0:0:1:1:0:0:1]", "[IPv6:1::1:1:0:0:1]"),        # ... the first of two equal runs
+    ("t@[IPv6:1:2:3:4:5:6:0:8]", "[IPv6:1:2:3:4:5:6:0:8]"),     # a single zero group stays
+    ("t@[IPv6:::]", "[IPv6:::]"),
+])
+def test_ipv6_literals_are_written_the_same_on_every_python(typed, literal):
+    r = check(typed)
+    assert r.address == f"t@{literal}" and r.verdict == "block"
+
+
+def test_ipv6_zone_index_is_not_an_address_literal():
+    r = check("t@[IPv6:fe80::1%eth0]")
+    assert [f.code for f in r.findings] == ["domain-literal-invalid"] and not r.valid
+
+
+def test_ipv6_text_agrees_with_ipaddress_where_python_versions_agree():
+    import ipaddress
+    import random
+
+    from checker._syntax import ipv6_text
+
+    rng = random.Random(5952)
+    for _ in range(20000):
+        b = bytes(rng.choice([0, 0, 0, 1, 0xAB, 0xFF]) for _ in range(16)) if rng.random() < 0.7 else rng.randbytes(16)
+        a = ipaddress.IPv6Address(b)
+        if a.ipv4_mapped is None:  # the one form whose text changed in Python 3.13
+            assert ipv6_text(b) == a.compressed, b.hex()
+        assert ipaddress.IPv6Address(ipv6_text(b)) == a

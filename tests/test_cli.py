@@ -165,3 +165,46 @@ def test_process_broken_pipe_is_quiet():
     data = "\n".join(f"user{i}@gmail.com" for i in range(20000)).encode()
     p = subprocess.run(["bash", "-c", cmd], input=data, capture_output=True, cwd=ROOT, env=e, timeout=120)
     assert p.stdout.count(b"\n") == 1 and b"Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_unknown_company_domain_is_shown_as_unknown(lang):
+    from checker import default_data
+
+    data = default_data()
+    code, out, _ = cli("check", "taro@example.co.jp", "--lang", lang)
+    assert code == 0
+    assert data.categories["unknown"].name.get(lang) in out
+    assert data.categories["domain"].name.get(lang) not in out
+    code, out, _ = cli("check", "taro@example.co.jp", "--json")
+    assert json.loads(out)["category"] == "unknown"
+
+
+def test_process_bad_input_of_every_kind_gets_a_finding_never_a_traceback():
+    """Issue 2, bad input, through the real command: empty, 1 MB, NUL, lone surrogates (undecodable
+    bytes), bidi marks, emoji. JSON keeps every input whole; the human output does not echo a megabyte."""
+    big = "a" * (1 << 20) + "@gmail.com"
+    lines = [big, "\x00@gmail.com", "ta\u202ero@gmail.com", "taro@gmail.com\u200f", "😀@gmail.com"]
+    data = "\n".join(lines).encode("utf-8") + b"\nbad\xed\xa0\x80@x.jp\n"
+    expected = ["too-long", "control-char", "invisible-char", "invisible-char", "emoji", "surrogate"]
+    p = proc("check", "-", "--json", stdin=data)
+    assert p.returncode == 1 and p.stderr == b""
+    objs = [json.loads(line) for line in p.stdout.decode("utf-8").splitlines()]
+    assert [o["findings"][0]["code"] for o in objs] == expected
+    assert objs[0]["input"] == big and all(o["verdict"] == "invalid" for o in objs)
+    p = proc("check", "-", "--lang", "en", stdin=data)
+    assert p.returncode == 1 and p.stderr == b""
+    out = p.stdout.decode("utf-8")
+    assert len(out) < 10_000 and f"({len(big)} characters; --json prints all of it)" in out
+    assert "\u202e" not in out and "\\u202e" in out
+    p = proc("check", "", "--json")
+    assert p.returncode == 1 and json.loads(p.stdout)["findings"][0]["code"] == "empty"
+
+
+def test_process_undecodable_argv_is_a_surrogate_finding():
+    p = subprocess.run([sys.executable.encode(), b"-m", b"checker", b"check", b"bad\xff@x.jp", b"--json"],
+                       capture_output=True, cwd=ROOT, timeout=60)
+    assert p.returncode == 1 and p.stderr == b""
+    o = json.loads(p.stdout)
+    assert o["findings"][0]["code"] == "surrogate" and o["input"].encode("utf-8", "surrogateescape") == b"bad\xff@x.jp"
+    assert b"\\udcff" in p.stdout  # written as an escape: the output stays valid UTF-8

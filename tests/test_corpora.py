@@ -265,9 +265,108 @@ def test_real_domains_of_mailcheck_and_zootools_are_never_corrected(corpora: Pat
     # a company domain under any of their top-level domains is left alone too
     corrected += [(f"example.{t}", suggest(f"example.{t}", DATA)) for t in tlds
                   if suggest(f"example.{t}", DATA)]
+    _before_after("mailcheck+zootools default domains", domains)
     FIGURES["mailcheck+zootools default lists"] = (
         f"{len(domains)} domains and {len(tlds)} TLDs, corrected: {len(corrected)}")
     assert corrected == []
+
+
+# Everything our typo rule corrects among the domains of the lists below is one of these: misspellings, never a
+# real mail domain. Anything else it corrects must be added to checker/data/protected.toml (a real domain) or
+# here (with the reason it is not one).
+TYPOSQUATS = {"gmial.com", "hitmail.com", "hotmai.com", "hotmial.com", "outiook.com", "hotmail.co"}
+NOT_MAIL_DOMAINS = {
+    # the suggesters' own name x TLD combinations: Microsoft's Japanese mail domains are outlook.jp, live.jp
+    # and hotmail.co.jp; nobody is issued an address under these
+    "live.co.jp", "outlook.co.jp", "outlook.co",
+    # mailcheck's and email-validator's misspelling test cases, and addresses cut short in the research notes
+    "gmaik.com", "gmail.con", "gmailc.om", "gnail.con", "homail.con", "yahooo.cmo", "con-artists.con",
+    "randomsmallcompany.cmo", "mail.randomsmallcompany.cmo", "docomo.ne", "ezweb.ne",
+    # email-validator's undeliverable test domain: no MX and no A record
+    "g.mail.com",
+}
+_DOMAIN = re.compile(r"(?<![\w.-])((?:[a-z0-9-]+\.)+[a-z]{2,})(?![\w-])")
+
+
+def _corrections(domains, data) -> dict[str, str]:
+    out = {}
+    for d in sorted({d.lower() for d in domains}):
+        s = suggest(d, data)
+        if s:
+            out[d] = s
+    return out
+
+
+def _before_after(name: str, domains, known_real=None) -> tuple[dict[str, str], dict[str, str]]:
+    """Corrections without and with protected.toml; the figure counts the real domains among them: every
+    domain of a list of real domains but the listed misspellings, or only ``known_real`` when given."""
+    import dataclasses
+
+    before = _corrections(domains, dataclasses.replace(DATA, protected=()))
+    after = _corrections(domains, DATA)
+    if known_real is None:
+        real = lambda c: sorted(set(c) - TYPOSQUATS - NOT_MAIL_DOMAINS)  # noqa: E731
+    else:
+        real = lambda c: sorted(set(c) & set(known_real))  # noqa: E731
+    FIGURES[f"typo, real domains corrected: {name}"] = (
+        f"{len({d.lower() for d in domains})} domains: before protected.toml {len(real(before))} "
+        f"{real(before)[:8]}{' ...' if len(real(before)) > 8 else ''}, now {len(real(after))} {real(after)}; "
+        f"misspellings corrected: {len(set(after) & (TYPOSQUATS | NOT_MAIL_DOMAINS))}")
+    return before, after
+
+
+def test_suggesters_name_and_tld_combinations_are_not_corrected(corpora: Path):
+    mailcheck = json.loads((corpora / "mailcheck" / "default_lists.json").read_text("utf-8"))
+    zoo = json.loads((corpora / "zootools-email-spell-checker" / "default_lists.json").read_text("utf-8"))
+    combos = {f"{n}.{t}" for doc, names, tlds in ((mailcheck, "defaultSecondLevelDomains", "defaultTopLevelDomains"),
+                                                   (zoo, "secondLevelDomains", "topLevelDomains"))
+              for n in doc[names] for t in doc[tlds]}
+    _, after = _before_after("mailcheck+zootools name x TLD", combos)
+    assert set(after) <= NOT_MAIL_DOMAINS | TYPOSQUATS, after
+
+
+def test_disposable_domains_are_not_corrected(corpora: Path):
+    lines = (corpora / "disposable-email-domains" / "disposable_email_blocklist.conf").read_text("utf-8").splitlines()
+    domains = [x.strip() for x in lines if x.strip() and not x.startswith("#")]
+    _, after = _before_after("disposable-email-domains", domains)
+    assert len(domains) > 8000
+    assert set(after) <= TYPOSQUATS, after
+
+
+def test_domains_named_anywhere_in_the_shared_material_are_not_corrected(corpora: Path):
+    """Every domain named in the research notes, the seed article and the corpora (bounces included): the
+    typo rule corrects only misspellings. Before protected.toml it corrected yahoo.ne.jp (Y!mobile mail),
+    emobile-s.ne.jp, y-mobile.ne.jp, sannet.ne.jp and OCN's ocn.ad.jp servers."""
+    shared = corpora.parent
+    files = [p for d in (shared / "research", shared / "seed", corpora) if d.is_dir() for p in d.rglob("*")
+             if p.is_file()]
+    domains = {m.group(1) for p in files for m in _DOMAIN.finditer(p.read_text("utf-8", "replace").lower())}
+    domains = {d for d in domains if DATA.lookup(d) is None}
+    before, after = _before_after("domains named in ../shared", domains)
+    assert len(domains) > 5000
+    assert set(after) <= NOT_MAIL_DOMAINS | TYPOSQUATS, sorted(set(after) - NOT_MAIL_DOMAINS - TYPOSQUATS)
+    assert {"yahoo.ne.jp", "emobile-s.ne.jp", "sannet.ne.jp", "ocn.ad.jp"} <= set(before)  # what it fixed
+
+
+def test_company_domains_of_providers_are_not_corrected():
+    """The co.jp / ne.jp / or.jp / .jp variants of every provider domain: the real ones (the operators' own
+    company domains, found in use: protected.toml) stay; the rest are typos and get the provider's domain."""
+    variants = set()
+    for p in DATA.providers:
+        for d in p.all_domains:
+            labels = d.removeprefix("*.").split(".")
+            if labels[-1] == "jp" and len(labels) >= 2:
+                name = ".".join(labels[:-2] if len(labels) >= 3 and labels[-2] in ("co", "ne", "or") else labels[:-1])
+                variants |= {f"{name}.co.jp", f"{name}.ne.jp", f"{name}.or.jp", f"{name}.jp"}
+    variants = {v for v in variants if DATA.lookup(v) is None}
+    # most variants are nobody's domain (or unverified): only the ones found in use count as real
+    before, after = _before_after("co.jp/ne.jp/or.jp/.jp variants of provider domains", variants,
+                                  known_real=DATA.protected)
+    protected_hit = sorted(set(before) & set(DATA.protected))
+    assert protected_hit == sorted({"softbank.co.jp", "yahoo.ne.jp", "y-mobile.ne.jp", "disney.co.jp",
+                                    "biglobe.co.jp", "nifty.co.jp", "asahi-net.co.jp"} & set(variants))
+    assert not set(after) & set(DATA.protected)
+    assert after.get("docomo.co.jp") == "docomo.ne.jp" and after.get("ezweb.co.jp") == "ezweb.ne.jp"
 
 
 def test_free_email_domains_are_almost_never_corrected(corpora: Path):
@@ -276,8 +375,8 @@ def test_free_email_domains_are_almost_never_corrected(corpora: Path):
     domains = json.loads((corpora / "free-email-domains-kikobeats" / "domains.json").read_text("utf-8"))
     corrected = {d: suggest(d.lower(), DATA) for d in domains}
     corrected = {d: s for d, s in corrected.items() if s}
-    # registered misspellings of gmail.com / hotmail.com / outlook.com: correcting them is right
-    TYPOSQUATS = {"gmial.com", "hitmail.com", "hotmai.com", "hotmial.com", "outiook.com", "hotmail.co"}
+    # registered misspellings of gmail.com / hotmail.com / outlook.com (TYPOSQUATS): correcting them is right
+    _before_after("free-email-domains (Kikobeats)", domains)
     FIGURES["free-email-domains (Kikobeats)"] = (
         f"{len(domains)} domains, corrected: {len(corrected)} {sorted(corrected)}")
     assert set(corrected) <= TYPOSQUATS, corrected

@@ -28,6 +28,8 @@ PROVIDER_REQUIRED = {"id", "name", "category", "domains", "hosts", "source", "st
 SETTING_KEYS = {"name", "en", "does", "source"}
 FACT_KEYS = {"ja", "en", "source", "secondary"}
 MESSAGE_KEYS = {"severity", "title", "message", "explain", "page"}
+PROTECTED_KEYS = {"domain", "owner", "source", "reason"}
+JP_SECOND_LEVEL = {"co", "ne", "or", "ac", "ad", "ed", "go", "gr", "lg"}
 
 # Placeholders must be the same in ja and en, except where a language deliberately leaves one out.
 # location -> the placeholders that one language may omit, and why.
@@ -316,6 +318,54 @@ def validate(raw: dict[str, Any], *, url_paths: set[str] | None = None) -> list[
                 else:
                     errs.add(dw, f"{d!r} is redundant: {wild!r} of the same provider already covers it")
 
+    # protected.toml: real domains the typo rule never corrects
+    protected_seen: dict[str, str] = {}
+    entries = raw.get("protected", {}).get("domain", [])
+    if not isinstance(entries, list):
+        errs.add("protected.toml#domain", "expected an array of tables [[domain]]")
+        entries = []
+    for i, e in enumerate(entries):
+        d = e.get("domain") if isinstance(e, dict) else None
+        w = f"protected.toml#{d if isinstance(d, str) and d else f'domain[{i}]'}"
+        if not isinstance(e, dict):
+            errs.add(w, "expected a table")
+            continue
+        for key in sorted({"domain", "owner"} - set(e)):
+            errs.add(f"{w}.{key}", "missing")
+        for key in sorted(set(e) - PROTECTED_KEYS):
+            errs.add(f"{w}.{key}", "unknown field (documented fields are listed at the top of the file)")
+        for key in ("owner", "reason"):
+            if key in e and (not isinstance(e[key], str) or not e[key].strip()):
+                errs.add(f"{w}.{key}", "missing or empty")
+        if "source" in e:
+            _https(errs, f"{w}.source", e["source"])
+        elif "reason" not in e:
+            errs.add(f"{w}.reason", "no source: say why the domain is real")
+        if d is None:
+            continue
+        if isinstance(d, str) and d.startswith("*."):
+            errs.add(f"{w}.domain", "no \"*.\" pattern: an entry already covers every subdomain")
+            continue
+        d = _domain_pattern(errs, f"{w}.domain", d)
+        if d is None:
+            continue
+        labels = d.split(".")
+        if labels[-1] == "jp" and len(labels) == 2 and labels[0] in JP_SECOND_LEVEL:
+            errs.add(f"{w}.domain", f"{d!r} is a public suffix, not a domain")
+        if d in protected_seen:
+            errs.add(f"{w}.domain", f"duplicate of {protected_seen[d]}")
+        protected_seen[d] = w
+        for c, cw in claims.items():
+            body = c[2:] if c.startswith("*.") else c
+            if body == d or body.endswith("." + d):
+                errs.add(f"{w}.domain", f"covers {owner[c]}'s {c!r} ({cw}): a provider domain is never a typo anyway")
+            elif d.endswith("." + body) and c.startswith("*."):
+                errs.add(f"{w}.domain", f"under {owner[c]}'s {c!r} ({cw}): it is that provider's")
+    for a in protected_seen:
+        for b in protected_seen:
+            if a != b and a.endswith("." + b):
+                errs.add(f"{protected_seen[a]}.domain", f"redundant: {b!r} already covers it")
+
     # messages/findings.toml
     for code, m in raw.get("messages", {}).items():
         w = f"messages/findings.toml#{code}"
@@ -359,7 +409,8 @@ def test_shipped_data_is_valid(raw: dict[str, Any]) -> None:
 
 
 def test_shipped_data_parses_and_references_resolve(raw: dict[str, Any]) -> None:
-    data = parse(raw["levels"], raw["categories"], raw["providers"], raw["messages"], raw["ui"])
+    data = parse(raw["levels"], raw["categories"], raw["providers"], raw["messages"], raw["ui"], raw["protected"])
+    assert data.protected and all(data.lookup(d) is None for d in data.protected)
     assert data.levels_note is not None
     for p in data.providers:
         assert p.category in data.categories
@@ -410,6 +461,11 @@ def _good() -> dict[str, Any]:
         "messages": {"typo": {"severity": "warning", "title": t("Typo"), "message": t("Did you mean {s}?"),
                               "explain": t("e"), "page": "carrier-mail/"}},
         "ui": {"cli.usage": t("usage")},
+        "protected": {"domain": [
+            {"domain": "acme.co.jp", "owner": "Acme Inc.", "source": "https://www.acme.co.jp/",
+             "reason": "the company's own domain"},
+            {"domain": "beta.ne.jp", "owner": "Beta", "reason": "seen in bounces"},
+        ]},
     }
 
 
@@ -464,6 +520,17 @@ BROKEN = [
     ("messages.typo.explain", {"ja": "説明"}, "messages/findings.toml#typo.explain.en: missing or empty"),
     ("messages.typo.page", "/nowhere/", "is not a path of the URL map"),
     ("ui.cli.usage", {"ja": "使い方", "en": " "}, "messages/cli.toml#usage.en: missing or empty"),
+    ("protected.domain.0.source", "http://www.acme.co.jp/", "protected.toml#acme.co.jp.source: not an https"),
+    ("protected.domain.1.reason", ..., "protected.toml#beta.ne.jp.reason: no source"),
+    ("protected.domain.1.owner", ..., "protected.toml#beta.ne.jp.owner: missing"),
+    ("protected.domain.1.domain", "acme.co.jp", "duplicate of protected.toml#acme.co.jp"),
+    ("protected.domain.1.domain", "x.acme.co.jp", "redundant: 'acme.co.jp' already covers it"),
+    ("protected.domain.1.domain", "acme.ne.jp", "covers acme's 'acme.ne.jp'"),
+    ("protected.domain.1.domain", "ne.jp", "is a public suffix"),
+    ("protected.domain.1.domain", "mail.acme.jp", "under acme's '*.acme.jp'"),
+    ("protected.domain.1.domain", "*.beta.ne.jp", "no \"*.\" pattern"),
+    ("protected.domain.1.domain", "Beta.ne.jp", "lowercase"),
+    ("protected.domain.1.colour", "red", "protected.toml#beta.ne.jp.colour: unknown field"),
 ]
 
 

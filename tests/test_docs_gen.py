@@ -160,3 +160,17 @@ def test_finding_page_links(page, link):
 
 def test_cell_escapes_pipes_and_newlines():
     assert gen_docs._cell("a | b\nc") == "a \\| b c"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_category_links_its_article_unknown_to_other_companies(data, files, lang):
+    """The checker answers ``unknown`` for another company's domain: the guide explains it on the
+    domain-mail page's section about other companies (an anchor that exists in both languages)."""
+    table = files[f"snippets/{lang}/categories-table.md"]
+    for c in data.categories.values():
+        assert f"[{c.name.get(lang)}]({gen_docs.CATEGORY_PAGE[c.id]})" in table, c.id
+    assert "(domain-mail.md#other-companies)" in table
+    prose = (ROOT / "docs" / lang / "domain-mail.md").read_text(encoding="utf-8")
+    assert "{ #other-companies }" in prose
+    directory = files[f"docs/{lang}/providers/index.md"]
+    assert "{ #unknown }" in directory and "(../domain-mail.md#other-companies)" in directory

@@ -82,3 +82,33 @@ def test_plain_addresses_are_valid_and_fullwidth_folds_back(local, domain):
         wide = "".join(chr(ord(c) + 0xFEE0) for c in plain)
         w = check(wide, data=D)
         assert w.findings[0].code == "fullwidth" and w.suggestion == plain
+
+
+# ---------------------------------------------------------------- the same properties with the shipped data
+# (every provider, protected.toml, the typo rule's real targets)
+
+from checker import default_data  # noqa: E402
+
+REAL = default_data()
+REAL_PIECES = st.sampled_from([
+    "taro", ".", "..", "@", "＠", "．", "ｔａｒｏ", "\u3000", " ", "docomo", "dоcomo", "softbank", "yahoo", "ymobile",
+    "biglobe", "nifty", "ocn", "ezweb", "au", "gmail", "gmial", "hotmail", "outlook", "icloud", "ne", "co", "or",
+    "ad", "jp", "jo", "com", "con", "g", "i", "-", "\u200b", "\U0001ccf5", "\U0001d41a", "😀", "★", "(at)", "İ",
+])
+REAL_ADDRESSISH = st.lists(REAL_PIECES, max_size=10).map("".join)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(REAL_ADDRESSISH, ANY_TEXT), situation=SITUATIONS, lang=st.sampled_from(["ja", "en"]))
+def test_real_data_never_raises_and_suggestions_check_clean(text, situation, lang):
+    r = check(text, situation=situation, lang=lang, data=REAL)
+    _assert_well_formed(r, text)
+    assert check(text, situation=situation, lang=lang, data=REAL) == r
+    if r.suggestion is not None:
+        again = check(r.suggestion, situation=situation, data=REAL)
+        codes = {f.code for f in again.findings}
+        assert not codes & {"typo", "fullwidth", "lookalike"}, (text, r.suggestion, codes)
+        assert again.valid and again.suggestion is None, (text, r.suggestion, codes)
+    domain = r.address.rpartition("@")[2] if r.address else None
+    if domain and REAL.is_protected(domain):
+        assert "typo" not in {f.code for f in r.findings}

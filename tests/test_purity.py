@@ -13,7 +13,7 @@ SHELLS = {"cli.py", "__main__.py", "web.py", "_audit_cli.py"}
 ALLOWED_IMPORTS = {
     "__future__", "dataclasses", "typing", "types", "functools", "unicodedata", "encodings",
     "encodings.idna", "ipaddress", "re", "enum", "collections", "collections.abc", "itertools",
-    "math", "string", "tomllib", "importlib", "importlib.resources", "json", "csv", "io", "operator",
+    "math", "string", "bisect", "tomllib", "importlib", "importlib.resources", "json", "csv", "io", "operator",
 }
 FORBIDDEN_CALLS = {"print", "open", "input", "exec", "eval", "breakpoint", "__import__"}
 FORBIDDEN_MODULES = {"time", "datetime", "random", "secrets", "socket", "os", "sys", "subprocess",

@@ -1,0 +1,67 @@
+// Runs the checker in Pyodide under Node, fully offline, for the parity test (tests/test_pyodide_parity.py).
+//
+//   node tests/pyodide_golden.mjs WHEEL CASES.json > results.jsonl
+//
+// WHEEL: the pure py3-none-any wheel of `checker` (installed unchanged with unpackArchive, no micropip).
+// CASES.json: {"vectors": [{"input", "situation", "lang"}, ...]} (tests/golden/vectors.json has this shape),
+// optionally with "audits": [{"path": "/abs/list.csv", "lang": "ja"}, ...] (whole-list audits).
+// Output: one line per case, in order: exactly what `python -m checker check --json` prints for it
+// (checker.cli.json_line of the Result), or {"exception": "..."} when the checker raised; then one line
+// per audit, made by tests/parity_audit.py (the same file the CPython side imports).
+// A summary line goes to standard error: "pyodide: python=3.14.2 unicodedata=16.0.0 load_ms=... cases=...".
+//
+// No string crosses the JavaScript/Python boundary: the cases file is written into Pyodide's file system
+// as bytes and parsed by Python's json module (so \udXXX lone surrogates arrive unchanged), and the results
+// are read back as bytes. Pyodide comes from node_modules/pyodide (npm, pinned in package-lock.json).
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const [wheelPath, casesPath] = process.argv.slice(2);
+if (!wheelPath || !casesPath) {
+  process.stderr.write("usage: node tests/pyodide_golden.mjs WHEEL CASES.json\n");
+  process.exit(2);
+}
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const indexURL = join(root, "node_modules", "pyodide") + "/";
+const { loadPyodide } = await import(pathToFileURL(join(indexURL, "pyodide.mjs")).href);
+
+const t0 = performance.now();
+// stdout is ours: Python's own prints (there should be none) go to standard error
+const pyodide = await loadPyodide({ indexURL, stdout: (s) => process.stderr.write(s + "\n") });
+const loadMs = performance.now() - t0;
+
+const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
+pyodide.unpackArchive(new Uint8Array(readFileSync(wheelPath)), "wheel", { extractDir: sitePackages });
+pyodide.FS.mkdirTree("/parity/audit");
+const casesBytes = readFileSync(casesPath);
+pyodide.FS.writeFile("/parity/cases.json", new Uint8Array(casesBytes));
+pyodide.FS.writeFile("/parity/parity_audit.py", new Uint8Array(readFileSync(join(root, "tests", "parity_audit.py"))));
+const audits = JSON.parse(casesBytes.toString("ascii")).audits ?? [];
+audits.forEach((a, i) => pyodide.FS.writeFile(`/parity/audit/${i}`, new Uint8Array(readFileSync(a.path))));
+
+const summary = pyodide.runPython(`
+import json, sys, traceback, unicodedata
+from checker import Situation, check
+from checker.cli import json_line
+
+with open("/parity/cases.json", encoding="utf-8") as f:
+    doc = json.load(f)
+cases = doc["vectors"] if isinstance(doc, dict) else doc
+with open("/parity/out.jsonl", "w", encoding="utf-8") as out:
+    for v in cases:
+        try:
+            line = json_line(check(v["input"], situation=Situation(**v["situation"]), lang=v["lang"]))
+        except Exception:
+            line = json.dumps({"exception": traceback.format_exc()})
+        out.write(line + "\\n")
+    sys.path.insert(0, "/parity")
+    from parity_audit import audit_line
+    for i, a in enumerate(doc.get("audits", []) if isinstance(doc, dict) else []):
+        with open(f"/parity/audit/{i}", "rb") as f:
+            out.write(audit_line(f.read(), a["lang"]) + "\\n")
+v = sys.version_info
+f"python={v.major}.{v.minor}.{v.micro} unicodedata={unicodedata.unidata_version} cases={len(cases)}"
+`);
+process.stdout.write(pyodide.FS.readFile("/parity/out.jsonl"));
+process.stderr.write(`pyodide: ${summary} load_ms=${Math.round(loadMs)}\n`);

@@ -1,0 +1,300 @@
+"""Same answers everywhere: the checker in Pyodide (Node, npm ``pyodide`` from node_modules, fully
+offline) gives byte-identical JSON to CPython for every golden vector and for a few thousand generated
+inputs (random Unicode from every plane, characters newer than CPython 3.11's Unicode, lone surrogates,
+bidi marks, emoji, look-alikes, full-width forms, long inputs, near-miss domains, IP literals), and the
+list audit (checker.audit, which the page runs too) gives the same rows, summary and text for every audit
+fixture and for lists made of those inputs (tests/parity_audit.py, shared by both sides).
+
+The wheel is the one the site ships (``scripts/build_web.py``: ``python -m build --wheel``, pure ``py3-none-any``),
+installed unchanged with ``unpackArchive`` (no micropip) by ``tests/pyodide_golden.mjs``, which prints,
+per case, exactly the line ``python -m checker check --json`` prints (``checker.cli.json_line``). The
+CPython side computes the same line here. Lone surrogates cross no JavaScript string: the cases go into
+Pyodide's file system as bytes and are parsed by Python's ``json``.
+
+Not skipped when Node or node_modules is missing: that fails, with the command that fixes it
+(``scripts/setup`` runs ``npm ci``). Figures are printed at the end of the run.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from checker import Situation, check
+from checker._normalize import ucd_kind
+from checker.cli import json_line
+
+pytestmark = pytest.mark.node
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "tests" / "pyodide_golden.mjs"
+PYODIDE = ROOT / "node_modules" / "pyodide" / "pyodide.mjs"
+GOLDEN = json.loads((ROOT / "tests" / "golden" / "vectors.json").read_text(encoding="utf-8"))["vectors"]
+FIGURES: dict[str, str] = {}
+GENERATED = 4000
+
+#: characters assigned after Unicode 14.0 (CPython 3.11), known to Pyodide's CPython 3.14 (16.0):
+#: before the frozen table (checker/_unicode_table.py) each of these gave a different answer there
+NEWER = [
+    0x1CCF0, 0x1CCF5, 0x1CCF9,  # OUTLINED DIGIT ZERO/FIVE/NINE (16.0): NFKC gives ASCII digits
+    0x2427, 0x2428, 0x2429,     # control pictures (16.0)
+    0x31E4, 0x31E5,             # CJK strokes (16.0)
+    0xA7CB, 0xA7CC, 0xA7CD, 0xA7DA, 0xA7DB, 0xA7DC,  # Latin letters with case pairs (16.0)
+    0x10D40, 0x10D4E, 0x10D50, 0x10D8E,  # Garay (16.0)
+    0x105C0, 0x11380, 0x1E5D0, 0x16100, 0x16D40,  # Todhri, Tulu-Tigalari, Ol Onal, Gurung Khema, Kirat Rai
+    0x1FA89, 0x1FAE9, 0x1FADF, 0x1FAC6,  # emoji (16.0)
+    0x1FAE8, 0x1FA77, 0x1F6DC, 0x11F00, 0x1E4D0, 0x31350,  # Unicode 15.0 / 15.1 (CPython 3.12, 3.13)
+    0x2FFC, 0x2FFD, 0x31EF,                                # ideographic description characters (15.1)
+]
+BASES = ["taro@docomo.ne.jp", "hanako@gmail.com", "x@example.co.jp", "a..b@ezweb.ne.jp", "jiro@softbank.ne.jp",
+         "taro@yahoo.co.jp", "saburo@xyz.ocn.ne.jp", "info@例え.jp", '"a b"@au.com', "山田@example.jp",
+         "taro@icloud.com", "user@[192.0.2.1]", "taro@gmial.com", "taro@docomo.co.jp", "x@ezweb.ne.jo",
+         # ipaddress writes IPv4-mapped IPv6 differently from Python 3.13 on: the checker must not
+         "u@[IPv6:::ffff:192.0.2.1]", "u@[IPv6:2001:db8:0:0:1:0:0:1]", "u@[IPv6:fe80::1%eth0]",
+         "taro@yahoo.ne.jp", "x@softbank.co.jp", "İ★docomo.ne.jp"]
+SPECIALS = ["\u200b", "\u200e", "\u202e", "\u2066", "\ufeff", "\u00a0", "\u3000", "\uff20", "\uff0e",
+            "\u3002", "\u30fc", "\u0430", "\u043e", "\u03bf", "\U0001f600", "\U0001f1ef\U0001f1f5", "\ufe0f",
+            "\x00", "\x7f", "\x85", "\ud800", "\udfff", "\udc80", "\t", " ", "..", "@", '"', "\\", "★", "(at)",
+            "mailto:", "<", ">", "\u2460", "\U0001d41a", "\u2488", "\uff34", "\u0130", "\u1e9e", "\u00df",
+            "\u0131", "xn--", "-", "İ"]
+
+
+def _random_char(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.25:
+        return chr(rng.choice(NEWER))
+    if r < 0.45:
+        return rng.choice(SPECIALS)
+    if r < 0.65:
+        return chr(rng.randrange(0x80, 0x3400))  # scripts, symbols, Japanese kana
+    if r < 0.85:
+        return chr(rng.randrange(0x80, 0x110000))  # any plane (surrogates and unassigned included)
+    return chr(rng.randrange(0x1F000, 0x1FB00))  # emoji blocks
+
+
+def generated_cases(n: int = GENERATED, seed: int = 20261129) -> list[dict]:
+    """Deterministic pseudo-random inputs, with every situation option and both languages."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        kind = i % 5
+        if i < len(BASES):  # every base once as it is
+            text = BASES[i]
+        elif kind == 4:  # a random string, not address-shaped
+            text = "".join(_random_char(rng) for _ in range(rng.randrange(0, 12)))
+        else:
+            chars = list(rng.choice(BASES))
+            for _ in range(rng.randrange(1, 4)):
+                op = rng.random()
+                pos = rng.randrange(len(chars) + 1)
+                if op < 0.6 or not chars:
+                    chars.insert(pos, _random_char(rng))
+                elif op < 0.8:
+                    chars[min(pos, len(chars) - 1)] = _random_char(rng)
+                else:
+                    del chars[min(pos, len(chars) - 1)]
+            text = "".join(chars)
+            if kind == 3 and rng.random() < 0.1:  # long inputs: around the 254 and 1024 limits
+                text = text * rng.choice([8, 30, 80])
+        situation = {k: True for k in ("links", "attachments", "allowlisted", "reply_allowlisted")
+                     if rng.random() < 0.2}
+        if rng.random() < 0.3:
+            situation["level"] = rng.randrange(1, 11)
+        out.append({"input": text, "situation": situation, "lang": rng.choice(["ja", "en"])})
+    return out
+
+
+def cpython_line(v: dict) -> str:
+    try:
+        return json_line(check(v["input"], situation=Situation(**v["situation"]), lang=v["lang"]))
+    except Exception as exc:  # reported as a difference, like the Node side does
+        return json.dumps({"exception": repr(exc)})
+
+
+class _Summary:
+    def pytest_terminal_summary(self, terminalreporter) -> None:  # noqa: D401 - pytest hook
+        if FIGURES:
+            terminalreporter.section("Pyodide parity (tests/test_pyodide_parity.py)")
+            for name, line in FIGURES.items():
+                terminalreporter.write_line(f"{name}: {line}")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report(request):
+    plugin = _Summary()
+    if not request.config.pluginmanager.is_registered(plugin):
+        request.config.pluginmanager.register(plugin, "todoku-parity-summary")
+    yield
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel the site ships, built from this checkout by scripts/build_web.py's own function
+    (``python -m build --wheel`` in a clean copy: no build/ litter, no compiled files)."""
+    spec = importlib.util.spec_from_file_location("build_web", ROOT / "scripts" / "build_web.py")
+    mod = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(mod)
+    try:
+        path = mod.build_wheel(tmp_path_factory.mktemp("wheel"))
+    except SystemExit as exc:  # build_web reports failures this way
+        pytest.fail(f"building the wheel failed: {exc}")
+    assert path.name.endswith("-py3-none-any.whl"), path
+    return path
+
+
+def audit_lists(cases: list[dict], tmp: Path) -> list[Path]:
+    """The audit fixtures (every encoding and shape) plus two lists made of the cases' inputs: UTF-8 and
+    Excel's CP932 (inputs with control characters, or that the encoding cannot write, are left out)."""
+    import csv
+    import io
+
+    out = sorted(p for p in (ROOT / "tests" / "fixtures" / "audit").iterdir() if p.is_file())
+    for enc, n in (("utf-8", 800), ("cp932", 400)):
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(["名前", "メールアドレス"])
+        for i, v in enumerate(cases[:n]):
+            if any(c < " " or c == "\x7f" for c in v["input"]):
+                continue  # a control character makes a file binary for the audit: one such list is a fixture
+            try:
+                v["input"].encode(enc)
+            except UnicodeError:
+                continue
+            w.writerow([f"n{i}", v["input"]])
+        path = tmp / f"generated-{enc}.csv"
+        path.write_bytes(buf.getvalue().encode(enc))
+        out.append(path)
+    return out
+
+
+def require_runtime(pyodide: Path) -> str:
+    """Node's path; fails (never skips) when Node or npm's pyodide is missing."""
+    node = shutil.which("node") or "/usr/bin/node"
+    if not Path(node).exists():
+        pytest.fail("node not found: the Pyodide parity test needs Node (Debian: apt-get install nodejs)")
+    if not pyodide.is_file():
+        pytest.fail(f"{pyodide} missing: run scripts/setup (it runs npm ci)")
+    return node
+
+
+def test_a_missing_runtime_fails_rather_than_skips(tmp_path):
+    with pytest.raises(pytest.fail.Exception, match="run scripts/setup"):
+        require_runtime(tmp_path / "node_modules" / "pyodide" / "pyodide.mjs")
+
+
+@pytest.fixture(scope="module")
+def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
+    """One Node process runs every case: the golden vectors, then the generated ones."""
+    node = require_runtime(PYODIDE)
+    golden = [{k: v[k] for k in ("input", "situation", "lang")} for v in GOLDEN]
+    cases = golden + generated_cases()
+    tmp = tmp_path_factory.mktemp("cases")
+    audits = [{"path": str(p), "lang": lang} for p in audit_lists(cases, tmp) for lang in ("ja", "en")]
+    path = tmp / "cases.json"
+    # ensure_ascii: lone surrogates are written as \udXXX escapes, read back unchanged by Python's json
+    path.write_text(json.dumps({"vectors": cases, "audits": audits}, ensure_ascii=True), encoding="ascii")
+    proc = subprocess.run([node, str(SCRIPT), str(wheel), str(path)], capture_output=True, timeout=600,
+                          cwd=ROOT)
+    stderr = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 0, f"node failed ({proc.returncode}):\n{stderr[-3000:]}"
+    meta = dict(item.split("=", 1) for line in stderr.splitlines() if line.startswith("pyodide: ")
+                for item in line[len("pyodide: "):].split())
+    lines = proc.stdout.decode("utf-8").split("\n")
+    assert lines[-1] == "", "output must end with a newline"
+    lines = lines[:-1]
+    assert len(lines) == len(cases) + len(audits), (len(lines), len(cases), len(audits))
+    return {"cases": cases, "lines": lines[:len(cases)], "golden": len(golden), "meta": meta,
+            "audits": audits, "audit_lines": lines[len(cases):]}
+
+
+def _diffs(cases: list[dict], lines: list[str]) -> list[tuple[dict, str, str]]:
+    out = []
+    for v, theirs in zip(cases, lines):
+        ours = cpython_line(v)
+        if ours != theirs:
+            out.append((v, ours, theirs))
+    return out
+
+
+def _show(diffs: list[tuple[dict, str, str]], limit: int = 8) -> str:
+    return "\n".join(f"input {ascii(v['input'])} {v['situation']} {v['lang']}:\n  CPython: {ours}\n  Pyodide: {theirs}"
+                     for v, ours, theirs in diffs[:limit])
+
+
+def _host() -> str:
+    v = sys.version_info
+    return f"CPython {v.major}.{v.minor}.{v.micro} (Unicode {unicodedata.unidata_version})"
+
+
+def test_pyodide_is_the_pinned_runtime(pyodide_run):
+    meta = pyodide_run["meta"]
+    # npm pyodide 314.0.7 is CPython 3.14.2 with Unicode 16.0.0: a newer Unicode than CPython 3.11's,
+    # which is what makes this comparison worth running
+    assert meta.get("python", "").startswith("3.14."), meta
+    assert meta.get("unicodedata") == "16.0.0", meta
+    assert meta.get("cases") == str(len(pyodide_run["cases"])), meta
+
+
+def test_golden_vectors_are_byte_identical(pyodide_run):
+    n = pyodide_run["golden"]
+    cases, lines = pyodide_run["cases"][:n], pyodide_run["lines"][:n]
+    diffs = _diffs(cases, lines)
+    surrogates = sum(any("\ud800" <= c <= "\udfff" for c in v["input"]) for v in cases)
+    meta = pyodide_run["meta"]
+    FIGURES["golden vectors"] = (f"{n} compared ({surrogates} with lone surrogates), {len(diffs)} differ; "
+                                 f"Pyodide CPython {meta.get('python')} (Unicode {meta.get('unicodedata')}, "
+                                 f"load {meta.get('load_ms')} ms) vs {_host()}")
+    assert n == len(GOLDEN) and n >= 70
+    assert not diffs, f"{len(diffs)} of {n} golden vectors differ in Pyodide:\n{_show(diffs)}"
+    # the golden file itself is CPython's answer (tests/test_check_golden.py): Pyodide gives it too
+    for v, line in zip(GOLDEN, lines):
+        assert json.loads(line) == v["expected"], v["input"]
+
+
+def test_generated_inputs_are_byte_identical(pyodide_run):
+    n = pyodide_run["golden"]
+    cases, lines = pyodide_run["cases"][n:], pyodide_run["lines"][n:]
+    diffs = _diffs(cases, lines)
+    newer = sum(any(ord(c) in NEWER for c in v["input"]) for v in cases)
+    FIGURES["generated inputs"] = (f"{len(cases)} compared ({newer} with characters newer than Unicode "
+                                   f"14.0), {len(diffs)} differ")
+    assert len(cases) == GENERATED
+    assert not diffs, f"{len(diffs)} of {len(cases)} generated inputs differ in Pyodide:\n{_show(diffs)}"
+
+
+def test_list_audits_are_byte_identical(pyodide_run):
+    """The page's list audit runs the same audit.py: the same rows, summary and text for every fixture."""
+    from parity_audit import audit_line
+
+    audits, lines = pyodide_run["audits"], pyodide_run["audit_lines"]
+    diffs = [(a, ours, theirs) for a, theirs in zip(audits, lines)
+             if (ours := audit_line(Path(a["path"]).read_bytes(), a["lang"])) != theirs]
+    rows = sum(len(json.loads(line).get("rows", ())) for line in lines)
+    FIGURES["list audits"] = f"{len(audits)} compared ({rows} rows, both languages), {len(diffs)} differ"
+    assert len(audits) >= 20 and rows >= 1000
+    assert sum("error" in json.loads(line) for line in lines) >= 2  # the unreadable fixtures: messages compared
+    assert not diffs, "\n".join(f"{a}:\n  CPython: {o[:600]}\n  Pyodide: {t[:600]}" for a, o, t in diffs[:3])
+
+
+def test_generated_inputs_reach_the_interesting_cases():
+    """The generator is not vacuous: it produces what used to differ and every verdict."""
+    cases = generated_cases()
+    assert sum(any(ord(c) in NEWER for c in v["input"]) for v in cases) >= 500
+    assert sum(any("\ud800" <= c <= "\udfff" for c in v["input"]) for v in cases) >= 50
+    assert all(ucd_kind(cp) == "u" for cp in NEWER)  # unassigned for the checker, on every Python
+    verdicts = {json.loads(cpython_line(v))["verdict"] for v in cases}
+    assert verdicts == {"deliver", "spam-folder", "at-risk", "block", "invalid"}
+    codes = {f["code"] for v in cases for f in json.loads(cpython_line(v))["findings"]}
+    for code in ("surrogate", "invisible-char", "emoji", "unusable-char", "lookalike", "fullwidth",
+                 "control-char", "typo", "too-long", "legacy-dots", "domain-literal", "at-replaced"):
+        assert code in codes, code
+    assert any(json.loads(cpython_line(v))["address"] == "u@[IPv6:::ffff:c000:201]" for v in cases)
+    assert generated_cases() == cases  # deterministic
