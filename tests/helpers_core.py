@@ -37,3 +37,27 @@ def fixture_data() -> Data:
     raw = read_raw()
     return parse(raw["levels"], raw["categories"], {"provider": FIXTURE_PROVIDERS}, raw["messages"],
                  raw["ui"])
+
+
+def figures_report(title: str, figures: dict[str, str]):
+    """A module-scoped autouse fixture that prints ``figures`` (name -> line) in pytest's terminal summary
+    under ``title``: the measured figures a test module wants shown on every run (corpus agreement, parity).
+
+    Use as ``_report = figures_report("corpus agreement (tests/test_corpora.py)", FIGURES)``."""
+    import pytest
+
+    class _Summary:
+        def pytest_terminal_summary(self, terminalreporter) -> None:  # noqa: D401 - pytest hook
+            if figures:
+                terminalreporter.section(title)
+                for name, line in figures.items():
+                    terminalreporter.write_line(f"{name}: {line}")
+
+    @pytest.fixture(scope="module", autouse=True)
+    def _report(request):
+        name = f"todoku-figures-{title}"
+        if not request.config.pluginmanager.has_plugin(name):
+            request.config.pluginmanager.register(_Summary(), name)
+        yield
+
+    return _report

@@ -17,25 +17,13 @@ import pytest
 
 from checker import check, default_data
 from checker._typo import suggest
+from helpers_core import figures_report
 
 DATA = default_data()
 FIGURES: dict[str, str] = {}
 
 
-class _Summary:
-    def pytest_terminal_summary(self, terminalreporter) -> None:  # noqa: D401 - pytest hook
-        if FIGURES:
-            terminalreporter.section("corpus agreement (tests/test_corpora.py)")
-            for name, line in FIGURES.items():
-                terminalreporter.write_line(f"{name}: {line}")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _report(request):
-    plugin = _Summary()
-    if not request.config.pluginmanager.is_registered(plugin):
-        request.config.pluginmanager.register(plugin, "todoku-corpus-summary")
-    yield
+_report = figures_report("corpus agreement (tests/test_corpora.py)", FIGURES)
 
 
 def _codes(r) -> set[str]:

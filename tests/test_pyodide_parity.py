@@ -30,6 +30,7 @@ import pytest
 from checker import Situation, check
 from checker._normalize import ucd_kind
 from checker.cli import json_line
+from helpers_core import figures_report
 
 pytestmark = pytest.mark.node
 
@@ -118,20 +119,7 @@ def cpython_line(v: dict) -> str:
         return json.dumps({"exception": repr(exc)})
 
 
-class _Summary:
-    def pytest_terminal_summary(self, terminalreporter) -> None:  # noqa: D401 - pytest hook
-        if FIGURES:
-            terminalreporter.section("Pyodide parity (tests/test_pyodide_parity.py)")
-            for name, line in FIGURES.items():
-                terminalreporter.write_line(f"{name}: {line}")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _report(request):
-    plugin = _Summary()
-    if not request.config.pluginmanager.is_registered(plugin):
-        request.config.pluginmanager.register(plugin, "todoku-parity-summary")
-    yield
+_report = figures_report("Pyodide parity (tests/test_pyodide_parity.py)", FIGURES)
 
 
 @pytest.fixture(scope="module")
