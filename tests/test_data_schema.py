@@ -66,9 +66,20 @@ def on_hosts(url: str, hosts: Iterable[str]) -> bool:
     return any(h == x or h.endswith("." + x) for x in hosts)
 
 
+UNDOCUMENTED = "unknown field (documented fields are listed at the top of the file)"
+
+
 class Errors(list[str]):
     def add(self, where: str, problem: str) -> None:
         self.append(f"{where}: {problem}")
+
+    def fields(self, where: str, table: dict, allowed: Iterable[str], required: Iterable[str] = (),
+               unknown: str = "unknown field") -> None:
+        """Each ``required`` key missing from ``table`` and each key not ``allowed``, by name."""
+        for key in sorted(set(required) - set(table)):
+            self.add(f"{where}.{key}", "missing")
+        for key in sorted(set(table) - set(allowed)):
+            self.add(f"{where}.{key}", unknown)
 
 
 def _text(errs: Errors, where: str, value: Any, *, langs: Iterable[str] = LANGS) -> bool:
@@ -203,10 +214,7 @@ def validate(raw: dict[str, Any], *, url_paths: set[str] | None = None) -> list[
     for i, p in enumerate(providers):
         pid = p.get("id")
         w = f"providers.toml#{pid if isinstance(pid, str) and pid else f'provider[{i}]'}"
-        for key in sorted(PROVIDER_REQUIRED - set(p)):
-            errs.add(f"{w}.{key}", "missing")
-        for key in sorted(set(p) - PROVIDER_KEYS):
-            errs.add(f"{w}.{key}", "unknown field (documented fields are listed at the top of the file)")
+        errs.fields(w, p, PROVIDER_KEYS, PROVIDER_REQUIRED, unknown=UNDOCUMENTED)
         if not isinstance(pid, str) or not ID_RE.match(pid):
             errs.add(f"{w}.id", f"id must be lowercase [a-z0-9-]+: {pid!r}")
         elif pid in prov_ids:
@@ -259,10 +267,7 @@ def validate(raw: dict[str, Any], *, url_paths: set[str] | None = None) -> list[
             settings = []
         for j, s in enumerate(settings):
             sw = f"{w}.settings[{j}]"
-            for key in sorted(SETTING_KEYS - set(s)):
-                errs.add(f"{sw}.{key}", "missing")
-            for key in sorted(set(s) - SETTING_KEYS):
-                errs.add(f"{sw}.{key}", "unknown field")
+            errs.fields(sw, s, SETTING_KEYS, SETTING_KEYS)
             for key in ("name", "en"):
                 if key in s and (not isinstance(s[key], str) or not s[key].strip()):
                     errs.add(f"{sw}.{key}", "missing or empty")
@@ -288,8 +293,7 @@ def validate(raw: dict[str, Any], *, url_paths: set[str] | None = None) -> list[
             facts = []
         for j, f in enumerate(facts):
             fw = f"{w}.facts[{j}]"
-            for key in sorted(set(f) - FACT_KEYS):
-                errs.add(f"{fw}.{key}", "unknown field")
+            errs.fields(fw, f, FACT_KEYS)
             _text(errs, fw, {k: f.get(k) for k in LANGS})
             secondary = f.get("secondary", False)
             if not isinstance(secondary, bool):
@@ -330,10 +334,7 @@ def validate(raw: dict[str, Any], *, url_paths: set[str] | None = None) -> list[
         if not isinstance(e, dict):
             errs.add(w, "expected a table")
             continue
-        for key in sorted({"domain", "owner"} - set(e)):
-            errs.add(f"{w}.{key}", "missing")
-        for key in sorted(set(e) - PROTECTED_KEYS):
-            errs.add(f"{w}.{key}", "unknown field (documented fields are listed at the top of the file)")
+        errs.fields(w, e, PROTECTED_KEYS, ("domain", "owner"), unknown=UNDOCUMENTED)
         for key in ("owner", "reason"):
             if key in e and (not isinstance(e[key], str) or not e[key].strip()):
                 errs.add(f"{w}.{key}", "missing or empty")
@@ -374,8 +375,7 @@ def validate(raw: dict[str, Any], *, url_paths: set[str] | None = None) -> list[
         if not isinstance(m, dict):
             errs.add(w, "expected a table")
             continue
-        for key in sorted(set(m) - MESSAGE_KEYS):
-            errs.add(f"{w}.{key}", "unknown field")
+        errs.fields(w, m, MESSAGE_KEYS)
         if m.get("severity") not in SEVERITIES:
             errs.add(f"{w}.severity", f"expected one of {sorted(SEVERITIES)}, got {m.get('severity')!r}")
         for key in ("title", "message", "explain"):
