@@ -61,3 +61,17 @@ def figures_report(title: str, figures: dict[str, str]):
         yield
 
     return _report
+
+
+def load_script(name: str):
+    """The module ``scripts/<name>.py`` (scripts are files, not a package), registered in sys.modules."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent.parent / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod

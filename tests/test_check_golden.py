@@ -2,13 +2,14 @@
 Pyodide parity test. On an intended change: scripts/update_golden.py, then review the diff."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 from checker import Situation, check, default_data
+from helpers_core import load_script
+
 
 ROOT = Path(__file__).resolve().parent.parent
 FILE = ROOT / "tests" / "golden" / "vectors.json"
@@ -17,11 +18,7 @@ VECTORS = DOC["vectors"]
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("update_golden", ROOT / "scripts" / "update_golden.py")
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("update_golden")
 
 
 @pytest.mark.parametrize("v", VECTORS, ids=[f"{i}:{v['input'][:30]!r}" for i, v in enumerate(VECTORS)])

@@ -6,16 +6,17 @@ The site is served by scripts/serve.py's handler (each language's own 404 page, 
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
 import socketserver
-import sys
 import threading
 import tomllib
 from pathlib import Path
 from typing import Iterator
 
 import pytest
+
+from helpers_core import load_script
+
 
 ROOT = Path(__file__).resolve().parent.parent
 JA_QUERIES = tomllib.loads((ROOT / "tests" / "search_queries_ja.toml").read_text(encoding="utf-8"))["query"]
@@ -31,13 +32,7 @@ SWITCH_PATHS = ["troubleshooting/", "providers/docomo/", "levels/"]
 SHOT_PATHS = {"home": "", "docomo": "providers/docomo/", "levels": "levels/"}
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+_load = load_script
 
 
 @pytest.fixture(scope="module")

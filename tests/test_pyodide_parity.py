@@ -16,7 +16,6 @@ Not skipped when Node or node_modules is missing: that fails, with the command t
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import shutil
@@ -30,7 +29,8 @@ import pytest
 from checker import Situation, check
 from checker._normalize import ucd_kind
 from checker.cli import json_line
-from helpers_core import figures_report
+from helpers_core import figures_report, load_script
+
 
 pytestmark = pytest.mark.node
 
@@ -126,10 +126,7 @@ _report = figures_report("Pyodide parity (tests/test_pyodide_parity.py)", FIGURE
 def wheel(tmp_path_factory) -> Path:
     """The wheel the site ships, built from this checkout by scripts/build_web.py's own function
     (``python -m build --wheel`` in a clean copy: no build/ litter, no compiled files)."""
-    spec = importlib.util.spec_from_file_location("build_web", ROOT / "scripts" / "build_web.py")
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(mod)
+    mod = load_script("build_web")
     try:
         path = mod.build_wheel(tmp_path_factory.mktemp("wheel"))
     except SystemExit as exc:  # build_web reports failures this way

@@ -3,7 +3,6 @@ script makes, the scan reads it instead of the running unicodedata, and characte
 version get the same answer on every Python."""
 from __future__ import annotations
 
-import importlib.util
 import unicodedata
 from pathlib import Path
 
@@ -11,16 +10,14 @@ import pytest
 
 from checker import check
 from checker import _normalize, _unicode_table
+from helpers_core import load_script
+
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("gen_unicode_table", ROOT / "scripts" / "gen_unicode_table.py")
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("gen_unicode_table")
 
 
 HOST_IS_TABLE_VERSION = unicodedata.unidata_version == _unicode_table.UNICODE_VERSION
