@@ -149,5 +149,11 @@ def write(path, n: int, seed: int = SEED, chunk: int = 100_000) -> None:
 
 
 if __name__ == "__main__":
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    sys.stdout.buffer.write(generate(count))
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("rows", nargs="?", type=int, default=10_000, help="number of data rows (default 10000)")
+    n = ap.parse_args().rows
+    if n < 0:
+        ap.error("rows must be 0 or more")
+    sys.stdout.buffer.write(generate(n))
