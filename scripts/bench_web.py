@@ -118,7 +118,7 @@ def serve(directory: Path, compressed: bool):
 def strip_widget(html: str) -> str:
     html = re.sub(r'<form class="todoku-check".*?</form>', "", html, flags=re.S)
     html = re.sub(r'<link rel="stylesheet" href="[^"]*todoku-widget\.css">', "", html)
-    return re.sub(r'<script type="module" src="[^"]*todoku-widget\.js"></script>', "", html)
+    return re.sub(r'<script type="module"(?: async)? src="[^"]*todoku-widget\.js"></script>', "", html)
 
 
 def fcp(context, url: str, html: str) -> float:

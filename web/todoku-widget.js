@@ -1,13 +1,14 @@
 // Todoku: enhances the static checker form(s) of scripts/widget.py (form[data-todoku="check"]) with the
 // checker running in the page (Pyodide in a module Web Worker, todoku-worker.mjs beside this file).
-// Loaded as a module on every page; does nothing on pages without such a form.
+// Loaded as an async module on every page; does nothing on pages without such a form. A shared link
+// (#check=...) starts the worker at once, while the page is still loading; otherwise it starts lazily.
 //
 // Contract (browser tests, benchmark): form[data-state] = idle | loading | ready | error;
 // output.todoku-result[data-verdict][data-address] (the address as typed); each finding [data-code].
 // Every user-facing string comes from the page (data-strings, from messages/web.toml) or from the checker
 // (checker/web.py); user data is only ever set as text, never as HTML.
 
-const forms = Array.from(document.querySelectorAll('form[data-todoku="check"]'));
+let forms = []; // filled when the document is parsed (boot)
 const LOAD_TIMEOUT_MS = 60000;
 const HASH_KEY = "check";
 
@@ -234,7 +235,7 @@ function fromHash() {
 // ---------------------------------------------------------------- lazy start
 function init() {
   for (const form of forms) {
-    form.dataset.state = "idle";
+    form.dataset.state = state;
     form.noValidate = true;
     form.addEventListener("submit", (e) => {
       e.preventDefault();
@@ -257,4 +258,20 @@ function init() {
   window.addEventListener("hashchange", fromHash);
 }
 
-if (forms.length) init();
+function boot() {
+  forms = Array.from(document.querySelectorAll('form[data-todoku="check"]'));
+  if (forms.length) {
+    init();
+    if (state !== "idle") setState(state); // started early by a shared link: show the progress
+  } else if (worker) {
+    clearTimeout(loadTimer); // a #check= fragment on a page without a checker
+    worker.terminate();
+    worker = null;
+    state = "idle";
+  }
+}
+
+// a shared link: start loading now, before the article is parsed and Material's script has run
+if (location.hash.startsWith(`#${HASH_KEY}=`)) start();
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot, { once: true });
+else boot();
