@@ -183,6 +183,21 @@ def test_failure_message_when_webassembly_is_disabled(page, screenshots, lang):
     page.locator(FORM).screenshot(path=str(screenshots / f"widget-{lang}-error.png"))
 
 
+def test_failure_message_for_a_shared_link_without_webassembly(page):
+    """A shared link starts loading before the form exists (the widget is an async module): the failure
+    found that early still reaches the form, with the address from the link kept."""
+    page.add_init_script("delete window.WebAssembly")
+    page.goto("/en/checker/#check=taro%40docomo.ne.jp")
+    _assert_failure_message(page, "en", "no-wasm")
+    assert page.locator(f'{FORM} input[name="address"]').input_value() == "taro@docomo.ne.jp"
+
+
+def test_a_shared_link_on_a_page_without_a_form_loads_nothing_heavy(page):
+    page.goto("/en/how-mail-works/#check=taro%40docomo.ne.jp")
+    page.wait_for_timeout(1500)
+    assert not any("pyodide" in u or u.endswith(".whl") for u in page.todoku_requests)
+
+
 def test_failure_message_when_the_wasm_cannot_be_fetched(page):
     page.route("**/pyodide.asm.wasm*", lambda route: route.abort())
     page.goto("/en/checker/")

@@ -271,7 +271,8 @@ function boot() {
   }
 }
 
-// a shared link: start loading now, before the article is parsed and Material's script has run
-if (location.hash.startsWith(`#${HASH_KEY}=`)) start();
+// a shared link to a page with a checker (its <head> says so): start loading now, before the article is
+// parsed and Material's script has run
+if (location.hash.startsWith(`#${HASH_KEY}=`) && document.querySelector('meta[name="todoku"][content~="check"]')) start();
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot, { once: true });
 else boot();
