@@ -1,6 +1,7 @@
 // The page audit's module Web Worker: runs checker.audit (the same Python as the command line)
 // through the self-hosted Pyodide on the bytes of a dropped file. The file never leaves the browser:
-// this worker fetches only the site's own files (manifest.json, the Pyodide runtime, our wheel).
+// this worker fetches only the site's own files (manifest.json, the Pyodide runtime, our wheel), loaded by
+// todoku-pyodide.mjs (shared with the checker's worker).
 //
 // in:  {type: "warm"}                                   load Pyodide now (the form came into view)
 //      {type: "audit", bytes: ArrayBuffer, name, options: {lang, level, links, attachments, allowlisted}}
@@ -8,7 +9,7 @@
 //      {type: "progress", rows, bytes, total}
 //      {type: "done", summary, report: ArrayBuffer, reportName, rows, ms}
 //      {type: "failed", detail}                          Pyodide or the wheel could not load
-"use strict";
+import { loadChecker } from "./todoku-pyodide.mjs";
 
 const STEP_ROWS = 1000; // rows between two progress messages
 
@@ -19,23 +20,7 @@ function boot() {
     booting = (async () => {
       const t0 = performance.now();
       postMessage({ type: "loading" });
-      const manifestURL = new URL("manifest.json", import.meta.url);
-      const res = await fetch(manifestURL);
-      if (!res.ok) throw new Error(`manifest.json: HTTP ${res.status}`);
-      const manifest = await res.json();
-      let dir = new URL(manifest.pyodide, manifestURL).href;
-      if (!dir.endsWith("/")) dir += "/";
-      const { loadPyodide } = await import(new URL("pyodide.mjs", dir).href);
-      const [pyodide, wheel] = await Promise.all([
-        loadPyodide({ indexURL: dir }),
-        fetch(new URL(manifest.wheel, manifestURL)).then((r) => {
-          if (!r.ok) throw new Error(`wheel: HTTP ${r.status}`);
-          return r.arrayBuffer();
-        }),
-      ]);
-      // site-packages from sys.path (importing sysconfig only for this would cost a few hundred ms)
-      const site = pyodide.runPython("import sys; [p for p in sys.path if p.endswith('site-packages')][0]");
-      pyodide.unpackArchive(new Uint8Array(wheel), "wheel", { extractDir: site });
+      const { pyodide } = await loadChecker();
       const api = pyodide.pyimport("checker.web_audit");
       postMessage({ type: "ready", ms: performance.now() - t0 });
       return api;
