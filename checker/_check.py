@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from . import _normalize, _rules, _syntax, _typo
 from ._data import Data, Provider, Text, default_data
-from ._model import Finding, Result, Situation
+from ._model import Finding, Result, Situation, finding_url
 from ._syntax import Issue
 
 #: Inputs longer than this (after trimming) are not analysed: no address is anywhere near it.
@@ -292,9 +292,8 @@ def _render(issue: Issue, lang: str, data: Data) -> Finding:
         elif isinstance(value, tuple):
             value = " ".join(_display(c, lang, data) for c in value)
         params[key] = value
-    prefix = "/en/" if lang == "en" else "/"
     return Finding(code=issue.code, severity=m.severity,  # type: ignore[arg-type]
-                   message=m.message.get(lang).format_map(params), url=f"{prefix}findings/#{issue.code}")
+                   message=m.message.get(lang).format_map(params), url=finding_url(issue.code, lang))
 
 
 def _display(c: str, lang: str, data: Data) -> str:

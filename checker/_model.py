@@ -15,6 +15,21 @@ Lang = Literal["ja", "en"]
 ARRIVES: frozenset[str] = frozenset({"deliver", "spam-folder"})
 
 
+def _root(lang: str) -> str:
+    return "/en/" if lang == "en" else "/"
+
+
+def finding_url(code: str, lang: str) -> str:
+    """The guide's article anchor for a finding, site-root-relative: ``/findings/#typo``, ``/en/findings/#typo``
+    (permanent URLs: urls.json)."""
+    return f"{_root(lang)}findings/#{code}"
+
+
+def provider_url(provider_id: str, lang: str) -> str:
+    """The guide's page of a provider, site-root-relative: ``/providers/docomo/``, ``/en/providers/docomo/``."""
+    return f"{_root(lang)}providers/{provider_id}/"
+
+
 @dataclass(frozen=True, slots=True)
 class Situation:
     """The sender's side of the exchange.

@@ -24,7 +24,7 @@ from typing import Iterable, Iterator, Mapping, TextIO
 
 from ._check import check
 from ._data import Data, default_data
-from ._model import Result, Situation
+from ._model import Result, Situation, provider_url
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 FLAGS = ("--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--json")
@@ -160,8 +160,7 @@ def human(r: Result, lang: str, data: Data, site: str) -> str:
     if r.suggestion is not None:
         lines.append(f"  {t('label-suggestion')}: {_printable(r.suggestion)}")
     if r.provider is not None and r.verdict != "deliver":
-        prefix = "/en/" if lang == "en" else "/"
-        lines.append(f"  {t('label-provider-page')}: {site}{prefix}providers/{r.provider}/")
+        lines.append(f"  {t('label-provider-page')}: {site}{provider_url(r.provider, lang)}")
     return "\n".join(lines) + "\n"
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from ._check import check
 from ._data import Data, default_data
-from ._model import Result, Situation
+from ._model import Result, Situation, provider_url
 
 _DATA: Data | None = None
 
@@ -55,13 +55,12 @@ def view(result: Result, lang: str, data: Data) -> dict[str, Any]:
     """The localized labels the widget shows with ``result``."""
     ui = data.ui
     t = lambda key, **kw: ui[key].get(lang).format(**kw)  # noqa: E731
-    root = "/en/" if lang == "en" else "/"
     kind = None
-    provider_name = provider_url = None
+    provider_name = page_url = None
     if result.provider is not None:
         p = data.provider(result.provider)
         provider_name = p.name.get(lang)
-        provider_url = f"{root}providers/{p.id}/"
+        page_url = provider_url(p.id, lang)
     if result.category is not None and result.category in data.categories:
         cat = data.categories[result.category].name.get(lang)
         if provider_name is not None:
@@ -74,8 +73,8 @@ def view(result: Result, lang: str, data: Data) -> dict[str, Any]:
         "verdict": t(f"cli.verdict-{result.verdict}"),
         "arrives": result.arrives,
         "kind": kind,
-        "providerPage": None if provider_url is None else {
-            "url": provider_url, "text": t("web.provider-page", provider=provider_name)},
+        "providerPage": None if page_url is None else {
+            "url": page_url, "text": t("web.provider-page", provider=provider_name)},
         "findingsHeading": t("web.findings-heading"),
         "severity": [t(f"cli.severity-{f.severity}") for f in result.findings],
         "more": t("web.more"),

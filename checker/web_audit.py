@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 
 from ._data import Data, default_data
+from ._model import finding_url
 from .audit import Job
 
 #: strings of messages/audit.toml the page uses for the summary (the CLI uses them too)
@@ -72,11 +73,10 @@ def summary(job: Job) -> str:
     s = job.summary()
     if s is None:
         return json.dumps({"error": job.error}, ensure_ascii=False)
-    prefix = "/en/" if job.lang == "en" else "/"
     messages = job.audit.data.messages if job.audit is not None else {}
     for entry in s["top"]:  # type: ignore[union-attr]
         if entry["code"] in messages:
-            entry["url"] = f"{prefix}findings/#{entry['code']}"
+            entry["url"] = finding_url(entry["code"], job.lang)
     return json.dumps(s, ensure_ascii=False)
 
 
