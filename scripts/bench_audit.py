@@ -22,6 +22,7 @@ Exits 1 when a target is missed (ratio < 1.0 on CPU time, or peak RSS >= 200 MB)
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import shutil
@@ -36,8 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import gen_audit_list  # noqa: E402
+from build_web import build_wheel  # noqa: E402
 
 PY = sys.executable
+PEER_VERSION = importlib.metadata.version("email-validator")
 RSS_LIMIT_MB = 200
 
 PEER = r'''
@@ -126,7 +129,7 @@ def main() -> int:
         print(f"\nwhole process, {args.repeat} interleaved runs, median:   {'wall':>9} {'CPU':>9} {'rows/s CPU':>11}")
         print(fmt_row("python -m checker audit (summary)", med["ours"]["wall"], med["ours"]["cpu"], n))
         print(fmt_row("python -m checker audit -o report.csv", med["ours -o"]["wall"], med["ours -o"]["cpu"], n))
-        print(fmt_row("email-validator 2.4.0 validate_email loop", med["peer"]["wall"], med["peer"]["cpu"], n))
+        print(fmt_row(f"email-validator {PEER_VERSION} validate_email loop", med["peer"]["wall"], med["peer"]["cpu"], n))
         print("\nratio email-validator / ours (>= 1.0: at least as fast):")
         for k in ("ours", "ours -o"):
             rc = med["peer"]["cpu"] / med[k]["cpu"]
@@ -159,15 +162,7 @@ def pyodide(tmp: Path, lst: Path, n: int) -> bool:
     if not (pdir / "pyodide.mjs").is_file() or node is None:
         print("\nPyodide: skipped (node_modules/pyodide or node missing: run scripts/setup)")
         return True
-    wheels = tmp / "wheel"
-    src = tmp / "src"  # a clean copy (no host .pyc), built like scripts/build_web.py builds the site's wheel
-    src.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, src / name)
-    shutil.copytree(ROOT / "checker", src / "checker", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    subprocess.run([PY, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(wheels), str(src)],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wheel = next(wheels.glob("todoku_checker-*.whl"))
+    wheel = build_wheel(tmp / "wheel")  # the site's own wheel, built the same way
     script = tmp / "bench.mjs"
     script.write_text(NODE.replace("PYODIDE_MJS", (pdir / "pyodide.mjs").as_uri())
                       .replace("PYODIDE_DIR", str(pdir)), encoding="utf-8")
