@@ -20,16 +20,6 @@ from ._check import check
 from ._data import Data, default_data
 from ._model import Result, Situation, provider_url
 
-_DATA: Data | None = None
-
-
-def _data() -> Data:
-    global _DATA
-    if _DATA is None:
-        _DATA = default_data()
-    return _DATA
-
-
 class BadRequest(Exception):
     pass
 
@@ -86,7 +76,7 @@ def view(result: Result, lang: str, data: Data) -> dict[str, Any]:
 
 def answer(req: Any, data: Data | None = None) -> dict[str, Any]:
     """The answer to one decoded request (a dict); never raises for bad input."""
-    data = data or _data()
+    data = data or default_data()
     if not isinstance(req, dict):
         return {"ok": False, "error": "bad-request"}
     op = req.get("op", "check")

@@ -65,7 +65,7 @@ def pages(site: Path) -> dict[str, tuple[str, frozenset[str]]]:
     out = {}
     for f in sorted(site.rglob("index.html")):
         rel = f.parent.relative_to(site).as_posix()
-        if rel.startswith(("assets", "search", "pyodide")):
+        if rel.startswith(("assets", "search")):
             continue
         html = f.read_text(encoding="utf-8")
         m = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)

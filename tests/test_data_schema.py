@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from checker._data import LANGS, parse, read_raw
+from checker._typo import JP_SLDS
 
 ROOT = Path(__file__).resolve().parent.parent
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -29,7 +30,6 @@ SETTING_KEYS = {"name", "en", "does", "source"}
 FACT_KEYS = {"ja", "en", "source", "secondary"}
 MESSAGE_KEYS = {"severity", "title", "message", "explain", "page"}
 PROTECTED_KEYS = {"domain", "owner", "source", "reason"}
-JP_SECOND_LEVEL = {"co", "ne", "or", "ac", "ad", "ed", "go", "gr", "lg"}
 
 # Placeholders must be the same in ja and en, except where a language deliberately leaves one out.
 # location -> the placeholders that one language may omit, and why.
@@ -351,7 +351,7 @@ def validate(raw: dict[str, Any], *, url_paths: set[str] | None = None) -> list[
         if d is None:
             continue
         labels = d.split(".")
-        if labels[-1] == "jp" and len(labels) == 2 and labels[0] in JP_SECOND_LEVEL:
+        if labels[-1] == "jp" and len(labels) == 2 and labels[0] in JP_SLDS:
             errs.add(f"{w}.domain", f"{d!r} is a public suffix, not a domain")
         if d in protected_seen:
             errs.add(f"{w}.domain", f"duplicate of {protected_seen[d]}")
