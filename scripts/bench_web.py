@@ -20,27 +20,24 @@ Usage: scripts/bench_web.py [--runs N] [--reps N] [--throttle-mbps M]   (needs a
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
+import io
 import os
 import re
 import shutil
-import socketserver
 import statistics
 import sys
 import tempfile
-import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(ROOT / "scripts"))
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from serve import QuietHandler, served  # noqa: E402
+
 CARRIER = "/site/en/providers/docomo/"
-TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
-         ".json": "application/json", ".zip": "application/zip", ".css": "text/css", ".html": "text/html"}
 
 BARE_HTML = """<!doctype html><meta charset="utf-8"><title>bare loadPyodide</title>
 <p>bare</p>
@@ -75,17 +72,12 @@ document.addEventListener('todoku:ready', (e) => {
 """
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files; with ``compressed`` set, the .br sibling when the browser accepts br (the web/README.md
-    recipe), keeping the original Content-Type."""
-
-    compressed = False
-
-    def guess_type(self, path):
-        return TYPES.get(os.path.splitext(str(path))[1], super().guess_type(path))
+class BrotliHandler(QuietHandler):
+    """The .br sibling when the browser accepts br (the web/README.md recipe), keeping the original
+    Content-Type."""
 
     def send_head(self):
-        if type(self).compressed and "br" in self.headers.get("Accept-Encoding", ""):
+        if "br" in self.headers.get("Accept-Encoding", ""):
             path = self.translate_path(self.path)
             if os.path.isfile(path + ".br"):
                 with open(path + ".br", "rb") as f:
@@ -97,22 +89,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 self.send_header("Content-Length", str(len(body)))
                 self.send_header("Last-Modified", self.date_time_string(int(os.path.getmtime(path))))
                 self.end_headers()
-                import io
                 return io.BytesIO(body)
         return super().send_head()
-
-    def log_message(self, *args):
-        pass
-
-
-def serve(directory: Path, compressed: bool):
-    cls = type("H", (Handler,), {"compressed": compressed})
-    handler = functools.partial(cls, directory=str(directory))
-    socketserver.ThreadingTCPServer.allow_reuse_address = True
-    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
 def strip_widget(html: str) -> str:
@@ -199,14 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="todoku-bench-"))
+    servers = ExitStack()
     try:
         (tmp / "site").symlink_to(SITE)
         (tmp / "bare").mkdir()
         (tmp / "bare" / "index.html").write_text(BARE_HTML, encoding="utf-8")
         (tmp / "bare" / "worker.html").write_text(BARE_WORKER_HTML, encoding="utf-8")
         (tmp / "bare" / "worker.mjs").write_text(BARE_WORKER_MJS, encoding="utf-8")
-        plain, base = serve(tmp, compressed=False)
-        brs, base_br = serve(tmp, compressed=True)
+        base = servers.enter_context(served(tmp))
+        base_br = servers.enter_context(served(tmp, BrotliHandler))
         page_html = (SITE / "en/providers/docomo/index.html").read_text(encoding="utf-8")
         rows: list[tuple[str, str, str, str]] = []
         with sync_playwright() as pw:
@@ -304,9 +283,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.throttle_mbps:  # the wire time the bytes alone would cost on a slower link
                 line += f"   ~{by * 8 / (args.throttle_mbps * 1e6):4.1f} s of transfer at {args.throttle_mbps:g} Mbit/s"
             print(line)
-        plain.shutdown()
-        brs.shutdown()
     finally:
+        servers.close()
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -17,21 +17,17 @@ Exit status 0; figures on stdout. Needs a built site (scripts/build).
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import re
-import socketserver
 import sys
-import threading
 import tomllib
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(ROOT / "scripts"))
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from serve import served  # noqa: E402
 
 # Runs in the page: Material's worker, set up with an index, answering queries (message types 0..3 are
 # Material's SearchMessageType SETUP, READY, QUERY, RESULT).
@@ -67,13 +63,6 @@ def material_default_separator(lang: str) -> str:
     return json.loads(f'"{m.group(1)}"')
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript"}
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def run_queries(site: Path, prefix: str, index: dict, queries: list[str], runs: dict[str, str],
                 browser=None) -> dict:
     """{run name: [[page, ...] per query]} for each separator in runs (in `browser`, else a new Chromium)."""
@@ -84,11 +73,8 @@ def run_queries(site: Path, prefix: str, index: dict, queries: list[str], runs: 
     if not m:
         raise SystemExit("search_recall: the built page names no search worker (is the search plugin on?)")
     worker_path = m.group(1)
-    handler = functools.partial(_Quiet, directory=str(site))
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
-        httpd.daemon_threads = True
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{httpd.server_address[1]}/{prefix}"
+    with served(site) as url:
+        base = f"{url}/{prefix}"
         def run(b) -> dict:
             page = b.new_page()
             page.goto(base)
@@ -107,7 +93,6 @@ def run_queries(site: Path, prefix: str, index: dict, queries: list[str], runs: 
                 b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 results = run(b)
                 b.close()
-        httpd.shutdown()
     return results
 
 

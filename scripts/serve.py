@@ -10,8 +10,12 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import socketserver
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 SITE = Path(__file__).resolve().parent.parent / "site"
 
@@ -34,6 +38,27 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+
+class QuietHandler(Handler):
+    """``Handler`` without the request log (tests and benchmarks)."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def served(directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler) -> Iterator[str]:
+    """Serves ``directory`` on 127.0.0.1 (an ephemeral port) in a background thread while the block runs;
+    yields the base URL (``http://127.0.0.1:PORT``, no trailing slash)."""
+    socketserver.ThreadingTCPServer.allow_reuse_address = True
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory))) as httpd:
+        httpd.daemon_threads = True
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        finally:
+            httpd.shutdown()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,24 +1,19 @@
 """Shared fixtures. Browser fixtures drive the real built site (site/) in Debian's Chromium."""
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import socketserver
-import threading
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from helpers_core import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
 CORPORA = ROOT.parent / "shared" / "corpora"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+_chromium = load_script("chromium")
+CHROMIUM, CHROMIUM_ARGS = _chromium.CHROMIUM, _chromium.CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")
@@ -26,15 +21,6 @@ def corpora() -> Path:
     if not CORPORA.is_dir():
         pytest.skip(f"third-party corpora not found at {CORPORA} (they live beside the repository, never in it)")
     return CORPORA
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
-                      ".json": "application/json", ".zip": "application/zip"}
-
-    def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
-        pass
 
 
 @pytest.fixture(scope="session")
@@ -46,15 +32,9 @@ def site_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def base_url(site_dir: Path) -> Iterator[str]:
-    """The built site served over HTTP on 127.0.0.1 (an ephemeral port)."""
-    handler = functools.partial(_Handler, directory=str(site_dir))
-    socketserver.ThreadingTCPServer.allow_reuse_address = True
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
-        httpd.daemon_threads = True
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-        httpd.shutdown()
+    """The built site served over HTTP on 127.0.0.1 (an ephemeral port), as scripts/serve.py serves it."""
+    with load_script("serve").served(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

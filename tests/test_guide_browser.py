@@ -5,18 +5,13 @@ The site is served by scripts/serve.py's handler (each language's own 404 page, 
 """
 from __future__ import annotations
 
-import functools
 import re
-import socketserver
-import threading
 import tomllib
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from helpers_core import load_script
-
 
 ROOT = Path(__file__).resolve().parent.parent
 JA_QUERIES = tomllib.loads((ROOT / "tests" / "search_queries_ja.toml").read_text(encoding="utf-8"))["query"]
@@ -32,24 +27,9 @@ SWITCH_PATHS = ["troubleshooting/", "providers/docomo/", "levels/"]
 SHOT_PATHS = {"home": "", "docomo": "providers/docomo/", "levels": "levels/"}
 
 
-_load = load_script
-
-
 @pytest.fixture(scope="module")
-def guide_url(site_dir: Path) -> Iterator[str]:
-    serve = _load("serve")
-
-    class Quiet(serve.Handler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site_dir))
-    socketserver.ThreadingTCPServer.allow_reuse_address = True
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
-        httpd.daemon_threads = True
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-        httpd.shutdown()
+def guide_url(base_url: str) -> str:
+    return base_url + "/"
 
 
 @pytest.fixture
@@ -116,7 +96,7 @@ def test_search_box_finds_english_query(new_page, query):
 
 def test_search_recall_does_not_regress(site_dir, browser):
     """The whole query lists through Material's worker: the tuned separator must keep its gain."""
-    recall = _load("search_recall")
+    recall = load_script("search_recall")
     entries, runs, ranks = recall.measure("ja", site_dir, browser=browser)
     after = sum(1 for r in ranks["after (mkdocs.yml)"] if r is not None and r <= 10)
     before = sum(1 for r in ranks["before (Material default)"] if r is not None and r <= 10)
