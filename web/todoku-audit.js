@@ -34,7 +34,7 @@
 
   function setup(form) {
     var stringsNode = form.querySelector("script.todoku-audit-strings");
-    if (!stringsNode || form.classList.contains("todoku-audit--enhanced")) return;  // loaded twice: once is enough
+    if (!stringsNode || form.classList.contains("todoku-audit--enhanced")) return;  // set up once
     var S = JSON.parse(stringsNode.textContent);
     var lang = form.getAttribute("data-lang") === "en" ? "en" : "ja";
     var t = function (key, params) { return fmt(S[key] !== undefined ? S[key] : key, params); };
