@@ -30,6 +30,9 @@ _AT_MARKS = ("★", "☆", "(at)", "[at]", "（at）", "［at］", "<at>", "＜a
 _DISPLAY_NAME = re.compile(r"([^<>]*)<([^<>]*)>\Z", re.S)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
+#: the category of a domain the data does not know (another company's own domain, categories.toml)
+UNKNOWN = "unknown"
+
 #: findings that make the address unusable as typed
 INVALID = frozenset({
     "empty", "too-long", "display-name", "mailto", "at-replaced", "unusable-char", "surrogate", "control-char",
@@ -207,7 +210,7 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
     if domain is not None and not parsed.literal:
         ev.provider = memo.provider(domain)
         # a domain the data does not know: another company's own domain, level unknown (categories.toml)
-        ev.category = ev.provider.category if ev.provider else "unknown"
+        ev.category = ev.provider.category if ev.provider else UNKNOWN
     carrier = ev.category == "carrier"
     cand_local = parsed.local
     if parsed.dot_issues:
@@ -238,7 +241,7 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
         ev.verdict = "block"
         return ev
     assert ev.category is not None
-    ev.level = ev.provider.level if ev.provider else data.categories["unknown"].level
+    ev.level = ev.provider.level if ev.provider else data.categories[UNKNOWN].level
     verdict, extra = _judge(ev.level, ev.provider, ev.category, situation, data, memo)
     codes = ev.codes if ev.issues else set()
     if ev.provider is None and "typo" not in codes:

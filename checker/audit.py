@@ -472,7 +472,8 @@ class Summary:
 # The audit
 
 _VERDICTS = ("deliver", "spam-folder", "at-risk", "block", "invalid")
-_OUR_COLUMNS = ("verdict", "category", "provider", "findings", "suggestion", "reason")
+#: the columns the audit adds to a report, in order (their names: messages/audit.toml col-*)
+OUR_COLUMNS = ("verdict", "category", "provider", "findings", "suggestion", "reason")
 
 
 class Audit:
@@ -596,7 +597,7 @@ class Audit:
             base = list(self.header)
         else:
             base = [text(self.data, "col-n", self.lang, n=i + 1) for i in range(self.width)]
-        return base + [text(self.data, f"col-{c}", self.lang) for c in _OUR_COLUMNS]
+        return base + [text(self.data, f"col-{c}", self.lang) for c in OUR_COLUMNS]
 
     def out_cells(self, row: Row) -> list[str]:
         """The row's cells followed by ours (verdict, category, provider, codes, suggestion, reason).

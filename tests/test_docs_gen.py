@@ -174,3 +174,24 @@ def test_every_category_links_its_article_unknown_to_other_companies(data, files
     assert "{ #other-companies }" in prose
     directory = files[f"docs/{lang}/providers/index.md"]
     assert "{ #unknown }" in directory and "(../domain-mail.md#other-companies)" in directory
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_audit_columns_table_lists_the_reports_columns_and_codes(data, files, lang):
+    """The audit page's column table names each column the report adds, in both languages, with the
+    verdicts and exactly the categories the checker can answer (never the sender's own ``domain``)."""
+    from checker import check
+    from checker.audit import OUR_COLUMNS
+
+    table = files[f"snippets/{lang}/audit-columns.md"]
+    rows = [ln for ln in table.splitlines() if ln.startswith("| ") and not ln.startswith("|---")][1:]
+    assert len(rows) == len(OUR_COLUMNS)
+    for row, col in zip(rows, OUR_COLUMNS):
+        name = data.ui[f"audit.col-{col}"]
+        assert name.ja in row and f"`{name.en}`" in row, row
+    for verdict in ("deliver", "spam-folder", "at-risk", "block", "invalid"):
+        assert f"`{verdict}`" in rows[0]
+    hosts = ["mail." + d[2:] if d.startswith("*.") else d for d in (p.domains[0] for p in data.providers)]
+    answered = {check(f"taro@{h}").category for h in hosts}
+    answered.add(check("taro@example.co.jp").category)
+    assert set(re.findall(r"`([a-z-]+)`", rows[1].split("|")[2])) == answered
