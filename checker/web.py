@@ -58,10 +58,8 @@ def view(result: Result, lang: str, data: Data) -> dict[str, Any]:
         else:
             kind = t("web.kind-no-provider", category=cat, level=result.level)
     return {
-        "lang": lang,
         "heading": t("web.result-heading"),
         "verdict": t(f"cli.verdict-{result.verdict}"),
-        "arrives": result.arrives,
         "kind": kind,
         "providerPage": None if page_url is None else {
             "url": page_url, "text": t("web.provider-page", provider=provider_name)},
@@ -83,8 +81,6 @@ def answer(req: Any, data: Data | None = None) -> dict[str, Any]:
     lang = req.get("lang", "ja")
     if lang not in ("ja", "en"):
         return {"ok": False, "error": "bad-lang"}
-    if op == "ping":
-        return {"ok": True, "op": "ping"}
     if op != "check":
         return {"ok": False, "error": "bad-op"}
     address = req.get("address")

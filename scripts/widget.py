@@ -13,7 +13,7 @@ from checker._data import Data
 
 #: web.toml keys the widget script shows before (or without) Pyodide: states and load failures. They are put
 #: into the form's markup (data-strings) so even "WebAssembly is unavailable" is localized with no request.
-STATE_KEYS = ("idle", "loading", "queued", "checking", "empty", "error-load", "reason-no-wasm",
+STATE_KEYS = ("loading", "queued", "empty", "error-load", "reason-no-wasm",
               "reason-no-worker", "reason-fetch", "reason-timeout", "reason-crash", "cli-link")
 
 
