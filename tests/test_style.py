@@ -28,8 +28,20 @@ _EXEMPT = {
 }
 
 
+def _operator_labels() -> tuple[str, ...]:
+    """The recipient-side settings' names in the operators' own words (providers.toml), longest first."""
+    doc = tomllib.loads((ROOT / "checker" / "data" / "providers.toml").read_text(encoding="utf-8"))
+    names = {s["name"] for p in doc["provider"] for s in p.get("settings", ())}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+LABELS = _operator_labels()
+
+
 def violations(text: str, lang: str, rules: list[tuple[re.Pattern[str], str, str]]) -> list[str]:
     plain = _EXEMPT[lang].sub(" ", text)
+    for label in LABELS:  # an operator's own label, even where a table shows it without quotes
+        plain = plain.replace(label, " ")
     out = []
     for pattern, preferred, _ in rules:
         for m in pattern.finditer(plain):
