@@ -14,6 +14,7 @@ ALLOWED_IMPORTS = {
     "__future__", "dataclasses", "typing", "types", "functools", "unicodedata", "encodings",
     "encodings.idna", "ipaddress", "re", "enum", "collections", "collections.abc", "itertools",
     "math", "string", "bisect", "tomllib", "importlib", "importlib.resources", "json", "csv", "io", "operator",
+    "base64", "binascii",
 }
 FORBIDDEN_CALLS = {"print", "open", "input", "exec", "eval", "breakpoint", "__import__"}
 FORBIDDEN_MODULES = {"time", "datetime", "random", "secrets", "socket", "os", "sys", "subprocess",
