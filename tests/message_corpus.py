@@ -7,12 +7,15 @@ so the figures on it show whether the rules generalize; rules were tuned on the 
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-CORPUS = Path("/work/shared/corpora/sisimai-set-of-emails")
+#: beside the repository like every corpus (tests/conftest.py CORPORA); TODOKU_CORPORA overrides (a worktree)
+CORPUS = Path(os.environ.get("TODOKU_CORPORA", Path(__file__).resolve().parent.parent.parent / "shared" / "corpora")
+              ) / "sisimai-set-of-emails"
 SEED = 20261129
 
 

@@ -11,7 +11,8 @@ import pytest
 from helpers_core import figures_report
 from message_corpus import CORPUS, confusion, figures, rows
 
-pytestmark = pytest.mark.skipif(not (CORPUS / "expected.json").exists(), reason="corpus not present")
+pytestmark = pytest.mark.skipif(not (CORPUS / "expected.json").exists(),
+                                reason=f"sisimai corpus not found at {CORPUS} (set TODOKU_CORPORA in a worktree)")
 FIGURES: dict[str, str] = {}
 _report = figures_report("bounce reading vs sisimai (tests/test_message_corpus.py)", FIGURES)
 
