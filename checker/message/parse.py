@@ -20,6 +20,9 @@ MAX_BYTES = 2_000_000
 #: MIME parts looked at, and levels of multipart / message nesting
 MAX_PARTS = 200
 MAX_DEPTH = 12
+#: multipart / message headers in the input above which the MIME parser is not used at all (the stdlib
+#: parser recurses once per level and overflows the stack near 1,000 levels; far less in a browser)
+MAX_MIME_HEADERS = 100
 #: characters of decoded text kept per part
 MAX_TEXT = 200_000
 
@@ -177,7 +180,7 @@ def read(raw: bytes) -> Parsed:
     binary = _looks_binary(raw)
     limited = False
     # deep or huge MIME trees: the stdlib parser recurses per level; read such input as plain text instead
-    if len(_MULTIPART_LINE.findall(raw, 0, MAX_BYTES)) > MAX_PARTS:
+    if len(_MULTIPART_LINE.findall(raw, 0, MAX_BYTES)) > MAX_MIME_HEADERS:
         limited = True
         head, _, body = raw.partition(b"\n\n") if b"\r\n\r\n" not in raw[:65536] else raw.partition(b"\r\n\r\n")
         try:

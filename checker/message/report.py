@@ -126,9 +126,8 @@ def _status_from(text: str) -> str:
     return ""
 
 
-def _texts_for(address: str, blocks: list[scan.Block]) -> str:
-    low = address.lower()
-    return "\n".join(b.text for b in blocks if b.address.lower() == low)
+def _texts_for(address: str, blocks: dict[str, list[str]]) -> str:
+    return "\n".join(blocks.get(address.lower(), ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +153,10 @@ def _bounce_recipients(parsed: parse.Parsed, rules: Rules) -> tuple[list[_Raw], 
     if not entries and "recipient:" in whole.lower():
         entries += dsn.fields(expl)
     own = {a.lower() for a in scan.addresses(parsed.header("to") + " " + parsed.header("from"))}
-    blocks = scan.blocks(expl, frozenset(own))
+    block_list = scan.blocks(expl, frozenset(own))
+    blocks: dict[str, list[str]] = {}
+    for b in block_list:
+        blocks.setdefault(b.address.lower(), []).append(b.text)
     raws: list[_Raw] = []
     if entries:
         for e in entries[:100]:
@@ -169,8 +171,10 @@ def _bounce_recipients(parsed: parse.Parsed, rules: Rules) -> tuple[list[_Raw], 
         if raws:
             return raws, expl
     seen: list[str] = []
-    for b in blocks:
-        if b.address.lower() not in (s.lower() for s in seen):
+    seen_low: set[str] = set()
+    for b in block_list:
+        if b.address.lower() not in seen_low:
+            seen_low.add(b.address.lower())
             seen.append(b.address)
     if not seen:
         fallback = parsed.header("x-failed-recipients")
@@ -206,8 +210,12 @@ def _diag_line(text: str) -> str:
     return " ".join(lines[:4])
 
 
+#: characters of the whole explanation classified when a recipient's own text says nothing
+EXPLANATION_LIMIT = 20_000
+
+
 def _recipient(raw: _Raw, expl: str, lang: str, data: Data, rules: Rules, vendor: str = "",
-               subject: str = "") -> Recipient:
+               subject: str = "", cache: dict[tuple[str, ...], str] | None = None) -> Recipient:
     diag = raw.diagnostic or _diag_line(raw.context)
     status = raw.status
     specific = _status_from(diag) or _status_from(raw.context)
@@ -219,7 +227,13 @@ def _recipient(raw: _Raw, expl: str, lang: str, data: Data, rules: Rules, vendor
     if reason in ("undefined", "onhold") and raw.context:
         reason = classify(status, reply, command, diag + "\n" + raw.context, rules, raw.action)
     if reason in ("undefined", "onhold") and expl:
-        second = classify(status, reply, command, expl, rules, raw.action)
+        key = (status, reply, command, raw.action)
+        if cache is None or key not in cache:
+            second = classify(status, reply, command, expl[:EXPLANATION_LIMIT], rules, raw.action)
+            if cache is not None:
+                cache[key] = second
+        else:
+            second = cache[key]
         if second not in ("undefined", "onhold"):
             reason = second
     if reason in ("undefined", "onhold") and subject:  # Sendmail's "Returned mail: User unknown"
@@ -282,7 +296,8 @@ def read_message(raw: bytes, lang: str = "ja", data: Data | None = None, rules: 
         raws, expl = _bounce_recipients(parsed, rules)
         vendor = next((reason for header, needle, reason in rules.vendors
                        if needle in parsed.header(header).lower()), "")
-        recipients = tuple(_recipient(r, expl, lang, data, rules, vendor, subject) for r in raws)
+        cache: dict[tuple[str, ...], str] = {}
+        recipients = tuple(_recipient(r, expl, lang, data, rules, vendor, subject, cache) for r in raws)
         if not recipients:
             findings.append(_finding(data, "no-recipient", "warning", lang, bounce_url("reading", lang)))
         findings += _japan_findings(recipients, lang, data)
