@@ -26,8 +26,10 @@ FORBIDDEN_MODULES = {"time", "datetime", "random", "secrets", "socket", "os", "s
 #: (file, function) pairs allowed to do the one read of the package's own data
 READERS = {("_data.py", "read_raw"), ("table.py", "read_rules_doc")}
 
-SHELLS = {"cli.py", "__main__.py", "web.py", "_audit_cli.py", "_domain_cli.py", "_dns_resolver.py",
-          "cli_message.py", "web_message.py"}
+#: core subpackages (issue 15's layout); their modules are checked too
+CORE_PACKAGES = ("sender", "message")
+CORE = sorted([p for p in PKG.glob("*.py") if p.name not in SHELLS]
+              + [p for sub in CORE_PACKAGES for p in (PKG / sub).glob("*.py")])
 
 
 def _functions(tree: ast.AST):

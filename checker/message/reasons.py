@@ -17,8 +17,14 @@ _CONTINUATION = re.compile(
     r"(?<=\S)\s+[245]\d\d(?:-(?:[245]\.\d{1,3}\.\d{1,3}\s+)?|\s[245]\.\d{1,3}\.\d{1,3}\s+)(?=\S)")
 
 
+_ADDRESS = re.compile(r"[^\s<>()\[\]\"',;:]{1,64}@[a-z0-9.-]{1,255}")
+
+
 def normalize(text: str) -> str:
+    """Lowercase, one space for any whitespace, multi-line reply prefixes removed, addresses masked (an
+    address like filtered@ or spam@ must not decide a reason)."""
     text = _SPACE.sub(" ", text.lower()).strip()
+    text = _ADDRESS.sub("<address>", text)
     return _CONTINUATION.sub(" ", text)
 
 

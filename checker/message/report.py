@@ -12,7 +12,7 @@ from .._data import Data, default_data
 from .._model import Finding, Severity
 from . import dsn, parse, scan
 from .auth import Authentication, authentication
-from .reasons import classify, command_of, normalize, receiver_rule
+from .reasons import classify, command_of, receiver_rule
 from .table import Rules, default_rules
 
 Kind = str  # "bounce" | "message" | "unknown"
@@ -257,7 +257,7 @@ def _japan_findings(recipients: tuple[Recipient, ...], lang: str, data: Data) ->
         if provider is None or provider.category != "carrier":
             continue
         name = provider.name.get(lang)
-        low = normalize(r.diagnostic)
+        low = " ".join(r.diagnostic.lower().split())
         if r.reason == "filtered" and r.command == "DATA" and ("unknown" in low or "no such" in low):
             out.append(_finding(data, "carrier-data-filter", "warning", lang, bounce_url("filtered", lang),
                                 address=r.address, provider=name))

@@ -20,6 +20,7 @@ _REPLY = re.compile(r"(?<![\d.])([245]\d\d)(?:[ -]|$)")
 _HEADER_SYNTAX = re.compile(r"^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9-]+:")
 _NOT_RECIPIENT = ("mailer-daemon@", "postmaster@", "mailer_daemon@")
 MAX_LINES = 4000
+_DECORATION = "-=_*#> \t"
 BLOCK_LINES = 25
 
 
@@ -32,9 +33,10 @@ class Block:
 def explanation(text: str, rules: Rules) -> str:
     """``text`` up to the line where the quoted original message begins (at most MAX_LINES lines)."""
     lines = text.replace("\r\n", "\n").split("\n")[:MAX_LINES]
+    markers = tuple(m.lstrip(_DECORATION) for m in rules.original_markers)
     for i, line in enumerate(lines):
-        low = line.strip().lower()
-        if i > 0 and low and any(low.startswith(m) for m in rules.original_markers):
+        low = line.strip().lower().lstrip(_DECORATION)
+        if i > 0 and low and low.startswith(markers):
             return "\n".join(lines[:i])
     return "\n".join(lines)
 
