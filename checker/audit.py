@@ -20,6 +20,7 @@ whatever the length of the list (a bounded sample, a bounded cache, bounded exam
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import unicodedata
@@ -487,11 +488,15 @@ class Audit:
     iterating yields one Row per data row, in order, and fills ``summary``.
 
     column: the address column's header name, or its 1-based number as a string; None to detect.
+    after: applied to each row's result before it is counted (the shell's ``--dns`` answer, for example:
+    ``checker.sender.recipient.with_mx``). ahead / window: ``ahead`` sees each result ``window`` rows before
+    ``after`` is applied to it (so a shell can start slow work, such as DNS queries, for the rows to come).
     """
 
     def __init__(self, chunks: Iterable[bytes], *, column: str | None = None,
                  situation: Situation | None = None, lang: str = "ja", data: Data | None = None,
-                 max_listed: int = MAX_LISTED) -> None:
+                 max_listed: int = MAX_LISTED, after: Callable[[Result], Result] | None = None,
+                 ahead: Callable[[Result], None] | None = None, window: int = 0) -> None:
         self.data = data or default_data()
         self.lang = lang
         self.situation = situation or Situation()
@@ -536,6 +541,9 @@ class Audit:
         self._expected[0] = self.width
         self._records = _chain(body, records)
         self._check = _cached_check(self.situation, lang, self.data)
+        self._after = after
+        self._ahead = ahead
+        self._window = max(0, window)
 
     def _choose_column(self, sample: list[_Record], column: str | None) -> tuple[tuple[str, ...] | None, int]:
         first = sample[0].fields if sample else [""]
@@ -570,7 +578,35 @@ class Audit:
         raise AuditError("no-column", columns=_list(first))
 
     def __iter__(self) -> Iterator[Row]:
-        col, width, check_, add = self.column, self.width, self._check, self.summary.add
+        add, after, ahead = self.summary.add, self._after, self._ahead
+        if after is None:
+            for row in self._rows():
+                add(row)
+                yield row
+            return
+        pending: deque[Row] = deque()
+        window = self._window
+        for row in self._rows():
+            if ahead is not None:
+                ahead(row.result)
+            pending.append(row)
+            if len(pending) > window:
+                done = pending.popleft()
+                result = after(done.result)
+                if result is not done.result:
+                    done = dataclasses.replace(done, result=result)
+                add(done)
+                yield done
+        while pending:
+            done = pending.popleft()
+            result = after(done.result)
+            if result is not done.result:
+                done = dataclasses.replace(done, result=result)
+            add(done)
+            yield done
+
+    def _rows(self) -> Iterator[Row]:
+        col, width, check_ = self.column, self.width, self._check
         for rec in self._records:
             fields = rec.fields
             problems: list[Problem] = []
@@ -589,10 +625,8 @@ class Audit:
                 found = [c for c in fields if _looks_like_address(c)]
                 if len(found) == 1:
                     address = found[0]
-            row = Row(line=rec.line, last_line=rec.last_line, fields=tuple(fields), address=address,
+            yield Row(line=rec.line, last_line=rec.last_line, fields=tuple(fields), address=address,
                       result=check_(address), problems=tuple(problems), end=rec.end)
-            add(row)
-            yield row
 
     # -- output ------------------------------------------------------------------------------
 
