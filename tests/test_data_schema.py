@@ -441,7 +441,7 @@ def validate_sender(raw: dict[str, Any], errs: Errors) -> None:
         w = f"messages/sender.toml#{code}"
         if not ID_RE.match(code):
             errs.add(w, "code must be lowercase words joined by '-'")
-        errs.fields(w, m, MESSAGE_KEYS - {"page"}, MESSAGE_KEYS - {"page"}, UNDOCUMENTED)
+        errs.fields(w, m, MESSAGE_KEYS - {"page", "retired"}, MESSAGE_KEYS - {"page", "retired"}, UNDOCUMENTED)
         if m.get("severity") not in SEVERITIES:
             errs.add(f"{w}.severity", f"expected one of {sorted(SEVERITIES)}, got {m.get('severity')!r}")
         for key in ("title", "message", "explain"):
