@@ -40,7 +40,9 @@ suggestion. Everything is bounded: length filters before any distance, banded di
 """
 from __future__ import annotations
 
-from ._data import Data
+from functools import lru_cache
+
+from .._data import Data
 
 JP_SLDS = ("co", "ne", "or", "ac", "ad", "ed", "go", "gr", "lg")
 FAKE_TLDS = {
@@ -54,16 +56,14 @@ LONG = 12
 #: another real domain
 MIN_BRAND = 5
 
+
 _Index = tuple[tuple[str, ...], dict[int, list[str]], dict[int, list[str]], dict[str, list[str]]]
-_index_cache: dict[int, tuple[Data, _Index]] = {}
 
 
+@lru_cache(maxsize=8)
 def _index(data: Data) -> _Index:
-    """Known domains in data order; exact targets and pattern bases by length; exact domains by their
-    first label (the provider's name, for the ending rule)."""
-    hit = _index_cache.get(id(data))
-    if hit is not None and hit[0] is data:
-        return hit[1]
+    """Per data set: known domains in data order; exact targets and pattern bases by length; exact
+    domains by their first label (the provider's name, for the ending rule)."""
     known: list[str] = []
     exact: dict[int, list[str]] = {}
     bases: dict[int, list[str]] = {}
@@ -82,11 +82,7 @@ def _index(data: Data) -> _Index:
             target = bases if d.startswith("*.") else exact
             if len(base) >= MIN_TARGET:
                 target.setdefault(len(base), []).append(base)
-    value = (tuple(known), exact, bases, brands)
-    if len(_index_cache) > 8:
-        _index_cache.clear()
-    _index_cache[id(data)] = (data, value)
-    return value
+    return tuple(known), exact, bases, brands
 
 
 def is_known(domain: str, data: Data) -> bool:
