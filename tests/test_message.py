@@ -151,6 +151,20 @@ def test_arf_and_autoreply_are_not_failures() -> None:
     assert r.recipients[0].reason == "vacation" and not r.failed
 
 
+def test_the_guide_examples_are_classified_as_the_guide_says() -> None:
+    """Every real answer shown in the bounce reference gets the reason the reference gives it."""
+    from checker.message.reasons import classify, receiver_rule
+    from checker.message.scan import reply_code
+    from checker.message.table import default_rules
+
+    rules = default_rules()
+    assert {e.provider for e in rules.examples} >= {"docomo", "au", "softbank", "gmail", "outlook", "yahoo-japan"}
+    for e in rules.examples:
+        got = classify(e.status, reply_code(e.text), e.command, e.text, rules, e.action)
+        got = receiver_rule(got, e.command, e.text, rules)
+        assert got == e.reason, (e.provider, e.text, got)
+
+
 # -- hostile input -------------------------------------------------------------------------------------------
 
 def _nested(depth: int) -> bytes:

@@ -83,7 +83,7 @@ def reply_code(text: str) -> str:
     """The SMTP reply code of a diagnostic: the first 2xx/4xx/5xx number standing as a reply."""
     for line in text.split("\n"):
         s = line.strip().lstrip("<>").strip()
-        m = re.search(r"(?:said:|<<<|^|:\s|\()\s*([245]\d\d)(?:[ -]|$)", s)
+        m = re.search(r"(?:said:|<<<|^|:\s|:|\()\s*([245]\d\d)(?:[ \-:,;]|$)", s)
         if m is not None:
             return m.group(1)
     m = _REPLY.search(text)
