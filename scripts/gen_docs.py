@@ -92,7 +92,7 @@ class Gen:
         brackets, and what the column holds (with the codes it can hold, from the data)."""
         ids = lambda xs: self.t("list-sep").join(f"`{x}`" for x in xs)  # noqa: E731
         seen = {p.category for p in self.data.providers} | {UNKNOWN}  # what a result's category can be
-        codes = {"verdict": ids(get_args(Verdict)),
+        codes = {"verdict": ids(get_args(Verdict)), "reply": ids(get_args(Verdict)),
                  "category": ids(c for c in self.data.categories if c in seen),
                  "provider": ids(p.id for p in self.data.providers[:2])}  # examples
         rows = [f"| {self.t('audit-col-head')} | {self.t('audit-col-content')} |", "|---|---|"]
