@@ -140,6 +140,21 @@ def test_received_message_authentication_and_alignment() -> None:
     assert not read_message(bad).failed
 
 
+def test_received_message_gets_the_receivers_view_of_the_sender_checks() -> None:
+    """What docomo, Gmail... do with mail authenticated like this: the sender checks' rules (receivers.toml)."""
+    raw = (b"Authentication-Results: mx.google.com; spf=softfail (google.com: domain of transitioning "
+           b"x@example.co.jp does not designate 192.0.2.9 as permitted sender) smtp.mailfrom=x@example.co.jp;"
+           b" dkim=none; dmarc=none header.from=example.co.jp\nFrom: a@example.co.jp\n\nhi\n")
+    r = read_message(raw, "ja")
+    codes = {f.code for f in r.findings}
+    assert {"spf-fail", "docomo-dmarc-warning", "gmail-spf-fail"} <= codes
+    gmail = next(f for f in r.findings if f.code == "gmail-spf-fail")
+    assert "192.0.2.9" in gmail.message and gmail.url == "/sender/#gmail-spf-fail"
+    clean = raw.replace(b"spf=softfail", b"spf=pass").replace(b"dkim=none", b"dkim=pass header.d=example.co.jp")
+    clean = clean.replace(b"dmarc=none", b"dmarc=pass (p=REJECT)")
+    assert [f.code for f in read_message(clean).findings] == ["auth-ok"]
+
+
 def test_arf_and_autoreply_are_not_failures() -> None:
     arf = (b'From: abuse@example.net\nSubject: complaint\nContent-Type: multipart/report; report-type=feedback-report;'
            b' boundary="b"\n\n--b\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n'
