@@ -222,7 +222,9 @@ def bounce_reasons() -> list[str]:
 def bounces_page(data: Data, lang: str) -> str:
     """The bounce reference: one anchor per reason (title, what happened, what to do), with the anchors the
     message reader links to for reading problems (#reading) and authentication (#authentication)."""
-    t = lambda key, **kw: data.ui[f"message.{key}"].get(lang).format(**kw)  # noqa: E731
+    def t(key: str, **kw: object) -> str:
+        return data.ui[f"message.{key}"].get(lang).format(**kw)
+
     out = [_front(t("bounces-title"), t("bounces-description")),
            f"# {t('bounces-title')}\n\n{t('bounces-intro')}\n\n{t('bounces-japan')}\n"]
     out.append(f"\n## {t('bounces-reasons')} {{ #reasons }}\n\n{t('bounces-reasons-intro')}\n\n")

@@ -277,5 +277,5 @@ def test_cli_human_output_escapes_terminal_control_characters() -> None:
 def test_truncation_limit_is_what_the_cli_reads(tmp_path) -> None:
     f = tmp_path / "big.eml"
     f.write_bytes(b"From: MAILER-DAEMON@x\n\n" + b"x" * (MAX_BYTES + 10))
-    code, out, _ = _run([str(f), "--json"])
+    _, out, _ = _run([str(f), "--json"])
     assert any(x["code"] == "truncated" for x in json.loads(out)["findings"])

@@ -19,8 +19,8 @@ _SECOND_LEVEL = frozenset({
     "co.jp", "ne.jp", "or.jp", "ac.jp", "go.jp", "ad.jp", "ed.jp", "gr.jp", "lg.jp", "co.uk", "org.uk", "ac.uk",
     "com.au", "net.au", "org.au", "co.nz", "com.br", "com.cn", "com.tw", "co.kr", "com.sg", "com.hk", "co.in",
 })
-_RESULT = re.compile(r"\b(spf|dkim|dmarc)\s*=\s*([a-z]+)", re.I)
-_PROP = re.compile(r"\b(smtp\.mailfrom|header\.from|header\.d|header\.i|smtp\.helo)\s*=\s*\"?([^\s;\"]+)", re.I)
+_RESULT = re.compile(r"\b(spf|dkim|dmarc)\s*=\s*([a-z]+)", re.IGNORECASE)
+_PROP = re.compile(r"\b(smtp\.mailfrom|header\.from|header\.d|header\.i|smtp\.helo)\s*=\s*\"?([^\s;\"]+)", re.IGNORECASE)
 _ADDR_DOMAIN = re.compile(r"@([A-Za-z0-9.-]+)")
 _RANK = {"pass": 0, "fail": 5, "softfail": 4, "neutral": 3, "none": 2, "temperror": 3, "permerror": 5,
          "policy": 3, "hardfail": 5}
@@ -87,7 +87,7 @@ def authentication(parsed: Parsed, lang: str, data: Data) -> tuple[Authenticatio
         received_spf = parsed.header("received-spf")
         if received_spf:
             spf = received_spf.split()[0].lower().strip(";")
-            m = re.search(r"envelope-from=\"?([^\s;\"]+)", received_spf, re.I)
+            m = re.search(r"envelope-from=\"?([^\s;\"]+)", received_spf, re.IGNORECASE)
             spf_domain = _domain(m.group(1)) if m else ""
     signatures = parsed.headers_named("dkim-signature")
     if dkim is None and signatures:
@@ -116,7 +116,7 @@ _IP = r"(\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7})"
 def _sending_ip(text: str) -> str:
     """The sending IP a receiver names in its SPF result ("designates 192.0.2.1", "client-ip=192.0.2.1")."""
     for pattern in (rf"client-ip={_IP}", rf"designates? {_IP}", rf"\b{_IP} is neither", rf"sender\.ip={_IP}"):
-        m = re.search(pattern, text, re.I)
+        m = re.search(pattern, text, re.IGNORECASE)
         if m is not None:
             return m.group(1)
     return ""
@@ -124,8 +124,8 @@ def _sending_ip(text: str) -> str:
 
 def _dmarc_policy(result: str) -> str | None:
     """The policy a receiver noted beside its DMARC result (Gmail: ``dmarc=pass (p=REJECT sp=NONE ...)``)."""
-    m = re.search(r"\bdmarc\s*=\s*[a-z]+\s*\(([^)]*)\)", result, re.I)
-    p = re.search(r"\bp=([a-z]+)", m.group(1), re.I) if m else None
+    m = re.search(r"\bdmarc\s*=\s*[a-z]+\s*\(([^)]*)\)", result, re.IGNORECASE)
+    p = re.search(r"\bp=([a-z]+)", m.group(1), re.IGNORECASE) if m else None
     return p.group(1).lower() if p else None
 
 
