@@ -58,6 +58,16 @@ def test_default_data_is_used():
 
 # ---------------------------------------------------------------- every finding has its texts
 
+#: findings of the recipient domain's MX answer (check --dns / audit --dns), emitted by with_mx()
+DNS_CODES = {"no-such-domain", "null-mx", "dns-unanswered"}
+
+
+def test_dns_codes_are_emitted_by_the_mx_rule():
+    import checker.sender.recipient as recipient
+    src = open(recipient.__file__, encoding="utf-8").read()
+    assert set(re.findall(r'code = "([a-z0-9-]+)"', src)) == DNS_CODES
+
+
 def test_every_code_the_core_can_emit_has_messages():
     import checker._check as c
     import checker._rules as rules
@@ -65,6 +75,7 @@ def test_every_code_the_core_can_emit_has_messages():
     src = "".join(open(m.__file__, encoding="utf-8").read() for m in (c, rules, syn))
     emitted = set(re.findall(r'Issue\(\s*"([a-z0-9-]+)"', src)) | set(INVALID)
     emitted |= {"local-dot-start", "local-dot-end", "local-double-dot"}
+    emitted |= DNS_CODES  # check --dns: the recipient domain's MX answer (checker/sender/recipient.py)
     msgs = default_data().messages
     assert emitted <= set(msgs), emitted - set(msgs)
     assert set(msgs) <= emitted, f"messages for codes never emitted: {set(msgs) - emitted}"
