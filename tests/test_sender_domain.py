@@ -12,12 +12,9 @@ from checker.sender import dkim, dmarc
 from checker.sender.data import default_sender_data
 from checker.sender.dns import Answer, Query, Zone, answer_to_json, drive
 from checker.sender.domain import DomainResult, InvalidDomain, check_domain, normalize_domain, start
-from sender_zone import K2048, RFC6376_KEY, RFC8463_KEY, ZONE, rsa_key
+from sender_zone import DOMAINS, K2048, RFC6376_KEY, RFC8463_KEY, ZONE, rsa_key
 
 Z = Zone.from_json(ZONE)
-DOMAINS = sorted({n for n in ZONE if not n.startswith(("_", "default.", "key.", "spf", "slowinc", "loop2"))
-                  and "_report" not in n and not (n.startswith("i") and n[1].isdigit())
-                  and not n.startswith(("spf.", "spf2.", "spf3."))})
 IPS = (None, "192.0.2.9", "203.0.113.9", "2001:db8::1")
 
 

@@ -325,7 +325,7 @@ def _dmarc_findings(f: _Findings, dmarc: DmarcView, domain: str, unauthorized: l
     rec = dmarc.parsed
     assert rec is not None
     for issue in rec.issues:
-        if issue.code == "missing-p" or (issue.code == "bad-value" and issue.detail.startswith("p=")):
+        if issue.code == "missing-p":
             f.add("dmarc-no-policy")
         elif issue.code == "removed-tag":
             f.add("dmarc-removed-tag", detail=issue.detail[:120])
