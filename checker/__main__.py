@@ -14,6 +14,10 @@ def main(argv: list[str] | None = None) -> int:
         from ._domain_cli import main as domain_main  # the sender-domain check (issue 11)
 
         return domain_main(args[1:])
+    if args and args[0] == "message":
+        from .cli_message import main as message_main  # owned by the message shell
+
+        return message_main(args[1:])
     from .cli import main as cli_main
 
     return cli_main(args)

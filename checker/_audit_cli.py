@@ -19,7 +19,7 @@ from ._model import Situation
 from .audit import Audit, AuditError, CsvWriter, jsonl_line, text
 
 CHUNK = 1 << 20
-_FLAGS = {"--links", "--attachments", "--allowlisted", "--dns"}
+_FLAGS = {"--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--dns"}
 _VALUED = {"-o", "--output", "--column", "--level", "--lang", "--format", "--nameserver"}
 #: audit --dns: rows looked ahead, so that their MX queries run concurrently (the resolver's pool bounds them)
 DNS_WINDOW = 2048
@@ -40,6 +40,7 @@ class _Args:
     links: bool = False
     attachments: bool = False
     allowlisted: bool = False
+    reply_allowlisted: bool = False
     lang: str = "ja"
     format: str | None = None
     dns: bool = False
@@ -71,7 +72,7 @@ def _parse(argv: list[str]) -> _Args:
             args.help = True
             continue
         if a in _FLAGS:
-            setattr(args, a[2:], True)
+            setattr(args, a[2:].replace("-", "_"), True)
             continue
         opt, eq, value = a.partition("=")
         if opt in _VALUED or (a.startswith("-o") and len(a) > 2):
@@ -215,7 +216,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             pass
 
     situation = Situation(level=args.level, links=args.links, attachments=args.attachments,
-                          allowlisted=args.allowlisted)
+                          allowlisted=args.allowlisted, reply_allowlisted=args.reply_allowlisted)
     out: TextIO | None = None
     resolver = None
     dns_hooks: dict[str, object] = {}

@@ -437,6 +437,9 @@ class Summary:
         self.by_verdict: Counter[str] = Counter()
         self.by_category: Counter[str] = Counter()
         self.by_code: Counter[str] = Counter()
+        #: rows whose customer's reply would be refused by the sender's own server (``reply`` block);
+        #: counted apart: they never change ``arriving`` or ``action_count`` (which follow ``verdict``)
+        self.reply_blocked = 0
         #: rows that would not arrive: (line, address, verdict, reason-free codes)
         self.action: list[Row] = []
         self.action_count = 0
@@ -450,6 +453,8 @@ class Summary:
         self.by_verdict[r.verdict] += 1
         self.by_category[r.category or "-"] += 1
         self.by_code.update(row.codes)
+        if r.reply == "block":
+            self.reply_blocked += 1
         if r.arrives:
             self.arriving += 1
         else:
@@ -474,7 +479,7 @@ class Summary:
 
 _VERDICTS = ("deliver", "spam-folder", "at-risk", "block", "invalid")
 #: the columns the audit adds to a report, in order (their names: messages/audit.toml col-*)
-OUR_COLUMNS = ("verdict", "category", "provider", "findings", "suggestion", "reason")
+OUR_COLUMNS = ("verdict", "reply", "category", "provider", "findings", "suggestion", "reason")
 
 
 class Audit:
@@ -634,7 +639,7 @@ class Audit:
         return base + [text(self.data, f"col-{c}", self.lang) for c in OUR_COLUMNS]
 
     def out_cells(self, row: Row) -> list[str]:
-        """The row's cells followed by ours (verdict, category, provider, codes, suggestion, reason).
+        """The row's cells followed by ours (verdict, reply, category, provider, codes, suggestion, reason).
 
         Our columns always start right after the header's width: a short row is padded with empty
         cells, and the surplus cells of a long row (a stray delimiter) follow ours, so nothing is
@@ -642,14 +647,14 @@ class Audit:
         r = row.result
         fields = list(row.fields[:self.width])
         fields += [""] * (self.width - len(fields))  # short rows are padded so our columns line up
-        return [*fields, r.verdict, r.category or "", r.provider or "", " ".join(row.codes),
+        return [*fields, r.verdict, r.reply, r.category or "", r.provider or "", " ".join(row.codes),
                 r.suggestion or "", row.reason(self.lang, self.data), *row.fields[self.width:]]
 
     def out_json(self, row: Row) -> dict[str, object]:
         """One JSON Lines record (keys are stable English names)."""
         r = row.result
         return {"line": row.line, "fields": list(row.fields), "address": row.address,
-                "verdict": r.verdict, "category": r.category, "provider": r.provider,
+                "verdict": r.verdict, "reply": r.reply, "category": r.category, "provider": r.provider,
                 "findings": list(row.codes), "suggestion": r.suggestion,
                 "reason": row.reason(self.lang, self.data)}
 
@@ -671,6 +676,7 @@ class Audit:
 
         return {
             "rows": s.rows, "arriving": s.arriving, "all_arrive": s.all_arrive,
+            "reply_blocked": s.reply_blocked,
             "encoding": _ENC_NAMES.get(self.encoding, self.encoding),
             "delimiter": text(d, f"delimiter-{_DELIM_KEYS[self.delimiter]}", lang),
             "column": self.describe_column(),
@@ -716,6 +722,8 @@ class Audit:
                            + " ".join(p.message(lang, d) for p in r.problems))
             if s.problem_count > len(s.problem_rows):
                 out.append("  " + t("summary-more", n=_n(s.problem_count - len(s.problem_rows))))
+        if s.reply_blocked:
+            out.append(t("summary-reply-blocked", n=_n(s.reply_blocked)))
         if s.action_count:
             out.append(t("summary-action", n=_n(s.action_count)))
             for r in s.action:
@@ -812,7 +820,7 @@ class Job:
 
     def __init__(self, content: bytes, *, column: str | None = None, level: int = 7,
                  links: bool = False, attachments: bool = False, allowlisted: bool = False,
-                 lang: str = "ja", data: Data | None = None, max_listed: int = MAX_LISTED) -> None:
+                 reply_allowlisted: bool = False, lang: str = "ja", data: Data | None = None, max_listed: int = MAX_LISTED) -> None:
         self.total = len(content)
         self.lang = lang
         self.error: str | None = None
@@ -825,7 +833,8 @@ class Job:
             self.audit: Audit | None = Audit(
                 (bytes(content[i:i + chunk]) for i in range(0, len(content), chunk)), column=column,
                 situation=Situation(level=level, links=links, attachments=attachments,
-                                    allowlisted=allowlisted), lang=lang, data=data, max_listed=max_listed)
+                                    allowlisted=allowlisted, reply_allowlisted=reply_allowlisted),
+                lang=lang, data=data, max_listed=max_listed)
         except AuditError as e:
             self.audit = None
             self.error = e.message(lang, data)

@@ -155,7 +155,9 @@ def human(r: Result, lang: str, data: Data, site: str) -> str:
     else:
         shown = _printable(shown)
     lines = [f"{mark} {shown or repr(r.input)}"]
-    lines.append(f"  {t('label-verdict')}: {t('verdict-' + r.verdict)}")
+    lines.append(f"  {t('label-mail')}: {t('verdict-' + r.verdict)}")
+    if r.valid:
+        lines.append(f"  {t('label-reply')}: {t('verdict-' + r.reply)}")
     if r.address is not None and r.address != r.input.strip():
         lines.append(f"  {t('label-address')}: {_printable(r.address)}")
     if r.category is not None:
