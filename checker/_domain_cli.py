@@ -143,7 +143,7 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
 
     sd = default_sender_data()
     mark = "✔" if r.arrives else "✖"
-    out = [f"{mark} {r.domain}", f"  {t('cli.label-verdict')}: {t('cli.verdict-' + r.verdict)}"]
+    out = [f"{mark} {r.domain}", f"  {t('domain.label-verdict')}: {t('cli.verdict-' + r.verdict)}"]
     if r.mx.null:
         mx = t("domain.mx-null")
     elif r.mx.implicit:

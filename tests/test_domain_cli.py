@@ -74,7 +74,7 @@ def test_human_output_and_exit_codes(server: LocalDNS) -> None:
     code, out, err = run(["domain", "ok.example", "--ip", "192.0.2.9", "--dkim-selector", "default",
                           "--nameserver", server.address, "--lang", "en"])
     assert code == 0 and err == ""
-    assert out.startswith("✔ ok.example\n  Verdict: Arrives\n")
+    assert out.startswith("✔ ok.example\n  Verdict (the strictest receiver): Arrives\n")
     assert "sent from 192.0.2.9: pass" in out and "https://todoku.example/en/sender/#spf-ip-pass" in out
     code, out, _ = run(["domain", "bare.example", "--nameserver", server.address])
     assert code == 1 and "✖ bare.example" in out and "https://todoku.example/sender/#gmail-auth-required" in out
