@@ -43,8 +43,8 @@ def spf_fix(domain: str, records: tuple[str, ...], codes: set[str], *, ip: str |
     if not records:
         if "spf-none" not in codes:
             return None
-        terms = (["mx"] if has_mx else []) + ([_ip_term(ip)] if ip else [])
-        return Fix(domain, "TXT", " ".join(["v=spf1", *terms, "~all"]), ("spf-none",))
+        start = (["mx"] if has_mx else []) + ([_ip_term(ip)] if ip else [])
+        return Fix(domain, "TXT", " ".join(["v=spf1", *start, "~all"]), ("spf-none",))
     terms: list[str] = []
     all_term: str | None = None
     redirect: str | None = None
