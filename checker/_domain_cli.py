@@ -157,6 +157,16 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
     if r.spf.record:
         spf += f"  ({t('domain.spf-lookups', lookups=r.spf.lookups)})"
     out.append(f"  {t('domain.label-spf')}: {spf}")
+    if r.spf.tree is not None:  # the includes and redirects, with what each costs in lookups
+        stack = [(c, 1) for c in reversed(r.spf.tree.children)]
+        shown = 0
+        while stack and shown < 40:
+            node, depth = stack.pop()
+            shown += 1
+            cost = t("domain.spf-lookups", lookups=node.total_lookups + 1)
+            problem = f" [{node.problem}]" if node.problem else ""
+            out.append(f"        {'  ' * (depth - 1)}{_printable(node.term or node.domain)}  ({cost}){problem}")
+            stack.extend((c, depth + 1) for c in reversed(node.children))
     if r.spf_ip is not None:
         out.append(f"        {t('domain.spf-result', ip=ip, result=r.spf_ip.result)}")
     if r.dmarc.record:
