@@ -93,6 +93,8 @@ def parse_args(argv: list[str]) -> Options:
         if name == "--ip":
             try:
                 ipaddress.ip_address(value.strip())
+                if "%" in value:  # a scoped IPv6 address (fe80::1%eth0) never sends mail across the Internet
+                    raise ValueError(value)
             except ValueError:
                 raise Usage("domain.bad-ip", value=value) from None
             opts.ip = value.strip()

@@ -93,6 +93,7 @@ def test_standard_input_reports_every_line(server: LocalDNS) -> None:
     (["domain", "a..jp"], "ドメイン名ではありません"),
     (["domain", "ok.example", "--ip", "1.2.3"], "--ip は IP アドレスです"),
     (["domain", "ok.example", "--ip"], "--ip には値が必要です"),
+    (["domain", "ok.example", "--ip", "fe80::1%eth0"], "--ip は IP アドレスです"),
     (["domain", "ok.example", "--nameserver", "dns.example:53", "--lang", "en"], "--nameserver must be an IP"),
     (["domain", "ok.example", "--dkim-selector", "a b"], "DKIM のセレクタとして使えない"),
     (["domain", "ok.example", "--lang", "fr"], "--lang は ja か en"),

@@ -168,7 +168,9 @@ def check_domain(domain: str, /, *, ip: str | None = None, selectors: tuple[str,
     data = data or default_sender_data()
     domain = normalize_domain(domain)
     if ip is not None:
-        ipaddress.ip_address(ip.strip())
+        ipaddress.ip_address(ip.strip())  # ValueError when it is not an address
+        if "%" in ip:  # a scoped IPv6 address (fe80::1%eth0) is local to one host
+            raise ValueError(f"scoped address: {ip!r}")
     for s in selectors:
         if not dkim_mod.valid_selector(s):
             raise ValueError(f"bad selector: {s!r}")
