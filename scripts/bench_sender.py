@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from checker._dns_resolver import Resolver  # noqa: E402
+from checker.cli.dns import Resolver  # noqa: E402
 from checker.sender.dns import drive  # noqa: E402
 from checker.sender.domain import check_domain  # noqa: E402
 from sender_zone import DOMAINS, ZONE  # noqa: E402

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .sender.dns import MAX_CNAME, Answer, Batch, Query, Rcode, Record
-from .sender.recipient import recipient_domain, with_mx
+from ..sender.dns import MAX_CNAME, Answer, Batch, Query, Rcode, Record
+from ..sender.recipient import recipient_domain, with_mx
 
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_LIFETIME = 6.0
