@@ -710,7 +710,7 @@ if __name__ == "__main__":  # `python tests/test_data_schema.py`: list every dat
 BOUNCE_EXTRA_REASONS = {"delivered", "vacation", "feedback", "onhold", "undefined", "badreputation"}
 
 
-def validate_bounces(doc: dict[str, Any], ui: dict[str, Any]) -> list[str]:
+def validate_bounces(doc: dict[str, Any], ui: dict[str, Any], providers_ids: set[str] | None = None) -> list[str]:
     """Every error of checker/data/bounces.toml (the rules of checker.message) and of its strings."""
     import re as _re
 
@@ -744,6 +744,21 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any]) -> list[str]:
         for rid in doc.get(field, []):
             if rid not in reasons and rid not in BOUNCE_EXTRA_REASONS:
                 errs.append(f"bounces.toml#{field}: {rid!r} is not a reason")
+    providers = providers_ids if providers_ids is not None else set()
+    for n, e in enumerate(doc.get("example", [])):
+        w = f"bounces.toml#example[{n}]"
+        for key in set(e) - {"provider", "text", "reason", "meaning", "source", "secondary", "command", "status",
+                             "action"}:
+            errs.append(f"{w}.{key}: unknown key")
+        if providers_ids is not None and e.get("provider") not in providers:
+            errs.append(f"{w}.provider: {e.get('provider')!r} is not in providers.toml")
+        if e.get("reason") not in reasons and e.get("reason") not in BOUNCE_EXTRA_REASONS:
+            errs.append(f"{w}.reason: {e.get('reason')!r} is not a reason")
+        if not str(e.get("source", "")).startswith("https://"):
+            errs.append(f"{w}.source: must be an https URL")
+        m = e.get("meaning", {})
+        if not (isinstance(m, dict) and str(m.get("ja", "")).strip() and str(m.get("en", "")).strip()):
+            errs.append(f"{w}.meaning: ja and en are required")
     for rid in list(reasons) + sorted(BOUNCE_EXTRA_REASONS):
         for prefix in ("title", "explain", "fix"):
             if f"message.{prefix}-{rid}" not in ui:
@@ -754,7 +769,7 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any]) -> list[str]:
 def test_shipped_bounce_rules_are_valid(raw: dict[str, Any]) -> None:
     from checker.message.table import read_rules_doc
 
-    errors = validate_bounces(read_rules_doc(), raw["ui"])
+    errors = validate_bounces(read_rules_doc(), raw["ui"], {p["id"] for p in raw["providers"]["provider"]})
     assert not errors, "\n  ".join(errors)
 
 
@@ -765,7 +780,10 @@ def test_bounce_validator_reports_errors(raw: dict[str, Any]) -> None:
     doc["reason"]["userunknown"]["strong"] = ["5.1"]
     doc["reason"]["userunknown"]["patterns"] = ["User Unknown", "re:("]
     doc["order"] = doc["order"][1:]
-    errors = validate_bounces(doc, {k: v for k, v in raw["ui"].items() if k != "message.fix-expired"})
+    doc["example"][0]["provider"] = "nowhere"
+    doc["example"][1]["source"] = "http://x"
+    errors = validate_bounces(doc, {k: v for k, v in raw["ui"].items() if k != "message.fix-expired"},
+                              {p["id"] for p in raw["providers"]["provider"]})
     for needle in ("'5.1' is not a status code", "must be lowercase", "bad regex", "bounces.toml#order",
-                   "message.toml#fix-expired"):
+                   "message.toml#fix-expired", "'nowhere' is not in providers.toml", "must be an https URL"):
         assert any(needle in e for e in errors), needle

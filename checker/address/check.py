@@ -110,9 +110,9 @@ def _judged(level: int, provider_id: str | None, category: str, situation: Situa
 #: findings whose parameters depend only on the recipient and the situation (``rules.judge``'s and
 #: ``unknown-domain``): few distinct values, so their rendered text is remembered (``_rendered``)
 _RECIPIENT_FINDINGS = frozenset({
-    "unknown-domain", "recipient-refuses-all", "allowlisted", "allowlist-only", "carrier-links", "carrier-attachments",
-    "carrier-filter",
-    "listed-senders", "spam-folder", "own-level-broken", "reply-blocked", "reply-links"})
+    "unknown-domain", "recipient-refuses-all", "allowlisted", "allowlist-only", "carrier-links",
+    "carrier-attachments", "carrier-filter", "listed-senders", "spam-folder", "own-level-broken", "reply-blocked",
+    "reply-links"})
 
 
 @lru_cache(maxsize=4096)

@@ -56,14 +56,13 @@ LONG = 12
 #: another real domain
 MIN_BRAND = 5
 
-
 _Index = tuple[tuple[str, ...], dict[int, list[str]], dict[int, list[str]], dict[str, list[str]]]
 
 
 @lru_cache(maxsize=8)
 def _index(data: Data) -> _Index:
-    """Per data set: known domains in data order; exact targets and pattern bases by length; exact
-    domains by their first label (the provider's name, for the ending rule)."""
+    """Per data set: known domains in data order; exact targets and pattern bases by length; exact domains
+    by their first label (the provider's name, for the ending rule)."""
     known: list[str] = []
     exact: dict[int, list[str]] = {}
     bases: dict[int, list[str]] = {}
