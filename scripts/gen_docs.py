@@ -114,7 +114,7 @@ class Gen:
 
     def link_text(self, secondary: bool = False) -> str:
         """"Official page", or "non-official source" for a setting only a secondary page names."""
-        return self.t("provider-secondary") if secondary else self.t("official-link")
+        return self.t("secondary-link") if secondary else self.t("official-link")
 
     def source_link(self, url: str, secondary: bool = False) -> str:
         """The source link after a description: （公式ページ） in Japanese, " (Official page)" in English
