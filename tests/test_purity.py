@@ -32,7 +32,7 @@ FORBIDDEN_MODULES = {"time", "datetime", "random", "secrets", "socket", "os", "s
                      "urllib", "http", "ssl", "select", "asyncio", "threading", "pathlib", "shutil",
                      "tempfile", "uuid"}
 #: (file, function) pairs allowed to do the one read of the package's own data
-READERS = {("_data.py", "read_raw"), ("table.py", "read_rules_doc")}
+READERS = {("_data.py", "read_raw"), ("message/table.py", "read_rules_doc")}
 
 
 def _module(rel: str) -> str:
@@ -169,3 +169,10 @@ def test_core_modules_are_checked() -> None:
             "address/rules.py", "lists/read.py", "lists/decode.py", "lists/audit.py", "lists/report.py",
             "sender/dns.py", "sender/spf.py", "_model.py", "_data.py", "__init__.py"} <= names
     assert not any(n.startswith(("cli/", "web/")) or n == "__main__.py" for n in names)
+
+
+def test_every_package_is_core_or_shell() -> None:
+    """A new package under checker/ must say what it is: a core capability (CORE_PACKAGES, checked
+    above) or a shell (SHELLS)."""
+    packages = {p.parent.name for p in PKG.glob("*/__init__.py")}
+    assert packages <= set(CORE_PACKAGES) | set(SHELLS), packages - set(CORE_PACKAGES) - set(SHELLS)
