@@ -74,7 +74,7 @@ def tables() -> tuple[list[int], str, list[tuple[int, int, str]], dict[int, str]
     kinds: list[str] = []
     runs: list[tuple[int, int, str]] = []  # (first code point, count, ASCII of the first)
     names: dict[int, str] = {}
-    for cp in range(0, 0x110000):
+    for cp in range(0x110000):
         k = kind(cp)
         if k in ("f", "z"):
             names[cp] = unicodedata.name(chr(cp), "")

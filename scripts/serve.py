@@ -17,9 +17,9 @@ import http.server
 import socketserver
 import sys
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 SITE = Path(__file__).resolve().parent.parent / "site"
 

@@ -138,7 +138,7 @@ def test_not_a_list_raises_a_localized_error(raw, key):
 def test_encoding_detection():
     assert detect_encoding(codecs.BOM_UTF8 + b"a") == "utf-8-sig"
     assert detect_encoding(codecs.BOM_UTF16_BE + b"\x00a") == "utf-16-be"
-    assert detect_encoding("メール".encode("utf-8")[:-1]) == "utf-8"   # cut inside a character
+    assert detect_encoding("メール".encode()[:-1]) == "utf-8"   # cut inside a character
     assert detect_encoding("メール".encode("cp932")) == "cp932"
 
 
@@ -153,12 +153,12 @@ def test_utf16_big_endian():
     ("メール", 1), ("アドレス", 1), ("mail", 1), ("連絡先メールアドレス", 1), ("E-mail Address", 1),
 ])
 def test_header_names(header, expected):
-    a, rows = run(f"name,{header},tel\nTaro,taro@docomo.ne.jp,090\n".encode("utf-8"))
+    a, rows = run(f"name,{header},tel\nTaro,taro@docomo.ne.jp,090\n".encode())
     assert a.header is not None and a.column == expected and rows[0].address == "taro@docomo.ne.jp"
 
 
 def test_the_address_header_wins_over_a_weaker_name():
-    a, _ = run("アドレス,Eメール\nx@example.jp,y@example.jp\n".encode("utf-8"))
+    a, _ = run("アドレス,Eメール\nx@example.jp,y@example.jp\n".encode())
     assert a.column == 1
 
 
@@ -329,7 +329,7 @@ def _reference_lines(raw: bytes, encoding: str) -> list[tuple]:
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(parts=st.lists(st.sampled_from([b"a", b"\r", b"\n", b"\r\n", "日".encode("cp932"), "日".encode("utf-8"),
+@given(parts=st.lists(st.sampled_from([b"a", b"\r", b"\n", b"\r\n", "日".encode("cp932"), "日".encode(),
                                        b"\x80", b"\xff", b'"', b",", "\ufeff".encode("utf-8")]), max_size=60),
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp932"]), chunk=st.integers(1, 9),
        sample=st.sampled_from([1, 4, 16, 1 << 16]))
@@ -372,7 +372,7 @@ def test_a_cr_only_file_is_streamed_not_buffered_whole():
 
 def test_summary_counts_unknown_company_domains_as_unknown():
     data = default_data()
-    a, rows = run("email\ntaro@example.co.jp\nhanako@shop.example\njiro@docomo.ne.jp\n".encode(), lang="en")
+    a, rows = run(b"email\ntaro@example.co.jp\nhanako@shop.example\njiro@docomo.ne.jp\n", lang="en")
     assert [r.result.category for r in rows] == ["unknown", "unknown", "carrier"]
     d = report.summary_dict(a)
     by = {e["category"]: e for e in d["by_category"]}

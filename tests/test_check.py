@@ -6,11 +6,11 @@ import dataclasses
 import re
 
 import pytest
+from helpers_core import fixture_data
 
 from checker import Situation, check, default_data
-from checker.address.check import INVALID
 from checker._data import Data
-from helpers_core import fixture_data
+from checker.address.check import INVALID
 
 D = fixture_data()
 
@@ -322,9 +322,10 @@ def test_no_typo_suggestion(domain):
 
 
 def test_ambiguous_typo_gets_no_suggestion():
-    from checker.address.typo import suggest
     from helpers_core import FIXTURE_PROVIDERS, _p
+
     from checker._data import parse, read_raw
+    from checker.address.typo import suggest
     raw = read_raw()
     extra = FIXTURE_PROVIDERS + [_p("ghail", "free", ["ghail.com"])]
     data = parse(raw["levels"], raw["categories"], {"provider": extra}, raw["messages"], raw["ui"])
@@ -494,7 +495,8 @@ def test_a_domain_the_data_does_not_know_is_category_unknown(address):
 
 
 def test_no_result_is_category_domain_and_every_category_is_in_the_data():
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     @settings(max_examples=300, deadline=None)
     @given(st.sampled_from(["taro", "a.b", "x"]),

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
+from helpers_core import figures_report
 
 from checker import check, default_data
 from checker.address.typo import suggest
-from helpers_core import figures_report
 
 DATA = default_data()
 FIGURES: dict[str, str] = {}

@@ -194,7 +194,7 @@ def test_kikobeats_jp_free_mail_domains_we_list_are_not_carriers(corpora: Path) 
             by_cat.setdefault(DATA.provider(p).category, []).append(d)
     print(f"kikobeats: {len(jp)} .jp domains, {len(jp) - len(unknown)} known to us ("
           + "; ".join(f"{c}: {len(v)}" for c, v in sorted(by_cat.items())) + ")"
-          + f"\n  kikobeats calls all of them free mail; we classify carriers and ISPs by the seed's model"
+          + "\n  kikobeats calls all of them free mail; we classify carriers and ISPs by the seed's model"
           + f"\n  not known to us ({len(unknown)}): {', '.join(unknown)}")
     ours_free = sorted({d for p in DATA.providers if p.category == "free" for d in p.all_domains
                         if not d.startswith("*.") and d.endswith(".jp")})

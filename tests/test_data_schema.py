@@ -7,8 +7,9 @@ from __future__ import annotations
 import copy
 import re
 import string
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest

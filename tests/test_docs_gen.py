@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import gen_docs  # noqa: E402
-from checker._data import LANGS, default_data  # noqa: E402
 from widget import SNIPPETS  # noqa: E402
+
+from checker._data import LANGS, default_data  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,13 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from dns_server import LocalDNS
+from sender_zone import ZONE
+from test_sender_domain import DOMAINS
 
 from checker.__main__ import main
 from checker.sender.dns import Zone, drive
 from checker.sender.domain import check_domain
-from dns_server import LocalDNS
-from sender_zone import ZONE
-from test_sender_domain import DOMAINS
 
 ENV = {"TODOKU_DNS_LIFETIME": "0.6", "TODOKU_SITE_URL": "https://todoku.example"}
 

@@ -10,7 +10,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from helpers_core import load_script
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,6 @@ below guard against regressions; they are the measured figures rounded down, not
 from __future__ import annotations
 
 import pytest
-
 from helpers_core import figures_report
 from message_corpus import CORPUS, confusion, figures, rows
 

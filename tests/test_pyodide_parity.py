@@ -25,12 +25,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from helpers_core import figures_report, load_script
 
 from checker import Situation, check
 from checker.address.normalize import ucd_kind
 from checker.cli.check import json_line
-from helpers_core import figures_report, load_script
-
 
 pytestmark = pytest.mark.node
 

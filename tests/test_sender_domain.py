@@ -7,12 +7,12 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sender_zone import K2048, RFC6376_KEY, RFC8463_KEY, ZONE, rsa_key
 
 from checker.sender import dkim, dmarc
 from checker.sender.data import default_sender_data
 from checker.sender.dns import Answer, Query, Zone, answer_to_json, drive
 from checker.sender.domain import DomainResult, InvalidDomain, check_domain, normalize_domain, start
-from sender_zone import K2048, RFC6376_KEY, RFC8463_KEY, ZONE, rsa_key
 
 Z = Zone.from_json(ZONE)
 DOMAINS = sorted({n for n in ZONE if not n.startswith(("_", "default.", "key.", "spf", "slowinc", "loop2"))

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from spf_suite import SUITE, cases
 
 from checker.sender.dns import Zone, drive
 from checker.sender.spf import evaluate
-from spf_suite import SUITE, cases
 
 DIFFERENCES = {"v-macro-ip6"}
 

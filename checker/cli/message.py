@@ -13,7 +13,8 @@ import json
 import os
 import re
 import sys
-from typing import BinaryIO, Mapping, TextIO
+from collections.abc import Mapping
+from typing import BinaryIO, TextIO
 
 from .._data import Data, default_data
 from .._model import Finding
@@ -45,8 +46,13 @@ def _t(data: Data, key: str, lang: str, **params: object) -> str:
 
 
 def human(report: Report, file: str, lang: str, data: Data, site: str) -> str:
-    t = lambda key, **kw: _t(data, key, lang, **kw)  # noqa: E731
-    sev = lambda s: data.ui[f"cli.severity-{s}"].get(lang)  # noqa: E731
+
+    def t(key: str, **kw: object) -> str:
+        return _t(data, key, lang, **kw)
+
+    def sev(severity: str) -> str:
+        return data.ui[f"cli.severity-{severity}"].get(lang)
+
     lines = [f"== {_printable(file)}: {t('kind-' + report.kind)}"]
     if report.subject:
         lines.append(f"  {t('label-subject')}: {_printable(report.subject[:200])}")

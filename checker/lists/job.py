@@ -6,8 +6,7 @@ from .._data import Data
 from .._model import Situation
 from .audit import MAX_LISTED, Audit
 from .errors import AuditError
-from .report import CsvWriter, cells, header, summary_dict, summary_text
-
+from .report import CsvWriter, SummaryDict, cells, header, summary_dict, summary_text
 
 
 class Job:
@@ -21,7 +20,8 @@ class Job:
 
     def __init__(self, content: bytes, *, column: str | None = None, level: int = 7,
                  links: bool = False, attachments: bool = False, allowlisted: bool = False,
-                 reply_allowlisted: bool = False, lang: str = "ja", data: Data | None = None, max_listed: int = MAX_LISTED) -> None:
+                 reply_allowlisted: bool = False, lang: str = "ja", data: Data | None = None,
+                 max_listed: int = MAX_LISTED) -> None:
         self.total = len(content)
         self.lang = lang
         self.error: str | None = None
@@ -61,7 +61,7 @@ class Job:
         return {"done": self._done, "rows": self._rows, "bytes": self._bytes, "total": self.total,
                 "error": self.error}
 
-    def summary(self) -> dict[str, object] | None:
+    def summary(self) -> SummaryDict | None:
         return summary_dict(self.audit) if self.audit is not None else None
 
     def summary_text(self, name: str = "") -> str:

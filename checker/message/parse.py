@@ -210,10 +210,8 @@ def read(raw: bytes) -> Parsed:
             ctype = node.get_content_type()
         except Exception:
             ctype = "text/plain"
-        try:
-            payload = node._payload  # noqa: SLF001 - the raw payload; get_payload() can raise on bad charsets
-        except AttributeError:
-            payload = None
+        # the raw payload; get_payload() can raise on bad charsets
+        payload = getattr(node, "_payload", None)
         if ctype == "message/rfc822" or (isinstance(payload, list) and ctype.startswith("message/")
                                          and ctype not in ("message/delivery-status", "message/global-delivery-status",
                                                            "message/feedback-report")):
