@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from typing import get_args  # noqa: E402
 
-from checker._data import LANGS, Data, Provider, default_data  # noqa: E402
+from checker._data import LANGS, Data, Provider, Setting, default_data  # noqa: E402
 from checker._model import Verdict  # noqa: E402
 from checker.address.check import UNKNOWN  # noqa: E402
 from checker.lists.report import OUR_COLUMNS  # noqa: E402
@@ -90,7 +90,10 @@ class Gen:
     def audit_columns_table(self) -> str:
         """The columns the audit adds to a report: the name in this language, the other language's in
         brackets, and what the column holds (with the codes it can hold, from the data)."""
-        ids = lambda xs: self.t("list-sep").join(f"`{x}`" for x in xs)  # noqa: E731
+
+        def ids(xs: Iterable[str]) -> str:
+            return self.t("list-sep").join(f"`{x}`" for x in xs)
+
         seen = {p.category for p in self.data.providers} | {UNKNOWN}  # what a result's category can be
         codes = {"verdict": ids(get_args(Verdict)), "reply": ids(get_args(Verdict)),
                  "category": ids(c for c in self.data.categories if c in seen),
@@ -105,7 +108,7 @@ class Gen:
             rows.append(f"| {label} | {self.t(f'audit-col-{col}', codes=codes.get(col, ''))} |")
         return f"{MARKER}\n\n" + "\n".join(rows) + "\n"
 
-    def setting_name(self, s) -> str:
+    def setting_name(self, s: Setting) -> str:
         """A recipient-side setting in the carrier's own Japanese words (marked as Japanese), in English
         pages with its translation under it."""
         if self.lang == "en":
@@ -129,7 +132,8 @@ class Gen:
                 rows.append(f"| {who}<br>{self.t('carrier-no-setting')} | "
                             f"{_cell(p.notes.get(self.lang)) if p.notes else ''}{self.source_link(p.source)} |")
             for s in p.settings:
-                rows.append(f"| {who}<br>{self.setting_name(s)} | {_cell(s.does.get(self.lang))}{self.source_link(s.source)} |")
+                does = _cell(s.does.get(self.lang))
+                rows.append(f"| {who}<br>{self.setting_name(s)} | {does}{self.source_link(s.source)} |")
         return f"{MARKER}\n\n" + "\n".join(rows) + f"\n\n{self.t('carrier-table-note')}\n"
 
     # ---------------------------------------------------------------- pages
@@ -178,7 +182,8 @@ class Gen:
             out.append(f"\n## {self.t('provider-settings')} {{ #settings }}\n\n{self.t('provider-settings-intro')}\n\n"
                        f"| {self.t('col-setting')} | {self.t('col-does')} | {self.t('source')} |\n|---|---|---|\n")
             for s in p.settings:
-                out.append(f"| {self.setting_name(s)} | {_cell(s.does.get(lang))} | [{self.t('official-link')}]({s.source}) |\n")
+                link = f"[{self.t('official-link')}]({s.source})"
+                out.append(f"| {self.setting_name(s)} | {_cell(s.does.get(lang))} | {link} |\n")
         steps = p.steps(lang)
         if steps:
             out.append(f"\n## {self.t('provider-steps')} {{ #steps }}\n\n{self.t('provider-steps-intro')}\n\n")
@@ -222,7 +227,10 @@ def bounce_reasons() -> list[str]:
 def bounces_page(data: Data, lang: str) -> str:
     """The bounce reference: one anchor per reason (title, what happened, what to do), with the anchors the
     message reader links to for reading problems (#reading) and authentication (#authentication)."""
-    t = lambda key, **kw: data.ui[f"message.{key}"].get(lang).format(**kw)  # noqa: E731
+
+    def t(key: str, **kw: object) -> str:
+        return data.ui[f"message.{key}"].get(lang).format(**kw)
+
     out = [_front(t("bounces-title"), t("bounces-description")),
            f"# {t('bounces-title')}\n\n{t('bounces-intro')}\n\n{t('bounces-japan')}\n"]
     out.append(f"\n## {t('bounces-reasons')} {{ #reasons }}\n\n{t('bounces-reasons-intro')}\n\n")
@@ -263,7 +271,7 @@ def _page_link(page: str) -> str:
     return target + (f"#{anchor}" if anchor else "")
 
 
-def outputs(data: Data, widgets: dict[str, Callable[[str, Data], str]]) -> dict[str, str]:
+def outputs(data: Data, widgets: Mapping[str, Callable[[str, Data], str]]) -> dict[str, str]:
     """Every generated file, as {path relative to the repository root: text}."""
     files: dict[str, str] = {}
     for lang in LANGS:
