@@ -5,8 +5,9 @@ Measures, side by side with their peer:
   - first contentful paint of a carrier page with the widget vs the same page without it (the same HTML with
     the form and the widget's <link>/<script> removed, both served through the same route), median of N;
   - time to checker ready, cold and warm, median of --reps fresh profiles (a persistent profile in a temp
-    user-data-dir: Playwright's default context never caches the 9.6 MB wasm), vs a bare ``loadPyodide()`` page (a tiny HTML in a temp dir beside
-    the site, same runtime files), on the main thread and in a module worker like ours;
+    user-data-dir: Playwright's default context never caches the 9.6 MB wasm), vs a bare ``loadPyodide()``
+    page (a tiny HTML in a temp dir beside the site, same runtime files), on the main thread and in a module
+    worker like ours;
   - the check round trip (submit -> result in the DOM), median of 100, with the page idle before each check
     (as a person types) and back to back (the previous result's rendering then falls inside the next);
   - the longest main-thread task while loading (PerformanceObserver "longtask"), with and without the widget.
