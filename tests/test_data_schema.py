@@ -594,7 +594,8 @@ BROKEN = [
     ("providers.provider.0.facts.0.secondary", ..., "mark it secondary = true"),
     ("providers.provider.1.id", "acme", "providers.toml#acme.id: duplicate id"),
     ("providers.provider.1.id", "Beta", "id must be lowercase"),
-    ("providers.provider.1.domains", ["acme.ne.jp"], "'acme.ne.jp' is already claimed at providers.toml#acme.domains[0]"),
+    ("providers.provider.1.domains", ["acme.ne.jp"],
+     "'acme.ne.jp' is already claimed at providers.toml#acme.domains[0]"),
     ("providers.provider.1.domains", ["mail.acme.jp"], "shadowed by acme's '*.acme.jp'"),
     ("providers.provider.0.domains", ["acme.ne.jp", "*.acme.jp", "x.acme.jp"], "redundant"),
     ("providers.provider.1.domains", ["Beta.com"], "lowercase"),
@@ -703,7 +704,7 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any]) -> list[str]:
                     errs.append(f"bounces.toml#reason.{rid}: bad regex {p!r}: {exc}")
             elif p != p.lower() or not p.strip():
                 errs.append(f"bounces.toml#reason.{rid}: pattern {p!r} must be lowercase and not empty")
-    for rid, pats in doc.get("generic", {}).items():
+    for rid in doc.get("generic", {}):
         if rid not in reasons:
             errs.append(f"bounces.toml#generic.{rid}: not a reason")
     for o in doc.get("override", []) + doc.get("receiver", []) + doc.get("vendor", []):

@@ -99,11 +99,11 @@ def test_search_recall_does_not_regress(site_dir, browser):
     entries, runs, ranks = recall.measure("ja", site_dir, browser=browser)
     after = sum(1 for r in ranks["after (mkdocs.yml)"] if r is not None and r <= 10)
     before = sum(1 for r in ranks["before (Material default)"] if r is not None and r <= 10)
-    missed = [e["q"] for e, r in zip(entries, ranks["after (mkdocs.yml)"]) if r is None or r > 10]
+    missed = [e["q"] for e, r in zip(entries, ranks["after (mkdocs.yml)"], strict=True) if r is None or r > 10]
     assert after >= 45, f"Japanese recall@10 {after}/{len(entries)} (was 46/50); missed: {missed}"
     assert after >= before + 10, f"the separator no longer helps: {before} -> {after}"
     entries, runs, ranks = recall.measure("en", site_dir, browser=browser)
-    missed = [e["q"] for e, r in zip(entries, ranks["after (mkdocs.yml)"]) if r is None or r > 10]
+    missed = [e["q"] for e, r in zip(entries, ranks["after (mkdocs.yml)"], strict=True) if r is None or r > 10]
     assert not missed, f"English queries no longer found: {missed}"
 
 

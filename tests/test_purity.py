@@ -159,7 +159,8 @@ def test_the_direction_check_catches_wrong_way_imports(source: str, rel: str, ex
 
 
 def test_the_direction_check_lets_the_core_import_the_shared_layers() -> None:
-    src = "from .._data import Data\nfrom .._model import Result\nfrom ..address.check import check\nfrom . import read\n"
+    src = ("from .._data import Data\nfrom .._model import Result\nfrom ..address.check import check\n"
+           "from . import read\n")
     assert wrong_way_imports("lists/audit.py", src) == []
 
 

@@ -214,8 +214,10 @@ def message_cases(tmp: Path) -> list[dict]:
             b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i) for i in range(300)),
         "sjis": b"From: MAILER-DAEMON@x.example\nSubject: =?ISO-2022-JP?B?GyRCJWEhPCVrJSglaSE8GyhC?=\n"
                 b"Content-Type: text/plain; charset=Shift_JIS\n\n"
-                + "<a@docomo.ne.jp>: 550 Unknown user (in reply to end of DATA command)\n送信できませんでした\n".encode("cp932"),
-        "eucjp-mislabelled": b"From: postmaster@x.example\nSubject: error\nContent-Type: text/plain; charset=iso-2022-jp\n\n"
+                + ("<a@docomo.ne.jp>: 550 Unknown user (in reply to end of DATA command)\n"
+                   "送信できませんでした\n").encode("cp932"),
+        "eucjp-mislabelled": b"From: postmaster@x.example\nSubject: error\n"
+                             b"Content-Type: text/plain; charset=iso-2022-jp\n\n"
                              + "<b@ezweb.ne.jp>: 550 : User unknown\n宛先不明\n".encode("euc_jp"),
         "auth": b"Authentication-Results: mx.google.com; dkim=pass header.i=@example.co.jp; spf=fail "
                 b"smtp.mailfrom=x@example.co.jp; dmarc=fail header.from=example.co.jp\nFrom: a@example.co.jp\n\nhi\n",
@@ -233,7 +235,7 @@ def message_cases(tmp: Path) -> list[dict]:
 
 def _diffs(cases: list[dict], lines: list[str]) -> list[tuple[dict, str, str]]:
     out = []
-    for v, theirs in zip(cases, lines):
+    for v, theirs in zip(cases, lines, strict=True):
         ours = cpython_line(v)
         if ours != theirs:
             out.append((v, ours, theirs))
@@ -271,7 +273,7 @@ def test_golden_vectors_are_byte_identical(pyodide_run):
     assert n == len(GOLDEN) and n >= 70
     assert not diffs, f"{len(diffs)} of {n} golden vectors differ in Pyodide:\n{_show(diffs)}"
     # the golden file itself is CPython's answer (tests/test_check_golden.py): Pyodide gives it too
-    for v, line in zip(GOLDEN, lines):
+    for v, line in zip(GOLDEN, lines, strict=True):
         assert json.loads(line) == v["expected"], v["input"]
 
 
@@ -291,7 +293,7 @@ def test_list_audits_are_byte_identical(pyodide_run):
     from parity_audit import audit_line
 
     audits, lines = pyodide_run["audits"], pyodide_run["audit_lines"]
-    diffs = [(a, ours, theirs) for a, theirs in zip(audits, lines)
+    diffs = [(a, ours, theirs) for a, theirs in zip(audits, lines, strict=True)
              if (ours := audit_line(Path(a["path"]).read_bytes(), a["lang"])) != theirs]
     rows = sum(len(json.loads(line).get("rows", ())) for line in lines)
     FIGURES["list audits"] = f"{len(audits)} compared ({rows} rows, both languages), {len(diffs)} differ"
@@ -323,7 +325,7 @@ def test_messages_are_byte_identical(pyodide_run):
     from checker.message import read_message
 
     diffs = []
-    for m, theirs in zip(pyodide_run["messages"], pyodide_run["message_lines"]):
+    for m, theirs in zip(pyodide_run["messages"], pyodide_run["message_lines"], strict=True):
         ours = message_line(read_message(Path(m["path"]).read_bytes(), m["lang"]), m["name"])
         if ours != theirs:
             diffs.append((m["name"], m["lang"], ours, theirs))

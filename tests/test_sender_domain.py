@@ -21,7 +21,8 @@ DOMAINS = sorted({n for n in ZONE if not n.startswith(("_", "default.", "key.", 
 IPS = (None, "192.0.2.9", "203.0.113.9", "2001:db8::1")
 
 
-def run(domain: str, ip: str | None = None, selectors: tuple[str, ...] = ("default",), lang: str = "en") -> DomainResult:
+def run(domain: str, ip: str | None = None, selectors: tuple[str, ...] = ("default",),
+        lang: str = "en") -> DomainResult:
     return drive(check_domain(domain, ip=ip, selectors=selectors, lang=lang), Z.resolve_batch)
 
 
