@@ -273,12 +273,13 @@ def test_job_for_the_page():
     assert report.startswith(codecs.BOM_UTF8)
     rows = list(csv.reader(io.StringIO(report.decode("utf-8-sig"))))
     assert len(rows) == 6 and rows[0][3] == "verdict" and rows[1][1] == "taro.yamada@docomo.ne.jp"
-    assert job.summary()["rows"] == 5
+    summary = job.summary()
+    assert summary is not None and summary["rows"] == 5
 
 
 def test_job_error_is_a_message_not_an_exception():
     job = Job(b"\x00\x01\x02", lang="ja")
-    assert job.step()["done"] and "テキスト" in job.error
+    assert job.step()["done"] and job.error is not None and "テキスト" in job.error
     assert job.summary() is None
 
 

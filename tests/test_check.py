@@ -65,7 +65,7 @@ DNS_CODES = {"no-such-domain", "null-mx", "dns-unanswered"}
 
 def test_dns_codes_are_emitted_by_the_mx_rule():
     import checker.sender.recipient as recipient
-    src = Path(recipient.__file__).read_text(encoding="utf-8")
+    src = Path(str(recipient.__file__)).read_text(encoding="utf-8")
     assert set(re.findall(r'code = "([a-z0-9-]+)"', src)) == DNS_CODES
 
 
@@ -73,7 +73,7 @@ def test_every_code_the_core_can_emit_has_messages():
     import checker.address.check as c
     import checker.address.rules as rules
     import checker.address.syntax as syn
-    src = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (c, rules, syn))
+    src = "".join(Path(str(m.__file__)).read_text(encoding="utf-8") for m in (c, rules, syn))
     emitted = set(re.findall(r'Issue\(\s*"([a-z0-9-]+)"', src)) | set(INVALID)
     emitted |= {"local-dot-start", "local-dot-end", "local-double-dot"}
     emitted |= DNS_CODES  # check --dns: the recipient domain's MX answer (checker/sender/recipient.py)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from helpers_core import figures_report
 
-from checker import check, default_data
+from checker import Result, check, default_data
 from checker.address.typo import suggest
 
 DATA = default_data()
@@ -37,7 +37,7 @@ def _trimmed(a: str, r) -> bool:
     return a != a.strip() and check(a.strip()).valid == r.valid
 
 
-DELIBERATE_SYNTAX: list[tuple[str, Callable[[str, object], bool]]] = [
+DELIBERATE_SYNTAX: list[tuple[str, Callable[[str, Result], bool]]] = [
     ("surrounding whitespace (spaces, CR, LF, folding white space) is trimmed: pasted addresses work",
      _trimmed),
     ("one trailing dot (the DNS root) is accepted and dropped: taro@docomo.ne.jp. is taro@docomo.ne.jp",

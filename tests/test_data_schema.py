@@ -501,7 +501,7 @@ def test_shipped_sender_data_is_complete(raw: dict[str, Any]) -> None:
                and isinstance(n.func, ast.Attribute) and n.func.attr == "add" and n.args
                and isinstance(n.args[0], ast.Constant)}
     used = emitted | {rule["finding"] for r in raw["receivers"]["receiver"] for rule in r.get("rule", [])}
-    assert used == set(raw["sender"]), sorted(used ^ set(raw["sender"]))
+    assert used == set(raw["sender"]), sorted(map(str, used ^ set(raw["sender"])))
 
 
 @pytest.mark.parametrize("path, value, expected", [

@@ -14,7 +14,6 @@ from dns_server import LocalDNS
 from sender_zone import ZONE
 from test_sender_domain import DOMAINS
 
-from checker.__main__ import main
 from checker.sender.dns import Zone, drive
 from checker.sender.domain import check_domain
 
@@ -28,9 +27,9 @@ def server() -> Iterator[LocalDNS]:
 
 
 def run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
+    assert argv[:1] == ["domain"], argv
     out, err = io.StringIO(), io.StringIO()
-    code = main(argv, stdin=io.StringIO(stdin), stdout=out, stderr=err, environ=ENV) \
-        if argv[:1] != ["domain"] else _domain(argv[1:], stdin, out, err)
+    code = _domain(argv[1:], stdin, out, err)
     return code, out.getvalue(), err.getvalue()
 
 

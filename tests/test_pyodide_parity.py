@@ -103,8 +103,8 @@ def generated_cases(n: int = GENERATED, seed: int = 20261129) -> list[dict]:
             text = "".join(chars)
             if kind == 3 and rng.random() < 0.1:  # long inputs: around the 254 and 1024 limits
                 text = text * rng.choice([8, 30, 80])
-        situation = {k: True for k in ("links", "attachments", "allowlisted", "reply_allowlisted")
-                     if rng.random() < 0.2}
+        flags = ("links", "attachments", "allowlisted", "reply_allowlisted")
+        situation: dict[str, bool | int] = {k: True for k in flags if rng.random() < 0.2}
         if rng.random() < 0.3:
             situation["level"] = rng.randrange(1, 11)
         out.append({"input": text, "situation": situation, "lang": rng.choice(["ja", "en"])})
@@ -131,7 +131,7 @@ def wheel(tmp_path_factory) -> Path:
     except SystemExit as exc:  # build_web reports failures this way
         pytest.fail(f"building the wheel failed: {exc}")
     assert path.name.endswith("-py3-none-any.whl"), path
-    return path
+    return Path(path)
 
 
 def audit_lists(cases: list[dict], tmp: Path) -> list[Path]:

@@ -194,9 +194,9 @@ def test_nothing_is_fetched_from_another_host(site_dir):
         if f.name.startswith("bundle."):
             for url in dormant:
                 text = text.replace(url, "")
-        m = hosts.search(text)
-        if m:
-            bad.append(f"{f}: {m.group(0)}")
+        found = hosts.search(text)
+        if found:
+            bad.append(f"{f}: {found.group(0)}")
     assert not bad, "\n".join(bad[:30])
 
 

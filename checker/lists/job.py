@@ -2,11 +2,23 @@
 between steps; the CSV report is built as it goes. Pure (``checker.web.audit`` is its shell)."""
 from __future__ import annotations
 
+from typing import TypedDict
+
 from .._data import Data
 from .._model import Situation
 from .audit import MAX_LISTED, Audit
 from .errors import AuditError
 from .report import CsvWriter, SummaryDict, cells, header, summary_dict, summary_text
+
+
+class Progress(TypedDict):
+    """What ``Job.step`` reports (the worker posts it to the page)."""
+
+    done: bool
+    rows: int
+    bytes: int
+    total: int
+    error: str | None
 
 
 class Job:
@@ -45,7 +57,7 @@ class Job:
         self._parts.append(self._writer.line(header(self.audit)))
         self._it = iter(self.audit)
 
-    def step(self, n: int = 1000) -> dict[str, object]:
+    def step(self, n: int = 1000) -> Progress:
         if not self._done:
             assert self.audit is not None
             line, audit = self._writer.line, self.audit

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .._data import Data
 from .._model import Finding
@@ -36,7 +37,7 @@ class Authentication:
     spf_domain: str
     dkim_domains: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         return {"spf": self.spf, "dkim": self.dkim, "dmarc": self.dmarc, "aligned": self.aligned}
 
 
