@@ -125,6 +125,15 @@ def _guess_lang(argv: list[str]) -> str:
     return "ja"
 
 
+def _why(exc: Exception, data: Data, lang: str) -> str:
+    """Why a file cannot be read, in ``lang`` (the system's own words only for the rare other cases)."""
+    for kind, key in ((FileNotFoundError, "io-not-found"), (IsADirectoryError, "io-directory"),
+                      (PermissionError, "io-permission")):
+        if isinstance(exc, kind):
+            return _t(data, key, lang)
+    return getattr(exc, "strerror", None) or type(exc).__name__
+
+
 def _read(name: str, stdin: BinaryIO) -> bytes:
     """At most MAX_BYTES + 1 bytes: enough to know the input was longer (the core reads MAX_BYTES)."""
     if name == "-":
@@ -151,7 +160,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
     try:
         files, lang, as_json, help_ = _parse(argv)
     except _Usage as exc:
-        key = exc.key if f"message.{exc.key}" in data.ui else exc.key
+        key = exc.key
         table = "message" if f"message.{key}" in data.ui else "cli"
         msg = data.ui[f"{table}.{key}"].get(lang).format(**{k: _printable(str(v)) for k, v in exc.params.items()})
         stderr.write(data.ui["cli.error"].get(lang).format(message=msg) + "\n")
@@ -168,8 +177,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             try:
                 raw = _read(name, stdin)
             except (OSError, ValueError) as exc:
-                reason = getattr(exc, "strerror", None) or type(exc).__name__
-                message = _t(data, "unreadable", lang, file=_printable(shown), reason=reason)
+                message = _t(data, "unreadable", lang, file=_printable(shown), reason=_why(exc, data, lang))
                 stderr.write(data.ui["cli.error"].get(lang).format(message=message) + "\n")
                 report = Report(kind="unknown", findings=(Finding(code="unreadable", severity="error",
                                                                    message=message, url=bounce_url("reading", lang)),))
