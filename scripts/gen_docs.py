@@ -203,7 +203,8 @@ class Gen:
         for code, m in self.data.messages.items():
             out.append(f"\n## {m.title.get(self.lang)} {{ #{code} }}\n\n"
                        f"*{self.t('severity')}: {self.t('severity-' + m.severity)}* · `{code}`\n\n"
-                       f"{m.explain.get(self.lang).strip()}\n")
+                       + (f"> {m.retired.get(self.lang)}\n\n" if m.retired is not None else "")
+                       + f"{m.explain.get(self.lang).strip()}\n")
             if m.page is not None:
                 out.append(f"\n[{self.t('findings-more')}]({_page_link(m.page)})\n")
         return "".join(out)
