@@ -6,7 +6,7 @@
 // CASES.json: {"vectors": [{"input", "situation", "lang"}, ...]} (tests/golden/vectors.json has this shape),
 // optionally with "audits": [{"path": "/abs/list.csv", "lang": "ja"}, ...] (whole-list audits).
 // Output: one line per case, in order: exactly what `python -m checker check --json` prints for it
-// (checker.cli.json_line of the Result), or {"exception": "..."} when the checker raised; then one line
+// (checker.cli.check.json_line of the Result), or {"exception": "..."} when the checker raised; then one line
 // per audit, made by tests/parity_audit.py (the same file the CPython side imports).
 // A summary line goes to standard error: "pyodide: python=3.14.2 unicodedata=16.0.0 load_ms=... cases=...".
 //
@@ -43,7 +43,7 @@ audits.forEach((a, i) => pyodide.FS.writeFile(`/parity/audit/${i}`, new Uint8Arr
 const summary = pyodide.runPython(`
 import json, sys, traceback, unicodedata
 from checker import Situation, check
-from checker.cli import json_line
+from checker.cli.check import json_line
 
 with open("/parity/cases.json", encoding="utf-8") as f:
     doc = json.load(f)

@@ -1,5 +1,5 @@
-"""Command-line shell: ``python -m checker check ADDRESS... [options]`` (``audit`` is dispatched by
-``__main__`` to its own module).
+"""``python -m checker check ADDRESS... [options]``: the command-line shell of the address checker (``audit`` is
+its own command, ``checker.cli.audit``; ``checker.cli`` dispatches).
 
 Contract (other tools rely on it; keep it stable)::
 
@@ -22,9 +22,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping, TextIO
 
-from ._check import check
-from ._data import Data, default_data
-from ._model import Result, Situation, provider_url
+from ..address.check import check
+from .._data import Data, default_data
+from .._model import Result, Situation, provider_url
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 FLAGS = ("--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--json")

@@ -22,9 +22,9 @@ Their reply to you, at your own level S (``situation.level``):
 """
 from __future__ import annotations
 
-from ._data import Data, Provider, Text
-from ._model import Situation
-from ._syntax import Issue
+from .._data import Data, Provider, Text
+from .._model import Situation
+from .syntax import Issue
 
 ORDER = ("deliver", "spam-folder", "at-risk", "block", "invalid")
 
