@@ -3,7 +3,8 @@
 The one module of ``checker`` that needs a package outside the standard library: openpyxl (pinned in
 requirements-dev.txt; in the page its pure wheels are served by the site and installed from there). It is
 imported inside the functions, only when a workbook is read or written, so the rest of the package, and
-the audit itself, stay stdlib-only. Bytes in, bytes out: no file is opened here, the shells do that::
+the audit itself, stay stdlib-only (tests/test_purity.py allows openpyxl here only, only inside functions).
+Bytes in, bytes out: no file is opened here, the shells do that::
 
     >>> name, names, rows = read_sheet(workbook_bytes)       # the first sheet
     >>> name, names, rows = read_sheet(workbook_bytes, "2")  # or by name or 1-based number
@@ -17,7 +18,6 @@ refuses shown as ``\\xNN`` and cells cut at Excel's limit of 32,767 characters.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import io
 import re
 from collections.abc import Iterator, Sequence
@@ -29,6 +29,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 MAX_CELL = 32767
 #: the characters an .xlsx cell cannot hold (XML 1.0 forbids them)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: what safe_cell changes
+_NEEDS_CARE = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]")
 
 
 class XlsxError(Exception):
@@ -70,15 +72,15 @@ def cell_text(value: object) -> str:
         return str(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
-    if isinstance(value, _dt.datetime):
-        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, (_dt.date, _dt.time)):
-        return value.isoformat()
-    if isinstance(value, _dt.timedelta):
-        return str(value)
-    return str(value)
+    # dates and times (duck-typed: this module imports no clock module): a datetime at midnight is a date
+    if hasattr(value, "hour") and hasattr(value, "date"):
+        v: Any = value
+        if (v.hour, v.minute, v.second, v.microsecond) == (0, 0, 0, 0):
+            return str(v.date().isoformat())
+        return str(v.isoformat(sep=" "))
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())  # a date or a time
+    return str(value)  # a duration (timedelta) and anything else
 
 
 def read_sheet(content: bytes, sheet: str | None = None) -> tuple[str, list[str], Iterator[tuple[int, list[str]]]]:
@@ -128,8 +130,11 @@ def read_sheet(content: bytes, sheet: str | None = None) -> tuple[str, list[str]
 
 
 def safe_cell(text: str) -> str:
-    """``text`` as an .xlsx cell can hold it: forbidden control characters as ``\\xNN``, at most
-    MAX_CELL characters (the end replaced by an ellipsis)."""
+    """``text`` as an .xlsx cell can hold it: line ends as Excel writes them in a cell (LF: an XML reader
+    turns CR into LF anyway), forbidden control characters as ``\\xNN``, at most MAX_CELL characters (the
+    end replaced by an ellipsis)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _ILLEGAL.search(text):
         text = _ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     if len(text) > MAX_CELL:
@@ -168,7 +173,7 @@ class XlsxWriter:
         else:
             # a plain string is written as text already; one that openpyxl would take for a formula ("=...")
             # or that Excel cannot hold goes through a text cell
-            self._ws.append([c if not c.startswith("=") and len(c) <= MAX_CELL and not _ILLEGAL.search(c)
+            self._ws.append([c if not c.startswith("=") and len(c) <= MAX_CELL and not _NEEDS_CARE.search(c)
                              else self._text_cell(c) for c in cells])
         self._rows += 1
         if len(cells) > self._width:
