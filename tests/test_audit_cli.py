@@ -39,11 +39,11 @@ def test_csv_report_has_every_row_in_order_with_a_bom(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == ["name", "email", "memo", "verdict", "category", "provider", "findings",
-                       "suggestion", "reason"]
+                       "suggestion", "reason", "extra cells"]
     assert [r[0] for r in rows[1:]] == ["Taro", "Hanako", "Jiro", "", "Saburo", "Shiro", "Goro", "Rokuro", "Nanako"]
     assert rows[5][2] == "two\nlines"
     assert rows[6][6].split()[0] == "unterminated-quote"
-    assert rows[8][-1] == "x"                 # the surplus cell is kept, after our columns
+    assert rows[8][-1] == "x" and len(rows[8]) == len(rows[0])  # the surplus cell is kept, under a header
     assert "9 rows checked" in stdout and "line 8" in stdout and "Report:" in stdout
 
 
@@ -55,8 +55,8 @@ def test_jsonl_report_parses_back(tmp_path):
     assert [r["line"] for r in recs] == [2, 3, 4, 5, 6]
     assert recs[0]["fields"] == ["山田 太郎", "taro.yamada@docomo.ne.jp", "090-1111-2222"]
     assert recs[0]["verdict"] == "at-risk" and recs[0]["category"] == "carrier"
-    assert all(set(r) == {"line", "fields", "address", "verdict", "category", "provider", "findings",
-                          "suggestion", "reason"} for r in recs)
+    assert all(list(r) == ["line", "fields", "input", "address", "valid", "category", "provider", "level",
+                           "verdict", "codes", "suggestion", "reason"] for r in recs)
     assert "5 行を確認しました" in stdout
 
 
@@ -64,7 +64,7 @@ def test_report_to_stdout_moves_the_summary_to_stderr():
     code, stdout, stderr = cli(str(FIX / "crlf.tsv"), "-o", "-", "--lang", "en")
     assert code == 0
     rows = list(csv.reader(io.StringIO(stdout)))
-    assert len(rows) == 4 and [r[3] for r in rows[1:]] == ["deliver", "deliver", "spam-folder"]
+    assert len(rows) == 4 and [r[3] for r in rows[1:]] == ["arrives", "arrives", "may land in spam"]
     assert "3 rows checked" in stderr and "Every address" in stderr
 
 
@@ -96,17 +96,21 @@ def test_unreadable_input_exits_2_with_a_localized_message(argv, ja, en):
 
 
 @pytest.mark.parametrize("argv, ja, en", [
-    ([], "入力ファイルを指定", "Give an input file"),
+    ([], "入力ファイルがありません", "No input file"),
     (["a.csv", "b.csv"], "1 つだけ", "Only one input"),
-    (["a.csv", "--level", "11"], "1 から 10", "1 to 10"),
+    (["a.csv", "--level", "11"], "1〜10", "1 to 10"),
     (["a.csv", "--level"], "値が必要", "needs a value"),
-    (["a.csv", "--bogus"], "知らないオプション", "Unknown option"),
-    (["a.csv", "--format", "xml"], "csv か jsonl", "csv or jsonl"),
+    (["a.csv", "--bogus"], "「--bogus」というオプションはありません", "There is no option “--bogus”"),
+    (["a.csv", "--format", "xml"], "csv、xlsx、jsonl", "csv, xlsx or jsonl"),
+    (["a.csv", "--links=yes"], "値を付けません", "takes no value"),
 ])
 def test_usage_errors_are_localized(argv, ja, en):
     for lang, word in (("ja", ja), ("en", en)):
         code, stdout, stderr = cli("--lang", lang, *argv)
-        assert code == 2 and word in stderr and ("使い方" in stderr if lang == "ja" else "usage" in stderr)
+        first, hint = stderr.splitlines()
+        assert code == 2 and word in first and first.startswith("エラー: " if lang == "ja" else "Error: ")
+        assert hint == ("使い方は python -m checker audit --help で確認できます。" if lang == "ja"
+                        else "See python -m checker audit --help for usage.")
 
 
 def test_bad_lang_and_help():
@@ -136,7 +140,7 @@ def test_options_reach_the_checker(tmp_path):
     from checker import Situation, check
     sit = Situation(level=3, links=True, attachments=True, allowlisted=True)
     for rec in map(json.loads, out.read_text(encoding="utf-8").splitlines()):
-        assert rec["verdict"] == check(rec["address"], situation=sit).verdict
+        assert rec["verdict"] == check(rec["input"], situation=sit).verdict
 
 
 def test_whole_process_exit_codes():

@@ -26,13 +26,15 @@ def workbook(*sheets: tuple[str, list[list[object]]]) -> bytes:
 
 def test_first_sheet_by_default_then_by_name_or_number():
     data = workbook(("顧客", [["メールアドレス"], ["a@docomo.ne.jp"]]), ("退会", [["mail"], ["b@au.com"]]))
-    name, names, rows = xlsx.read_sheet(data)
-    assert (name, names, list(rows)) == ("顧客", ["顧客", "退会"], [(1, ["メールアドレス"]), (2, ["a@docomo.ne.jp"])])
-    assert list(xlsx.read_sheet(data, "退会")[2])[1] == (2, ["b@au.com"])
-    assert xlsx.read_sheet(data, "2")[0] == "退会"
+    sheet = xlsx.read_sheet(data)
+    assert (sheet.name, sheet.names, sheet.size) == ("顧客", ["顧客", "退会"], 2)
+    assert list(sheet.rows) == [(1, ["メールアドレス"]), (2, ["a@docomo.ne.jp"])]
+    assert list(xlsx.read_sheet(data, "退会").rows)[1] == (2, ["b@au.com"])
+    assert xlsx.read_sheet(data, "2").name == "退会"
     with pytest.raises(xlsx.XlsxError) as e:
         xlsx.read_sheet(data, "3")
-    assert e.value.key == "xlsx-sheet" and "「顧客」, 「退会」" in e.value.params["sheets"]
+    assert e.value.key == "xlsx-sheet" and e.value.params["sheets"] == ["顧客", "退会"]
+    assert e.value.detail == {"sheets": ["顧客", "退会"]}
 
 
 def test_cells_read_as_a_csv_export_shows_them_and_rows_keep_excel_numbers():
@@ -41,7 +43,7 @@ def test_cells_read_as_a_csv_export_shows_them_and_rows_keep_excel_numbers():
                            [2.5, 3.0, dt.datetime(2026, 11, 29, 9, 30), False, None],
                            [],
                            ["", None, None, None, "last@au.com"]]))
-    rows = list(xlsx.read_sheet(data)[2])
+    rows = list(xlsx.read_sheet(data).rows)
     assert rows[1] == (2, ["1", "9012345678", "2026-11-29", "TRUE", "x@gmail.com"])
     assert rows[2] == (3, ["2.5", "3", "2026-11-29 09:30:00", "FALSE"])  # trailing empty cells left out
     assert rows[3] == (4, [])  # an empty row keeps its place: line numbers are Excel's row numbers
@@ -86,7 +88,7 @@ def test_round_trip_keeps_every_cell(rows):
     w = xlsx.XlsxWriter("r")
     for r in rows:
         w.row(r)
-    back = [cells for _, cells in xlsx.read_sheet(w.finish())[2]]
+    back = [cells for _, cells in xlsx.read_sheet(w.finish()).rows]
     expected = []
     for r in rows:
         cells = [xlsx.safe_cell(c) for c in r]

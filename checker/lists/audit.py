@@ -80,20 +80,51 @@ class Row:
 # ----------------------------------------------------------------------------------------------
 # The summary
 
-class Summary:
-    """Accumulates over the rows of one audit: counts by verdict, category and code, and the first
-    rows needing action / having input problems (bounded: the rest are only counted)."""
+#: the verdicts that need action, in the order the summary lists them (the worst first)
+ACTION_ORDER = ("invalid", "block", "at-risk")
+#: distinct groups (verdict + codes) kept with their rows; rows of further groups are only counted
+MAX_GROUPS = 200
+#: distinct reasons counted per group (further ones are only counted together)
+MAX_REASONS = 20
 
-    def __init__(self, max_listed: int = MAX_LISTED) -> None:
+
+class Group:
+    """The rows that need action for one problem: one verdict and the same codes (e.g. invalid +
+    ``fullwidth``). Counted over every row; the first rows are kept (bounded), and each distinct reason
+    (the reasons' text names the provider, so one problem can read several ways) with its count."""
+
+    __slots__ = ("verdict", "codes", "count", "rows", "reasons", "other_reasons")
+
+    def __init__(self, verdict: str, codes: tuple[str, ...]) -> None:
+        self.verdict = verdict
+        self.codes = codes
+        self.count = 0
+        self.rows: list[Row] = []
+        self.reasons: Counter[str] = Counter()
+        self.other_reasons = 0
+
+
+class Summary:
+    """Accumulates over the rows of one audit: counts by verdict, category and code, the rows needing
+    action grouped by problem (``groups``), and the first rows having input problems (bounded: the
+    rest are only counted)."""
+
+    def __init__(self, max_listed: int = MAX_LISTED, *, lang: str = "ja", data: Data | None = None) -> None:
         self.max_listed = max_listed
+        self.lang = lang
+        self.data = data or default_data()
         self.rows = 0
         self.arriving = 0
         self.by_verdict: Counter[str] = Counter()
         self.by_category: Counter[str] = Counter()
         self.by_code: Counter[str] = Counter()
-        #: rows that would not arrive: (line, address, verdict, reason-free codes)
+        #: the first rows that would not arrive, in file order
         self.action: list[Row] = []
         self.action_count = 0
+        #: the rows that would not arrive, by (verdict, codes)
+        self._groups: dict[tuple[str, tuple[str, ...]], Group] = {}
+        #: rows needing action beyond MAX_GROUPS distinct problems (counted, not grouped)
+        self.ungrouped = 0
         #: rows whose line itself is faulty (encoding, quotes, columns)
         self.problem_rows: list[Row] = []
         self.problem_count = 0
@@ -110,10 +141,34 @@ class Summary:
             self.action_count += 1
             if len(self.action) < self.max_listed:
                 self.action.append(row)
+            key = (r.verdict, row.codes)
+            g = self._groups.get(key)
+            if g is None:
+                if len(self._groups) >= MAX_GROUPS:
+                    self.ungrouped += 1
+                    key = None  # type: ignore[assignment]
+                else:
+                    g = self._groups[key] = Group(*key)
+            if g is not None:
+                g.count += 1
+                if len(g.rows) < self.max_listed:
+                    g.rows.append(row)
+                reason = row.reason(self.lang, self.data)
+                if reason in g.reasons or len(g.reasons) < MAX_REASONS:
+                    g.reasons[reason] += 1
+                else:
+                    g.other_reasons += 1
         if row.problems:
             self.problem_count += 1
             if len(self.problem_rows) < self.max_listed:
                 self.problem_rows.append(row)
+
+    @property
+    def groups(self) -> list[Group]:
+        """The groups, the rows that need action first: invalid, then refused, then at risk; within a
+        verdict the largest group first (ties: by codes)."""
+        order = {v: i for i, v in enumerate(ACTION_ORDER)}
+        return sorted(self._groups.values(), key=lambda g: (order.get(g.verdict, len(order)), -g.count, g.codes))
 
     @property
     def all_arrive(self) -> bool:
@@ -128,21 +183,22 @@ class Summary:
 # The audit
 
 class Audit:
-    """One audit over a stream of byte chunks. Construction reads the table's sample (``read.Table``:
-    encoding, delimiter, header, address column) and raises AuditError if the input is not a list
-    at all; iterating yields one Row per data row, in order, and fills ``summary``.
+    """One audit over a stream of byte chunks, or over a ``read.Table`` (a workbook's sheet). Construction
+    reads the table's sample (encoding, delimiter, header, address column) and raises AuditError if the
+    input is not a list at all; iterating yields one Row per data row, in order, and fills ``summary``.
 
     column: the address column's header name, or its 1-based number as a string; None to detect.
     """
 
-    def __init__(self, chunks: Iterable[bytes], *, column: str | None = None,
+    def __init__(self, source: Iterable[bytes] | Table, *, column: str | None = None,
                  situation: Situation | None = None, lang: str = "ja", data: Data | None = None,
                  max_listed: int = MAX_LISTED) -> None:
         self.data = data or default_data()
         self.lang = lang
         self.situation = situation or Situation()
-        self.summary = Summary(max_listed)
-        self.table = table = Table(chunks, column=column)
+        self.summary = Summary(max_listed, lang=lang, data=self.data)
+        # byte chunks of a text list, or a Table already read (a workbook's sheet: Table.of_rows)
+        self.table = table = source if isinstance(source, Table) else Table(source, column=column)
         self.encoding = table.encoding
         self.delimiter = table.delimiter
         self.header = table.header

@@ -15,7 +15,7 @@ SAMPLE_BYTES = 64 * 1024
 
 #: what people call each encoding (the summary and the encoding-error problem show it)
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE",
-                  "cp932": "CP932 (Shift_JIS)"}
+                  "cp932": "CP932 (Shift_JIS)", "xlsx": "Excel (.xlsx)"}
 
 
 def detect_encoding(sample: bytes) -> str:

@@ -6,9 +6,9 @@ imported inside the functions, only when a workbook is read or written, so the r
 the audit itself, stay stdlib-only (tests/test_purity.py allows openpyxl here only, only inside functions).
 Bytes in, bytes out: no file is opened here, the shells do that::
 
-    >>> name, names, rows = read_sheet(workbook_bytes)       # the first sheet
-    >>> name, names, rows = read_sheet(workbook_bytes, "2")  # or by name or 1-based number
-    >>> for number, cells in rows: ...                       # every row, numbered as Excel numbers it
+    >>> sheet = read_sheet(workbook_bytes)        # the first sheet (or by name or 1-based number: "2")
+    >>> sheet.name, sheet.names, sheet.size      # its name, every sheet's name, its last row's number
+    >>> for number, cells in sheet.rows: ...     # every row, numbered as Excel numbers it
     >>> w = XlsxWriter("判定結果"); w.row(["メールアドレス", "判定"]); data = w.finish()
 
 Cells are read as the text Excel shows for plain values (numbers without a trailing ``.0``, dates as
@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 #: what an .xlsx file (a zip archive) starts with
@@ -35,12 +36,25 @@ _NEEDS_CARE = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]")
 
 class XlsxError(Exception):
     """A workbook that cannot be read as a list. ``key`` names the message ``error-<key>`` in
-    ``messages/audit.toml`` (``xlsx-unreadable``, ``xlsx-sheet``, ``xlsx-missing``); ``params`` fill it in."""
+    ``messages/audit.toml`` (``xlsx-unreadable``, ``xlsx-sheet``, ``xlsx-missing``); ``params`` fill it in;
+    ``detail`` is plain data for a way out (``sheets``: every sheet's name)."""
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, *, detail: dict[str, object] | None = None, **params: object) -> None:
         super().__init__(key, params)
         self.key = key
         self.params = params
+        self.detail = detail or {}
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook: its name, the names of every sheet, the number of its last row (None when
+    the workbook does not say) and its rows, ``(row number, cells)``, read as they are iterated."""
+
+    name: str
+    names: list[str]
+    size: int | None
+    rows: Iterator[tuple[int, list[str]]] = field(repr=False)
 
 
 def available() -> bool:
@@ -83,11 +97,11 @@ def cell_text(value: object) -> str:
     return str(value)  # a duration (timedelta) and anything else
 
 
-def read_sheet(content: bytes, sheet: str | None = None) -> tuple[str, list[str], Iterator[tuple[int, list[str]]]]:
+def read_sheet(content: bytes, sheet: str | None = None) -> Sheet:
     """The sheet ``sheet`` (a name, or a 1-based number as a string; None: the first) of a workbook.
 
-    Returns its name, the names of every sheet, and its rows as ``(row number, cells)``, every row from
-    the first to the last used one (empty rows as ``[]``), trailing empty cells left out. Raises XlsxError."""
+    Its rows come as ``(row number, cells)``, every row from the first to the last used one (empty rows as
+    ``[]``), trailing empty cells left out. Raises XlsxError."""
     openpyxl = _openpyxl()
     try:
         wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -107,7 +121,7 @@ def read_sheet(content: bytes, sheet: str | None = None) -> tuple[str, list[str]
             index = int(wanted) - 1
         else:
             wb.close()
-            raise XlsxError("xlsx-sheet", sheet=wanted, sheets=", ".join(f"「{n}」" for n in names))
+            raise XlsxError("xlsx-sheet", detail={"sheets": names}, sheet=wanted, sheets=list(names))
     ws = wb[names[index]]
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -126,7 +140,8 @@ def read_sheet(content: bytes, sheet: str | None = None) -> tuple[str, list[str]
         finally:
             wb.close()
 
-    return names[index], names, rows()
+    size = ws.max_row if isinstance(ws.max_row, int) else None
+    return Sheet(names[index], names, size, rows())
 
 
 def safe_cell(text: str) -> str:
