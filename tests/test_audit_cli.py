@@ -188,3 +188,129 @@ def test_no_progress_bar_when_not_a_terminal(tmp_path):
     p = proc(str(big), "-o", str(tmp_path / "r.csv"), "--lang", "en")
     assert p.returncode == 0 and p.stderr == b""
     assert b"60,000 rows checked" in p.stdout
+
+
+# ------------------------------------------------------------------ Excel in, Excel out (issue 13)
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return path
+
+
+CUSTOMERS = [["会員番号", "氏名", "E-mail", "連絡先"]] + [
+    [1000 + i, f"客{i}", f"090-{i:04d}-0000", f"c{i}@docomo.ne.jp" if i % 4 else f"ｃ{i}＠gmail.com"]
+    for i in range(40)]
+
+
+def test_xlsx_in_xlsx_out_round_trip(tmp_path):
+    """A client's Excel list in; an Excel report out with every row in order, our columns in Japanese,
+    the address column found by its content (the E-mail header is over phone numbers), numbers as Excel
+    showed them, a filter on the header."""
+    import openpyxl
+
+    src = _workbook(tmp_path / "顧客.xlsx", {"顧客一覧": CUSTOMERS, "退会": [["mail"], ["gone@au.com"]]})
+    out = tmp_path / "判定結果.xlsx"
+    code, stdout, stderr = cli(str(src), "-o", str(out))
+    assert code == 1 and stderr == ""
+    assert "Excel のシート「顧客一覧」、アドレスの列 「連絡先」（4 列目）" in stdout
+    assert "見出し「E-mail」の列にはアドレスがほとんどありません" in stdout
+    assert out.read_bytes()[:4] == b"PK\x03\x04"  # a workbook, never CSV text
+    ws = openpyxl.load_workbook(out).active
+    rows = [[c if c is not None else "" for c in r] for r in ws.iter_rows(values_only=True)]
+    assert rows[0] == ["会員番号", "氏名", "E-mail", "連絡先", "判定", "種別", "事業者", "検出コード",
+                       "修正候補", "理由", "はみ出したセル"]
+    assert len(rows) == 41 and [r[0] for r in rows[1:]] == [str(1000 + i) for i in range(40)]
+    assert rows[1][3:8] == ["ｃ0＠gmail.com", "アドレスが正しくない", "", "", "fullwidth"]
+    assert rows[1][8] == "c0@gmail.com"
+    assert rows[2][4:7] == ["届かないおそれ", "キャリアメール", "ドコモメール（NTTドコモ）"]
+    assert ws.auto_filter.ref == "A1:K41" and ws.freeze_panes == "A2"
+    # the same list in English, from the second sheet by name and by number
+    for sheet in ("退会", "2"):
+        out_en = tmp_path / f"report-{sheet}.xlsx"
+        code, stdout, _ = cli(str(src), "--sheet", sheet, "-o", str(out_en), "--lang", "en")
+        assert 'Excel sheet "退会"' in stdout
+        en = [list(r) for r in openpyxl.load_workbook(out_en).active.iter_rows(values_only=True)]
+        assert en[0][:4] == ["mail", "verdict", "category", "provider"]
+        assert en[1][:4] == ["gone@au.com", "at risk", "Carrier mail", "au mail (KDDI)"]
+
+
+def test_xlsx_input_to_csv_and_jsonl(tmp_path):
+    src = _workbook(tmp_path / "list.xlsx", {"s": CUSTOMERS})
+    code, stdout, _ = cli(str(src), "-o", "-", "--lang", "en")
+    rows = list(csv.reader(io.StringIO(stdout)))
+    assert rows[0][4] == "verdict" and len(rows) == 41
+    out = tmp_path / "r.jsonl"
+    cli(str(src), "-o", str(out))
+    recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["line"] for r in recs] == list(range(2, 42))  # Excel's row numbers
+    assert recs[0]["verdict"] == "invalid" and recs[0]["codes"] == ["fullwidth"]
+
+
+@pytest.mark.parametrize("argv, ja, en", [
+    (["-o", "{tmp}/r.xlsx", "--format", "csv"], "食い違って", "contradicts"),
+    (["-o", "{tmp}/r.xlsx", "--format", "jsonl"], "食い違って", "contradicts"),
+    (["-o", "{tmp}/r.xls"], ".xls には書き出せません", "Cannot write the old .xls"),
+    (["--format", "xlsx"], "標準出力には書き出せません", "cannot go to standard output"),
+    (["-o", "-", "--format", "xlsx"], "標準出力には書き出せません", "cannot go to standard output"),
+])
+def test_never_csv_text_in_an_xlsx(tmp_path, argv, ja, en):
+    for lang, word in (("ja", ja), ("en", en)):
+        code, stdout, stderr = cli(str(FIX / "crlf.tsv"), *[a.format(tmp=tmp_path) for a in argv], "--lang", lang)
+        assert code == 2 and word in stderr and stdout == ""
+    assert not any(p.suffix in (".xlsx", ".xls") for p in tmp_path.iterdir())
+
+
+def test_csv_input_with_an_xlsx_report(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "r.xlsx"
+    code, _, _ = cli(str(FIX / "excel_cp932.csv"), "-o", str(out))
+    assert code == 1
+    ws = openpyxl.load_workbook(out).active
+    assert ws["D1"].value == "判定" and ws["B2"].value == "taro.yamada@docomo.ne.jp"
+    assert ws["D2"].value == "届かないおそれ"
+
+
+@pytest.mark.parametrize("sheets, key, ja, en", [
+    ({"s": [["メールアドレス", "氏名"]]}, None, "見出しの行（「メールアドレス」, 「氏名」）だけ",
+     'only a header ("メールアドレス", "氏名")'),
+    ({"s": [["氏名", "電話"], ["山田", "090"], ["佐藤", "080"]]}, None, "メールアドレスの列が見つかりません",
+     "No e-mail address column"),
+    ({"a": [["mail"], ["x@au.com"]]}, "b", "シート「b」がありません。シート: 「a」", 'No sheet "b". Sheets: "a"'),
+    ({"a": [["mail"], ["x@au.com"]]}, "0", "シート「0」がありません", 'No sheet "0"'),
+])
+def test_unusable_workbooks_say_why(tmp_path, sheets, key, ja, en):
+    src = _workbook(tmp_path / "w.xlsx", sheets)
+    out = tmp_path / "r.xlsx"
+    for lang, word in (("ja", ja), ("en", en)):
+        argv = [str(src), "-o", str(out), "--lang", lang] + (["--sheet", key] if key else [])
+        code, stdout, stderr = cli(*argv)
+        assert code == 2 and stdout == "" and word in stderr, stderr
+    assert not out.exists()  # no empty report offered
+
+
+def test_header_only_csv_writes_no_report(tmp_path):
+    out = tmp_path / "r.csv"
+    code, stdout, stderr = cli(str(FIX / "header_only.csv"), "-o", str(out), "--lang", "en")
+    assert code == 2 and "only a header" in stderr and not out.exists()
+
+
+def test_summary_groups_the_rows_that_need_action(tmp_path):
+    lines = ["email"] + [f"u{i}@docomo.ne.jp" for i in range(30)] + ["bad@@x.jp"] * 3 + [f"v{i}@au.com" for i in range(5)]
+    f = tmp_path / "l.csv"
+    f.write_text("\n".join(lines), encoding="utf-8")
+    code, stdout, _ = cli(str(f), "--lang", "en")
+    assert code == 1
+    action = stdout.split("Rows that need action (38)\n")[1]
+    assert action.index("not a valid address:") < action.index("at risk:")
+    assert "at risk: " in action and "(35 rows)" in action
+    assert "  30 rows  docomo mail" in action and "  5 rows  au mail" in action
+    assert action.count("docomo mail (NTT docomo) filters") == 1 and "and 30 more" in action  # said once, counted

@@ -59,7 +59,8 @@ def top_help(lang: str) -> str:
     lines = [ui(data, "top-usage", lang, prog=prog_name()), "", ui(data, "top-about", lang), "",
              ui(data, "top-commands", lang)]
     for name in [*names, "help"]:
-        lines.append(f"  {name.ljust(width)}  {ui(data, f'command-{name}', lang)}")
+        summary = ui(data, f"command-{name}", lang) if f"cli.command-{name}" in data.ui else ""
+        lines.append(f"  {name.ljust(width)}  {summary}".rstrip())
     lines += ["", ui(data, "top-options", lang), "", ui(data, "top-more", lang, prog=prog_name())]
     return "\n".join(lines) + "\n"
 

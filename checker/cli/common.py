@@ -118,13 +118,18 @@ def text_lines(stdin: TextIO | BinaryIO) -> Iterator[str]:
         return
     try:
         encoding = detect_encoding(head[:SAMPLE_BYTES])
-    except AuditError:  # NUL bytes and no BOM: UTF-16 without its BOM when it looks like it, else bytes
-        encoding = "utf-16-le" if head[1:2] == b"\x00" and head[:1] != b"\x00" else "utf-8"
+    except AuditError:  # NUL bytes that are no UTF-16 (or a workbook): bytes, reported as they come
+        encoding = "utf-8"
     decoder = codecs.getincrementaldecoder(encoding)(errors="surrogateescape")
+    # bytes that are no character in Excel's Shift_JIS, which Python's cp932 maps to U+0080 and private use
+    # characters: undecodable, as the list audit takes them
+    fix = _CP932_UNDECODABLE if encoding == "cp932" else None
     rest = ""
     first = True
     for chunk in _chain(head, chunks):
         text = rest + decoder.decode(chunk)
+        if fix is not None:
+            text = text.translate(fix)
         if first:
             text = text.lstrip("\ufeff")
             first = False
@@ -139,6 +144,9 @@ def text_lines(stdin: TextIO | BinaryIO) -> Iterator[str]:
         line = line.rstrip("\r")
         if line.strip():
             yield line
+
+
+_CP932_UNDECODABLE = {0x80: "\udc80", 0xF8F0: "\udca0", 0xF8F1: "\udcfd", 0xF8F2: "\udcfe", 0xF8F3: "\udcff"}
 
 
 def _chain(head: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:
