@@ -112,6 +112,11 @@ def report(job: Job) -> bytes:
     return job.report()
 
 
+def report_format(job: Job) -> str:
+    """The report's format: "csv" or "xlsx"."""
+    return job.fmt
+
+
 def report_type(job: Job) -> str:
     """The report's MIME type (for the download's Blob)."""
     return job.report_type
