@@ -61,14 +61,18 @@ class Row:
     end: int                        # byte offset just after the row (for progress)
     #: problem codes then finding codes, in order, without repeats
     codes: tuple[str, ...]
+    #: the findings' messages (or what the verdict means) in the audit's language, made once per address
+    said: str = ""
+    lang: str = ""
 
     @property
     def arrives(self) -> bool:
         return self.result.arrives
 
-
     def reason(self, lang: str, data: Data) -> str:
         """Why, in words: the problems' and findings' messages, or what the verdict means."""
+        if not self.problems and lang == self.lang and self.said:
+            return self.said
         parts = [p.message(lang, data) for p in self.problems]
         parts += [f.message for f in self.result.findings]
         if not parts:
@@ -143,19 +147,20 @@ class Summary:
                 self.action.append(row)
             key = (r.verdict, row.codes)
             g = self._groups.get(key)
+            if g is None and len(self._groups) < MAX_GROUPS:
+                g = self._groups[key] = Group(*key)
             if g is None:
-                if len(self._groups) >= MAX_GROUPS:
-                    self.ungrouped += 1
-                    key = None  # type: ignore[assignment]
-                else:
-                    g = self._groups[key] = Group(*key)
-            if g is not None:
+                self.ungrouped += 1
+            else:
                 g.count += 1
                 if len(g.rows) < self.max_listed:
                     g.rows.append(row)
-                reason = row.reason(self.lang, self.data)
-                if reason in g.reasons or len(g.reasons) < MAX_REASONS:
-                    g.reasons[reason] += 1
+                reason = row.said if not row.problems and row.lang == self.lang else row.reason(self.lang, self.data)
+                reasons = g.reasons
+                if reason in reasons:
+                    reasons[reason] += 1
+                elif len(reasons) < MAX_REASONS:
+                    reasons[reason] = 1
                 else:
                     g.other_reasons += 1
         if row.problems:
@@ -208,7 +213,7 @@ class Audit:
         self._check = _cached_check(self.situation, lang, self.data)
 
     def __iter__(self) -> Iterator[Row]:
-        col, width, check_, add = self.column, self.width, self._check, self.summary.add
+        col, width, check_, add, lang = self.column, self.width, self._check, self.summary.add, self.lang
         for rec in self.table.records:
             fields = rec.fields
             problems: list[Problem] = []
@@ -227,24 +232,27 @@ class Audit:
                 found = [c for c in fields if looks_like_address(c)]
                 if len(found) == 1:
                     address = found[0]
-            result, codes = check_(address)
+            result, codes, said = check_(address)
             if problems:
                 seen = dict.fromkeys(p.code for p in problems)
                 seen.update(dict.fromkeys(codes))
                 codes = tuple(seen)
             row = Row(line=rec.line, last_line=rec.last_line, fields=tuple(fields), address=address,
-                      result=result, problems=tuple(problems), end=rec.end, codes=codes)
+                      result=result, problems=tuple(problems), end=rec.end, codes=codes, said=said, lang=lang)
             add(row)
             yield row
 
 
-def _cached_check(situation: Situation, lang: str, data: Data) -> Callable[[str], tuple[Result, tuple[str, ...]]]:
+def _cached_check(situation: Situation, lang: str, data: Data
+                  ) -> Callable[[str], tuple[Result, tuple[str, ...], str]]:
     """``check`` for one situation and language, with the result's finding codes (in order, without
-    repeats), remembering the last CACHE_SIZE distinct inputs (a list repeats addresses)."""
+    repeats) and its reason in words, remembering the last CACHE_SIZE distinct inputs (a list repeats
+    addresses)."""
 
     @lru_cache(maxsize=CACHE_SIZE)
-    def one(address: str) -> tuple[Result, tuple[str, ...]]:
+    def one(address: str) -> tuple[Result, tuple[str, ...], str]:
         result = check(address, situation=situation, lang=lang, data=data)
-        return result, tuple(dict.fromkeys(f.code for f in result.findings))
+        said = " ".join(f.message for f in result.findings) or text(data, f"reason-{result.verdict}", lang)
+        return result, tuple(dict.fromkeys(f.code for f in result.findings)), said
 
     return one
