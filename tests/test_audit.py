@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker import check, default_data
+from checker import Situation, check, default_data
 from checker.lists import report
 from checker.lists.audit import Audit
 from checker.lists.decode import detect_encoding
@@ -235,20 +235,21 @@ def test_output_cells_line_up_and_keep_everything():
     a, rows = run("malformed.csv", lang="en")
     header = report.header(a)
     assert header[:3] == ["name", "email", "memo"]
-    assert header[3:] == ["verdict", "category", "provider", "findings", "suggestion", "reason", "extra cells"]
+    assert header[3:] == ["verdict", "reply", "category", "provider", "findings", "suggestion", "reason", "extra cells"]
     labels = {"deliver": "arrives", "spam-folder": "may land in spam", "at-risk": "at risk", "block": "refused",
               "invalid": "not a valid address"}
     for r in rows:
         cells = report.cells(a, r)
         assert len(cells) == len(header)  # every cell has a header, an over-long row's surplus too
-        assert cells[3] == labels[r.result.verdict]
-        assert cells[6] == " ".join(r.codes)
-        surplus = cells[9].split(",") if cells[9] else []
+        assert cells[3] == labels[r.result.verdict] and cells[4] == labels[r.result.reply]
+        assert cells[7] == " ".join(r.codes)
+        surplus = cells[10].split(",") if cells[10] else []
         assert [c for c in cells[:3] + surplus if c] == [f for f in r.fields if f]  # nothing dropped
     long = [r for r in rows if len(r.fields) > 3]
-    assert long and report.cells(a, long[0])[9] == ",".join(long[0].fields[3:])
+    assert long and report.cells(a, long[0])[10] == ",".join(long[0].fields[3:])
     ja = Audit([(FIX / "malformed.csv").read_bytes()], lang="ja")
-    assert report.header(ja)[3:] == ["判定", "種別", "事業者", "検出コード", "修正候補", "理由", "はみ出したセル"]
+    assert report.header(ja)[3:] == ["判定", "返信の判定", "種別", "事業者", "検出コード", "修正候補", "理由",
+                                     "はみ出したセル"]
 
 
 def test_a_japanese_report_is_japanese_and_json_lines_keep_the_codes():
@@ -261,16 +262,18 @@ def test_a_japanese_report_is_japanese_and_json_lines_keep_the_codes():
             cells = report.cells(a, r)
             res = r.result
             assert cells[2] == data.ui[f"audit.verdict-{res.verdict}"].get(lang)
-            assert cells[3] == (data.categories[res.category].name.get(lang) if res.category else "")
-            assert cells[4] == (data.provider(res.provider).name.get(lang) if res.provider else "")
+            assert cells[3] == data.ui[f"audit.verdict-{res.reply}"].get(lang)
+            assert cells[4] == (data.categories[res.category].name.get(lang) if res.category else "")
+            assert cells[5] == (data.provider(res.provider).name.get(lang) if res.provider else "")
             rec = report.json_record(a, r)
             expected = check(r.address, lang=lang).to_dict()
-            for key in ("input", "address", "valid", "category", "provider", "level", "verdict", "suggestion"):
+            for key in ("input", "address", "valid", "category", "provider", "level", "verdict", "reply", "suggestion"):
                 assert rec[key] == expected[key], key
             assert rec["codes"] == [f["code"] for f in expected["findings"]]
     a, rows = run(raw, lang="ja")
-    assert [report.cells(a, r)[2:5] for r in rows][:2] == [
-        ["届かないおそれ", "キャリアメール", "ドコモメール（NTTドコモ）"], ["迷惑メールフォルダに入ることがある", "フリーメール", "Gmail（Google）"]]
+    assert [report.cells(a, r)[2:6] for r in rows][:2] == [
+        ["届かないおそれ", "届く", "キャリアメール", "ドコモメール（NTTドコモ）"],
+        ["迷惑メールフォルダに入ることがある", "届く", "フリーメール", "Gmail（Google）"]]
 
 
 def test_csv_writer_round_trips():
@@ -300,6 +303,19 @@ def test_summary_counts_add_up_and_lists_are_bounded():
     assert "アドレスが正しくない: アドレスが空です（100 行）" in txt and "ほか 195 行" in txt
     assert txt.index("アドレスが正しくない:") < txt.index("届かないおそれ:")
     assert txt.count(rows[1].reason("ja", a.data)) == 1  # 200 identical reasons, said once
+    assert s.reply_blocked == 0
+
+
+def test_blocked_replies_are_counted_apart_from_what_would_not_arrive():
+    """At level 4 every reply is refused unless allowlisted: counted and said, never as "would not arrive"."""
+    lines = b"email\nb@gmail.com\nc@gmail.com\ntaro@docomo.ne.jp\nnot-an-address\n"
+    for sit, blocked in ((Situation(level=4), 3), (Situation(level=4, reply_allowlisted=True), 0)):
+        a, rows = run(lines, situation=sit, lang="en")
+        s, alone = a.summary, run(lines, lang="en")[0].summary
+        assert [r.result.reply for r in rows].count("block") == s.reply_blocked == blocked
+        assert (s.arriving, s.action_count, s.by_verdict) == (alone.arriving, alone.action_count, alone.by_verdict)
+        assert report.summary_dict(a)["reply_blocked"] == blocked
+        assert (f"{blocked} rows: your own server would refuse" in report.summary_text(a)) == bool(blocked)
 
 
 def test_streaming_reads_only_what_it_needs():

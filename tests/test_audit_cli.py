@@ -38,11 +38,11 @@ def test_csv_report_has_every_row_in_order_with_a_bom(tmp_path):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["name", "email", "memo", "verdict", "category", "provider", "findings",
+    assert rows[0] == ["name", "email", "memo", "verdict", "reply", "category", "provider", "findings",
                        "suggestion", "reason", "extra cells"]
     assert [r[0] for r in rows[1:]] == ["Taro", "Hanako", "Jiro", "", "Saburo", "Shiro", "Goro", "Rokuro", "Nanako"]
     assert rows[5][2] == "two\nlines"
-    assert rows[6][6].split()[0] == "unterminated-quote"
+    assert rows[6][7].split()[0] == "unterminated-quote"
     assert rows[8][-1] == "x" and len(rows[8]) == len(rows[0])  # the surplus cell is kept, under a header
     assert "9 rows checked" in stdout and "line 8" in stdout and "Report:" in stdout
 
@@ -56,7 +56,7 @@ def test_jsonl_report_parses_back(tmp_path):
     assert recs[0]["fields"] == ["山田 太郎", "taro.yamada@docomo.ne.jp", "090-1111-2222"]
     assert recs[0]["verdict"] == "at-risk" and recs[0]["category"] == "carrier"
     assert all(list(r) == ["line", "fields", "input", "address", "valid", "category", "provider", "level",
-                           "verdict", "codes", "suggestion", "reason"] for r in recs)
+                           "verdict", "reply", "codes", "suggestion", "reason"] for r in recs)
     assert "5 行を確認しました" in stdout
 
 
@@ -188,6 +188,18 @@ def test_no_progress_bar_when_not_a_terminal(tmp_path):
     p = proc(str(big), "-o", str(tmp_path / "r.csv"), "--lang", "en")
     assert p.returncode == 0 and p.stderr == b""
     assert b"60,000 rows checked" in p.stdout
+
+
+def test_reply_allowlisted_and_the_blocked_replies_count(tmp_path):
+    out = tmp_path / "r.jsonl"
+    code4, stdout, _ = cli(str(FIX / "excel_cp932.csv"), "--level", "4", "-o", str(out), "--lang", "en")
+    recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    blocked = sum(r["reply"] == "block" for r in recs)
+    assert blocked and f"{blocked} rows: your own server would refuse" in stdout
+    code7, _, _ = cli(str(FIX / "excel_cp932.csv"), "--lang", "en")
+    assert code4 == code7  # the exit status follows the verdict only
+    _, stdout, _ = cli(str(FIX / "excel_cp932.csv"), "--level", "4", "--reply-allowlisted", "--lang", "en")
+    assert "your own server would refuse" not in stdout
 
 
 # ------------------------------------------------------------------ Excel in, Excel out (issue 13)

@@ -64,6 +64,7 @@ class _Eval:
     provider: Provider | None = None
     level: int | None = None
     verdict: str = "invalid"
+    reply: str = "invalid"
     candidate: str | None = None
 
     @property
@@ -94,12 +95,12 @@ def _typo_fix(domain: str, data: Data) -> str | None:
 
 @lru_cache(maxsize=1024)
 def _judged(level: int, provider_id: str | None, category: str, situation: Situation,
-            data: Data) -> tuple[str, tuple[Issue, ...]]:
-    """Per recipient (level, provider, category) and sender situation: the level model's verdict and
-    findings (``rules.judge``)."""
+            data: Data) -> tuple[str, str, tuple[Issue, ...]]:
+    """Per recipient (level, provider, category) and sender situation: the level model's verdict, the
+    reply's verdict and the findings (``rules.judge``)."""
     provider = data.provider(provider_id) if provider_id is not None else None
-    verdict, issues = _rules.judge(level, provider, category, situation, data)
-    return verdict, tuple(issues)
+    verdict, reply, issues = _rules.judge(level, provider, category, situation, data)
+    return verdict, reply, tuple(issues)
 
 
 #: findings whose parameters depend only on the recipient and the situation (``rules.judge``'s and
@@ -215,10 +216,13 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
     ev.address = parsed.normalized
     if parsed.literal:
         ev.verdict = "block"
+        ev.reply, mine = _rules.reply(situation, data)
+        ev.issues.extend(mine)
         return ev
     assert ev.category is not None
     ev.level = ev.provider.level if ev.provider else data.categories[UNKNOWN].level
-    verdict, judged = _judged(ev.level, ev.provider.id if ev.provider else None, ev.category, situation, data)
+    verdict, ev.reply, judged = _judged(ev.level, ev.provider.id if ev.provider else None, ev.category,
+                                        situation, data)
     codes = ev.codes if ev.issues else set()
     if ev.provider is None and "typo" not in codes:
         ev.issues.append(Issue("unknown-domain", {"level": ev.level}))
@@ -284,6 +288,6 @@ def check(address: str, /, *, situation: Situation | None = None, lang: str = "j
     return Result(
         input=address, address=ev.address, valid=ev.valid, category=ev.category,
         provider=ev.provider.id if ev.provider else None, level=ev.level,
-        verdict=ev.verdict,  # type: ignore[arg-type]
+        verdict=ev.verdict, reply=ev.reply,  # type: ignore[arg-type]
         findings=_render_all(ev.issues, lang, data), suggestion=suggestion,
     )

@@ -1,6 +1,7 @@
 """Shell: the command line (``python -m checker`` and the installed ``todoku`` command). One module per
-command; this one only dispatches. The argument parsing, the file and terminal I/O and the exit status live
-in the commands, never in the core.
+command (``check.py``, ``audit.py``, ``domain.py``, ``message.py``; ``dns.py`` is the dnspython resolver,
+``common.py`` what the commands share); this one only dispatches. The argument parsing, the file and
+terminal I/O and the exit status live in the commands, never in the core.
 
 Adding a command: a module ``checker/cli/<name>.py`` with ``main(argv, ...) -> int`` (argv: the arguments
 after the command's name), one line in ``COMMANDS`` below and its one-line summary ``command-<name>`` in

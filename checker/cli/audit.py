@@ -14,7 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO, TextIO
 
 from .._data import LANGS, default_data
@@ -27,13 +27,16 @@ from ..lists.report import CsvWriter, cells, header, json_record, jsonl_line, su
 from .common import UsageError, error_line, lang_hint, prepare_streams, printable, prog, report_usage
 
 CHUNK = 1 << 20
-_FLAGS = {"--links", "--attachments", "--allowlisted"}
+_FLAGS = {"--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--dns"}
 #: options that take a value, with an example for the "needs a value" message
 _VALUED = {"-o": "-o report.csv", "--output": "--output report.xlsx", "--column": "--column メールアドレス",
-           "--sheet": "--sheet 2", "--level": "--level 5", "--lang": "--lang en", "--format": "--format xlsx"}
+           "--sheet": "--sheet 2", "--level": "--level 5", "--lang": "--lang en", "--format": "--format xlsx",
+           "--nameserver": "--nameserver 127.0.0.1:53"}
 #: report formats: from --format, else from the output's name
 FORMATS = ("csv", "xlsx", "jsonl")
 _EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+#: audit --dns: rows looked ahead, so that their MX queries run concurrently (the resolver's pool bounds them)
+DNS_WINDOW = 2048
 
 
 @dataclass
@@ -46,8 +49,11 @@ class _Args:
     links: bool = False
     attachments: bool = False
     allowlisted: bool = False
+    reply_allowlisted: bool = False
     lang: str = "ja"
     format: str | None = None
+    dns: bool = False
+    nameservers: list[tuple[str, int]] = field(default_factory=list)
     help: bool = False
 
 
@@ -68,7 +74,7 @@ def _parse(argv: list[str]) -> _Args:
         if opt in _FLAGS:
             if eq:
                 raise UsageError("unexpected-value", option=opt)
-            setattr(args, opt[2:], True)
+            setattr(args, opt[2:].replace("-", "_"), True)
             continue
         if opt in _VALUED or (a.startswith("-o") and not a.startswith("--") and len(a) > 2):
             if a.startswith("-o") and not a.startswith("--") and len(a) > 2:
@@ -92,6 +98,13 @@ def _parse(argv: list[str]) -> _Args:
                 if value not in LANGS:
                     raise UsageError("bad-lang", value=value)
                 args.lang = value
+            elif opt == "--nameserver":
+                from .dns import parse_nameserver
+
+                try:
+                    args.nameservers.append(parse_nameserver(value))
+                except ValueError:
+                    raise UsageError("bad-nameserver", value=value) from None
             else:  # --format
                 if value not in FORMATS:
                     raise UsageError("audit.bad-format", value=value)
@@ -225,10 +238,29 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             pass
 
     situation = Situation(level=args.level, links=args.links, attachments=args.attachments,
-                          allowlisted=args.allowlisted)
+                          allowlisted=args.allowlisted, reply_allowlisted=args.reply_allowlisted)
     out: TextIO | None = None
     created: str | None = None  # an empty workbook file made to test the name: removed if the audit fails
     ok = False
+    resolver = None
+    dns_hooks: dict[str, object] = {}
+    if args.dns:  # the recipient domains' MX answers: the only network use of `audit`, and only when asked
+        from .dns import DEFAULT_LIFETIME, MxLookup, Resolver, ResolverUnavailable
+
+        try:
+            lifetime = float(os.environ.get("TODOKU_DNS_LIFETIME", DEFAULT_LIFETIME))
+        except ValueError:
+            lifetime = DEFAULT_LIFETIME
+        try:
+            resolver = Resolver(args.nameservers, lifetime=lifetime, workers=32)
+        except ResolverUnavailable as exc:
+            if path != "-":
+                stream.close()
+            message = data.ui[f"domain.{exc.key}"].get(lang).format(detail=exc.detail)
+            stderr.write(error_line(data, lang, message) + "\n")
+            return 2
+        mx = MxLookup(resolver, lang=lang, data=data)
+        dns_hooks = {"after": mx.after, "ahead": mx.ahead, "window": DNS_WINDOW}
     try:
         try:
             chunks = _chunks(stream)
@@ -236,7 +268,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             if head[:4] == xlsx.ZIP_MAGIC and not xlsx.available():
                 return fail("error-xlsx-missing")
             audit: Audit = open_audit(chunks, head=head, column=args.column, sheet=args.sheet,
-                                      situation=situation, lang=lang, data=data)
+                                      situation=situation, lang=lang, data=data, **dns_hooks)
         except AuditError as e:
             stderr.write(error_line(data, lang, e.message(lang, data)) + "\n")
             return 2
@@ -347,6 +379,8 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             pass
         return 1
     finally:
+        if resolver is not None:
+            resolver.close()
         if out is not None and out is not stdout:
             out.close()
         if path != "-":

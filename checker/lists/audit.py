@@ -17,7 +17,8 @@ bounded whatever the length of the list (a bounded sample, a bounded cache, boun
 """
 from __future__ import annotations
 
-from collections import Counter
+import dataclasses
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -122,6 +123,9 @@ class Summary:
         self.by_verdict: Counter[str] = Counter()
         self.by_category: Counter[str] = Counter()
         self.by_code: Counter[str] = Counter()
+        #: rows whose customer's reply would be refused by the sender's own server (``reply`` block);
+        #: counted apart: they never change ``arriving`` or ``action_count`` (which follow ``verdict``)
+        self.reply_blocked = 0
         #: the first rows that would not arrive, in file order
         self.action: list[Row] = []
         self.action_count = 0
@@ -139,6 +143,8 @@ class Summary:
         self.by_verdict[r.verdict] += 1
         self.by_category[r.category or "-"] += 1
         self.by_code.update(row.codes)
+        if r.reply == "block":
+            self.reply_blocked += 1
         if r.arrives:
             self.arriving += 1
         else:
@@ -155,7 +161,7 @@ class Summary:
                 g.count += 1
                 if len(g.rows) < self.max_listed:
                     g.rows.append(row)
-                reason = row.said if not row.problems and row.lang == self.lang else row.reason(self.lang, self.data)
+                reason = row.reason(self.lang, self.data)  # made once per address (Row.said) unless a problem
                 reasons = g.reasons
                 if reason in reasons:
                     reasons[reason] += 1
@@ -193,11 +199,15 @@ class Audit:
     input is not a list at all; iterating yields one Row per data row, in order, and fills ``summary``.
 
     column: the address column's header name, or its 1-based number as a string; None to detect.
+    after: applied to each row's result before it is counted (the shell's ``--dns`` answer, for example:
+    ``checker.sender.recipient.with_mx``). ahead / window: ``ahead`` sees each result ``window`` rows before
+    ``after`` is applied to it (so a shell can start slow work, such as DNS queries, for the rows to come).
     """
 
     def __init__(self, source: Iterable[bytes] | Table, *, column: str | None = None,
                  situation: Situation | None = None, lang: str = "ja", data: Data | None = None,
-                 max_listed: int = MAX_LISTED) -> None:
+                 max_listed: int = MAX_LISTED, after: Callable[[Result], Result] | None = None,
+                 ahead: Callable[[Result], None] | None = None, window: int = 0) -> None:
         self.data = data or default_data()
         self.lang = lang
         self.situation = situation or Situation()
@@ -211,9 +221,42 @@ class Audit:
         self.column_name = table.column_name
         self.width = table.width
         self._check = _cached_check(self.situation, lang, self.data)
+        self._after = after
+        self._ahead = ahead
+        self._window = max(0, window)
 
     def __iter__(self) -> Iterator[Row]:
-        col, width, check_, add, lang = self.column, self.width, self._check, self.summary.add, self.lang
+        add, after, ahead = self.summary.add, self._after, self._ahead
+        if after is None:
+            for row in self._rows():
+                add(row)
+                yield row
+            return
+        pending: deque[Row] = deque()
+        window = self._window
+        for row in self._rows():
+            if ahead is not None:
+                ahead(row.result)
+            pending.append(row)
+            if len(pending) > window:
+                done = self._apply(pending.popleft(), after)
+                add(done)
+                yield done
+        while pending:
+            done = self._apply(pending.popleft(), after)
+            add(done)
+            yield done
+
+    @staticmethod
+    def _apply(row: Row, after: Callable[[Result], Result]) -> Row:
+        result = after(row.result)
+        if result is row.result:
+            return row
+        codes = tuple(dict.fromkeys([*row.codes, *(f.code for f in result.findings)]))
+        return dataclasses.replace(row, result=result, codes=codes, said="")  # the reason is made anew
+
+    def _rows(self) -> Iterator[Row]:
+        col, width, check_, lang = self.column, self.width, self._check, self.lang
         for rec in self.table.records:
             fields = rec.fields
             problems: list[Problem] = []
@@ -237,10 +280,8 @@ class Audit:
                 seen = dict.fromkeys(p.code for p in problems)
                 seen.update(dict.fromkeys(codes))
                 codes = tuple(seen)
-            row = Row(line=rec.line, last_line=rec.last_line, fields=tuple(fields), address=address,
+            yield Row(line=rec.line, last_line=rec.last_line, fields=tuple(fields), address=address,
                       result=result, problems=tuple(problems), end=rec.end, codes=codes, said=said, lang=lang)
-            add(row)
-            yield row
 
 
 def _cached_check(situation: Situation, lang: str, data: Data

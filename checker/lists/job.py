@@ -4,6 +4,7 @@ is its shell); a workbook, in or out, goes through ``xlsx`` (openpyxl, imported 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from .._data import Data
 from .._model import Situation
@@ -27,10 +28,11 @@ def is_workbook(head: bytes) -> bool:
 
 def open_audit(content: bytes | Iterator[bytes], *, head: bytes = b"", column: str | None = None,
                sheet: str | None = None, situation: Situation | None = None, lang: str = "ja",
-               data: Data | None = None, max_listed: int = MAX_LISTED) -> Audit:
+               data: Data | None = None, max_listed: int = MAX_LISTED, **hooks: Any) -> Audit:
     """An Audit of a text list (byte chunks) or of a workbook's sheet. ``content`` is the whole file (bytes)
     or its chunks; for chunks, ``head`` is the first one, already read (a workbook needs all its bytes:
-    the chunks are joined). Raises AuditError (an XlsxError is turned into one)."""
+    the chunks are joined). ``hooks``: Audit's ``after``, ``ahead``, ``window`` (the shell's --dns).
+    Raises AuditError (an XlsxError is turned into one)."""
     first = content[:8] if isinstance(content, (bytes, bytearray)) else head[:8]
     if is_workbook(first):
         whole = bytes(content) if isinstance(content, (bytes, bytearray)) else head + b"".join(content)
@@ -39,9 +41,9 @@ def open_audit(content: bytes | Iterator[bytes], *, head: bytes = b"", column: s
             table = Table.of_rows(book.rows, column=column, sheet=book.name, sheets=book.names, size=book.size)
         except xlsx.XlsxError as e:
             raise AuditError(e.key, detail=e.detail, **e.params) from None
-        return Audit(table, situation=situation, lang=lang, data=data, max_listed=max_listed)
+        return Audit(table, situation=situation, lang=lang, data=data, max_listed=max_listed, **hooks)
     chunks = [bytes(content)] if isinstance(content, (bytes, bytearray)) else _prepend(head, content)
-    return Audit(chunks, column=column, situation=situation, lang=lang, data=data, max_listed=max_listed)
+    return Audit(chunks, column=column, situation=situation, lang=lang, data=data, max_listed=max_listed, **hooks)
 
 
 def _prepend(head: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
@@ -89,8 +91,8 @@ class Job:
 
     def __init__(self, content: bytes, *, column: str | None = None, sheet: str | None = None, level: int = 7,
                  links: bool = False, attachments: bool = False, allowlisted: bool = False,
-                 lang: str = "ja", data: Data | None = None, max_listed: int = MAX_LISTED,
-                 fmt: str | None = None) -> None:
+                 reply_allowlisted: bool = False, lang: str = "ja", data: Data | None = None,
+                 max_listed: int = MAX_LISTED, fmt: str | None = None) -> None:
         self.total = len(content)
         self.lang = lang
         self.error: str | None = None
@@ -106,7 +108,8 @@ class Job:
             self.audit = open_audit(content, column=column, sheet=sheet, lang=lang, data=data,
                                     max_listed=max_listed,
                                     situation=Situation(level=level, links=links, attachments=attachments,
-                                                        allowlisted=allowlisted))
+                                                        allowlisted=allowlisted,
+                                                        reply_allowlisted=reply_allowlisted))
             self._writer = ReportWriter(self.audit, self.fmt)
         except (AuditError, xlsx.XlsxError) as e:
             self.audit = None

@@ -21,7 +21,7 @@ from .errors import text
 _VERDICTS = ("deliver", "spam-folder", "at-risk", "block", "invalid")
 #: the columns the audit adds to a report, in order (their names: messages/audit.toml col-*); "extra"
 #: holds the surplus cells of a row longer than the header (a stray delimiter), so that they keep a header
-OUR_COLUMNS = ("verdict", "category", "provider", "findings", "suggestion", "reason", "extra")
+OUR_COLUMNS = ("verdict", "reply", "category", "provider", "findings", "suggestion", "reason", "extra")
 #: rows of one group the terminal summary lists (the page lists more)
 TEXT_ROWS_PER_GROUP = 5
 #: distinct reasons of one group the terminal summary shows
@@ -52,8 +52,8 @@ def header(audit: Audit) -> list[str]:
 
 
 def cells(audit: Audit, row: Row) -> list[str]:
-    """The row's cells followed by ours, in the audit's language: verdict, category and provider as
-    words (届かないおそれ, キャリアメール, ドコモメール (NTTドコモ)), the finding codes, the suggestion,
+    """The row's cells followed by ours, in the audit's language: verdict, reply, category and provider
+    as words (届かないおそれ, キャリアメール, ドコモメール (NTTドコモ)), the finding codes, the suggestion,
     the reason, and the surplus cells of a long row.
 
     Our columns always start right after the header's width: a short row is padded with empty cells;
@@ -66,7 +66,7 @@ def cells(audit: Audit, row: Row) -> list[str]:
     if len(fields) < width:
         fields += [""] * (width - len(fields))  # short rows are padded so our columns line up
     extra = (audit.delimiter or "\t").join(row.fields[width:]) if len(row.fields) > width else ""
-    return [*fields, verdicts[r.verdict], categories.get(r.category, r.category) if r.category else "",
+    return [*fields, verdicts[r.verdict], verdicts[r.reply], categories.get(r.category, r.category) if r.category else "",
             providers.get(r.provider, r.provider) if r.provider else "", " ".join(row.codes),
             r.suggestion or "", row.reason(audit.lang, audit.data), extra]
 
@@ -74,12 +74,12 @@ def cells(audit: Audit, row: Row) -> list[str]:
 def json_record(audit: Audit, row: Row) -> dict[str, object]:
     """One JSON Lines record: codes, not words, under the keys of ``check --json`` where they mean the
     same thing (``input`` the cell as read, ``address`` the normalized address or null, ``valid``,
-    ``category``, ``provider``, ``level``, ``verdict``, ``suggestion``), plus the row's ``line`` and
+    ``category``, ``provider``, ``level``, ``verdict``, ``reply``, ``suggestion``), plus the row's ``line`` and
     ``fields``, ``codes`` (input problems then findings) and ``reason`` (in the audit's language)."""
     r = row.result
     return {"line": row.line, "fields": list(row.fields), "input": row.address, "address": r.address,
             "valid": r.valid, "category": r.category, "provider": r.provider, "level": r.level,
-            "verdict": r.verdict, "codes": list(row.codes), "suggestion": r.suggestion,
+            "verdict": r.verdict, "reply": r.reply, "codes": list(row.codes), "suggestion": r.suggestion,
             "reason": row.reason(audit.lang, audit.data)}
 
 # ----------------------------------------------------------------------------------------------
@@ -133,6 +133,7 @@ def summary_dict(audit: Audit) -> dict[str, object]:
                   "sheets": list(table.sheets)},
         "encoding": table.encoding_name,
         "delimiter": text(d, f"delimiter-{_DELIM_KEYS[audit.delimiter]}", lang) if audit.delimiter else "",
+        "reply_blocked": s.reply_blocked,
         "column": describe_column(audit),
         "column_note": column_note(audit),
         "by_verdict": [{"verdict": v, "label": text(d, f"verdict-{v}", lang), "count": s.by_verdict[v]}
@@ -182,6 +183,8 @@ def summary_text(audit: Audit, name: str = "") -> str:
                        + " ".join(p.message(lang, d) for p in r.problems))
         if s.problem_count > len(s.problem_rows):
             out.append("  " + t("summary-more", n=_n(s.problem_count - len(s.problem_rows))))
+    if s.reply_blocked:
+        out.append(t("summary-reply-blocked", n=_n(s.reply_blocked)))
     if s.action_count:
         out.append(t("summary-action", n=_n(s.action_count)))
         for g in s.groups:
