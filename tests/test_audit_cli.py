@@ -237,21 +237,21 @@ def test_xlsx_in_xlsx_out_round_trip(tmp_path):
     assert out.read_bytes()[:4] == b"PK\x03\x04"  # a workbook, never CSV text
     ws = openpyxl.load_workbook(out).active
     rows = [[c if c is not None else "" for c in r] for r in ws.iter_rows(values_only=True)]
-    assert rows[0] == ["会員番号", "氏名", "E-mail", "連絡先", "判定", "種別", "事業者", "検出コード",
-                       "修正候補", "理由", "はみ出したセル"]
+    assert rows[0] == ["会員番号", "氏名", "E-mail", "連絡先", "判定", "返信の判定", "種別", "事業者",
+                       "検出コード", "修正候補", "理由", "はみ出したセル"]
     assert len(rows) == 41 and [r[0] for r in rows[1:]] == [str(1000 + i) for i in range(40)]
-    assert rows[1][3:8] == ["ｃ0＠gmail.com", "アドレスが正しくない", "", "", "fullwidth"]
-    assert rows[1][8] == "c0@gmail.com"
-    assert rows[2][4:7] == ["届かないおそれ", "キャリアメール", "ドコモメール（NTTドコモ）"]
-    assert ws.auto_filter.ref == "A1:K41" and ws.freeze_panes == "A2"
+    assert rows[1][3:5] == ["ｃ0＠gmail.com", "アドレスが正しくない"] and rows[1][6:9] == ["", "", "fullwidth"]
+    assert rows[1][9] == "c0@gmail.com"
+    assert rows[2][4:8] == ["届かないおそれ", "届く", "キャリアメール", "ドコモメール（NTTドコモ）"]
+    assert ws.auto_filter.ref == "A1:L41" and ws.freeze_panes == "A2"
     # the same list in English, from the second sheet by name and by number
     for sheet in ("退会", "2"):
         out_en = tmp_path / f"report-{sheet}.xlsx"
         code, stdout, _ = cli(str(src), "--sheet", sheet, "-o", str(out_en), "--lang", "en")
         assert 'Excel sheet "退会"' in stdout
         en = [list(r) for r in openpyxl.load_workbook(out_en).active.iter_rows(values_only=True)]
-        assert en[0][:4] == ["mail", "verdict", "category", "provider"]
-        assert en[1][:4] == ["gone@au.com", "at risk", "Carrier mail", "au mail (KDDI)"]
+        assert en[0][:5] == ["mail", "verdict", "reply", "category", "provider"]
+        assert en[1][:5] == ["gone@au.com", "at risk", "arrives", "Carrier mail", "au mail (KDDI)"]
 
 
 def test_xlsx_input_to_csv_and_jsonl(tmp_path):

@@ -155,10 +155,10 @@ def test_the_page_reads_a_workbook_and_gives_back_a_workbook(tmp_path):
     out = tmp_path / "cli.xlsx"
     audit_cli.main([str(src), "-o", str(out)], stdout=io.StringIO(), stderr=io.StringIO())
     assert page_rows == list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
-    assert page_rows[1][2:5] == ("届かないおそれ", "キャリアメール", "ドコモメール（NTTドコモ）")
+    assert page_rows[1][2:6] == ("届かないおそれ", "届く", "キャリアメール", "ドコモメール（NTTドコモ）")
     # the page may still ask for CSV
     _, csv_report, _ = run_page(raw, lang="en", format="csv")
-    assert csv_report.startswith(b"\xef\xbb\xbf") and b"at risk,Carrier mail" in csv_report
+    assert csv_report.startswith(b"\xef\xbb\xbf") and b"at risk,arrives,Carrier mail" in csv_report
 
 
 def test_error_answers_carry_what_the_page_offers_instead():
