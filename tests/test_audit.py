@@ -248,12 +248,12 @@ def test_output_cells_line_up_and_keep_everything():
     long = [r for r in rows if len(r.fields) > 3]
     assert long and report.cells(a, long[0])[10] == ",".join(long[0].fields[3:])
     ja = Audit([(FIX / "malformed.csv").read_bytes()], lang="ja")
-    assert report.header(ja)[3:] == ["判定", "返信の判定", "種別", "事業者", "検出コード", "修正候補", "理由",
-                                     "はみ出したセル"]
+    assert report.header(ja)[3:] == ["判定", "返信の判定", "メールの種類", "事業者", "検出コード", "修正候補",
+                                     "理由", "はみ出したセル"]
 
 
 def test_a_japanese_report_is_japanese_and_json_lines_keep_the_codes():
-    """判定, 種別, 事業者 in words of the report's language; JSON Lines keep codes under check --json's keys."""
+    """判定, メールの種類, 事業者 in words of the report's language; JSON Lines keep codes under check --json's keys."""
     raw = "名前,メール\n太郎,taro@docomo.ne.jp\n花子,hanako@gmail.com\n次郎,ｊｉｒｏ@example.co.jp\n".encode("cp932")
     for lang in ("ja", "en"):
         a, rows = run(raw, lang=lang)

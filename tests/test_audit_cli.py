@@ -237,7 +237,7 @@ def test_xlsx_in_xlsx_out_round_trip(tmp_path):
     assert out.read_bytes()[:4] == b"PK\x03\x04"  # a workbook, never CSV text
     ws = openpyxl.load_workbook(out).active
     rows = [[c if c is not None else "" for c in r] for r in ws.iter_rows(values_only=True)]
-    assert rows[0] == ["会員番号", "氏名", "E-mail", "連絡先", "判定", "返信の判定", "種別", "事業者",
+    assert rows[0] == ["会員番号", "氏名", "E-mail", "連絡先", "判定", "返信の判定", "メールの種類", "事業者",
                        "検出コード", "修正候補", "理由", "はみ出したセル"]
     assert len(rows) == 41 and [r[0] for r in rows[1:]] == [str(1000 + i) for i in range(40)]
     assert rows[1][3:5] == ["ｃ0＠gmail.com", "アドレスが正しくない"] and rows[1][6:9] == ["", "", "fullwidth"]

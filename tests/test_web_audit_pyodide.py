@@ -90,7 +90,7 @@ def test_the_page_audits_excel_in_pyodide_as_in_cpython(wheels, tmp_path):
     assert first["needs_xlsx"] and first["format"] == "xlsx" and first["summary"]["column_note"]
     cells = _cells(base64.b64decode(first["report"]))
     # a sheet is as wide as its widest row: the cell beyond the titled columns gets the header "列4"
-    assert cells[0][3:8] == ("列4", "判定", "返信の判定", "種別", "事業者") and cells[1][4] == "届かないおそれ"
+    assert cells[0][3:8] == ("列4", "判定", "返信の判定", "メールの種類", "事業者") and cells[1][4] == "届かないおそれ"
     assert cells[12][3] == "余分"
     assert results[2]["needs_xlsx"] and _cells(base64.b64decode(results[2]["report"]))[1][1] == "届かないおそれ"
     assert results[3]["summary"]["error_code"] == "header-only"
