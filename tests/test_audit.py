@@ -236,8 +236,9 @@ def test_output_cells_line_up_and_keep_everything():
     header = report.header(a)
     assert header[:3] == ["name", "email", "memo"]
     assert header[3:] == ["verdict", "reply", "category", "provider", "findings", "suggestion", "reason", "extra cells"]
-    labels = {"deliver": "arrives", "spam-folder": "may land in spam", "at-risk": "at risk", "block": "refused",
-              "invalid": "not a valid address"}
+    labels = {v: default_data().ui[f"audit.verdict-{v}"].en for v in ("deliver", "spam-folder", "at-risk", "block",
+                                                                     "invalid")}
+    assert labels["at-risk"] == "at risk"  # words, not codes
     for r in rows:
         cells = report.cells(a, r)
         assert len(cells) == len(header)  # every cell has a header, an over-long row's surplus too
@@ -273,7 +274,7 @@ def test_a_japanese_report_is_japanese_and_json_lines_keep_the_codes():
     a, rows = run(raw, lang="ja")
     assert [report.cells(a, r)[2:6] for r in rows][:2] == [
         ["届かないおそれ", "届く", "キャリアメール", "ドコモメール（NTTドコモ）"],
-        ["迷惑メールフォルダに入ることがある", "届く", "フリーメール", "Gmail（Google）"]]
+        [default_data().ui["audit.verdict-spam-folder"].ja, "届く", "フリーメール", "Gmail（Google）"]]
 
 
 def test_csv_writer_round_trips():
@@ -300,8 +301,9 @@ def test_summary_counts_add_up_and_lists_are_bounded():
     assert all(len(g["rows"]) == 5 and g["more"] == g["count"] - 5 for g in groups)
     assert groups[1]["reasons"] == [{"reason": rows[1].reason("ja", a.data), "count": 200}]
     txt = report.summary_text(a, "x.csv")
-    assert "アドレスが正しくない: アドレスが空です（100 行）" in txt and "ほか 195 行" in txt
-    assert txt.index("アドレスが正しくない:") < txt.index("届かないおそれ:")
+    invalid = a.data.ui["audit.verdict-invalid"].ja
+    assert f"{invalid}: アドレスが空です（100 行）" in txt and "ほか 195 行" in txt
+    assert txt.index(f"{invalid}:") < txt.index("届かないおそれ:")
     assert txt.count(rows[1].reason("ja", a.data)) == 1  # 200 identical reasons, said once
     assert s.reply_blocked == 0
 

@@ -176,6 +176,9 @@ def summary_text(audit: Audit, name: str = "") -> str:
     out += _table([(e["label"], _n(e["count"])) for e in info["by_verdict"]])  # type: ignore[index, union-attr]
     out.append(t("summary-by-category"))
     out += _table([(e["label"], _n(e["count"])) for e in info["by_category"]])  # type: ignore[index, union-attr]
+    if s.by_code:
+        out.append(t("summary-top"))
+        out += _table([(e["code"], _n(e["count"]), e["title"]) for e in info["top"]])  # type: ignore[index, union-attr]
     if s.problem_count:
         out.append(t("summary-problems", n=_n(s.problem_count)))
         for r in s.problem_rows:
