@@ -62,8 +62,9 @@ class Row:
     end: int                        # byte offset just after the row (for progress)
     #: problem codes then finding codes, in order, without repeats
     codes: tuple[str, ...]
-    #: the findings' messages (or what the verdict means) in the audit's language, made once per address
-    said: str = ""
+    #: the findings' messages (or what the verdict means) in the audit's language: made the first time a row
+    #: of this address needs it, then shared by every row of the same address (a one-item list)
+    said: list[str | None] | None = None
     lang: str = ""
 
     @property
@@ -72,8 +73,12 @@ class Row:
 
     def reason(self, lang: str, data: Data) -> str:
         """Why, in words: the problems' and findings' messages, or what the verdict means."""
-        if not self.problems and lang == self.lang and self.said:
-            return self.said
+        said = self.said
+        if said is not None and not self.problems and lang == self.lang:
+            if said[0] is None:
+                said[0] = " ".join(f.message for f in self.result.findings) or text(
+                    data, f"reason-{self.result.verdict}", lang)
+            return said[0]
         parts = [p.message(lang, data) for p in self.problems]
         parts += [f.message for f in self.result.findings]
         if not parts:
@@ -253,7 +258,7 @@ class Audit:
         if result is row.result:
             return row
         codes = tuple(dict.fromkeys([*row.codes, *(f.code for f in result.findings)]))
-        return dataclasses.replace(row, result=result, codes=codes, said="")  # the reason is made anew
+        return dataclasses.replace(row, result=result, codes=codes, said=[None])  # the reason is made anew
 
     def _rows(self) -> Iterator[Row]:
         col, width, check_, lang = self.column, self.width, self._check, self.lang
@@ -285,15 +290,14 @@ class Audit:
 
 
 def _cached_check(situation: Situation, lang: str, data: Data
-                  ) -> Callable[[str], tuple[Result, tuple[str, ...], str]]:
+                  ) -> Callable[[str], tuple[Result, tuple[str, ...], list[str | None]]]:
     """``check`` for one situation and language, with the result's finding codes (in order, without
     repeats) and its reason in words, remembering the last CACHE_SIZE distinct inputs (a list repeats
     addresses)."""
 
     @lru_cache(maxsize=CACHE_SIZE)
-    def one(address: str) -> tuple[Result, tuple[str, ...], str]:
+    def one(address: str) -> tuple[Result, tuple[str, ...], list[str | None]]:
         result = check(address, situation=situation, lang=lang, data=data)
-        said = " ".join(f.message for f in result.findings) or text(data, f"reason-{result.verdict}", lang)
-        return result, tuple(dict.fromkeys(f.code for f in result.findings)), said
+        return result, tuple(dict.fromkeys(f.code for f in result.findings)), [None]
 
     return one
