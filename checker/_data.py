@@ -266,7 +266,7 @@ def read_raw() -> dict[str, Any]:
     root = resources.files("checker") / "data"
     raw: dict[str, Any] = {
         name: tomllib.loads((root / f"{name}.toml").read_text(encoding="utf-8"))
-        for name in ("levels", "categories", "providers", "protected", "receivers")
+        for name in ("levels", "categories", "providers", "protected", "receivers", "bounces")
     }
     # messages/findings.toml: the findings; messages/sender.toml: the sender-domain findings (same form);
     # every other messages/<file>.toml: interface strings of a shell, flat `key = { ja = "...", en = "..." }` tables, addressed as "<file>.<key>".

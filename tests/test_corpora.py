@@ -40,7 +40,8 @@ def _trimmed(a: str, r) -> bool:
 DELIBERATE_SYNTAX: list[tuple[str, Callable[[str, object], bool]]] = [
     ("surrounding whitespace (spaces, CR, LF, folding white space) is trimmed: pasted addresses work",
      _trimmed),
-    ("one trailing dot (the DNS root) is accepted and dropped: taro@docomo.ne.jp. is taro@docomo.ne.jp",
+    ("one trailing dot (the DNS root) is accepted, warned (domain-trailing-dot) and suggested without it: "
+     "taro@docomo.ne.jp. is taro@docomo.ne.jp, but many sending servers refuse the dot in RCPT TO",
      lambda a, r: a.strip().endswith(".") and r.valid),
     ("single-label (dotless) domains never receive Internet mail (test@io, me@test)",
      lambda a, r: "domain-no-dot" in _codes(r)),
@@ -90,6 +91,8 @@ def _agreement(name: str, cases: list[tuple[str, bool]], threshold: float) -> No
     line = (f"{agree}/{len(cases)} valid/invalid agree ({share:.1%}); deliberate: "
             f"{sum(by_reason.values())}, unexplained: {len(unexplained)}")
     FIGURES[name] = line
+    for i, (reason, n) in enumerate(sorted(by_reason.items(), key=lambda kv: -kv[1]), 1):
+        FIGURES[f"{name} deliberate {i}"] = f"{n}: {reason}"
     assert not unexplained, f"{name}: {line}\n" + "\n".join(map(repr, unexplained))
     assert share >= threshold, f"{name}: {line}"
 

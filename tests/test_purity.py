@@ -32,7 +32,7 @@ FORBIDDEN_MODULES = {"time", "datetime", "random", "secrets", "socket", "os", "s
                      "urllib", "http", "ssl", "select", "asyncio", "threading", "pathlib", "shutil",
                      "tempfile", "uuid"}
 #: (file, function) pairs allowed to do the one read of the package's own data
-READERS = {("_data.py", "read_raw"), ("message/table.py", "read_rules_doc")}
+READERS = {("_data.py", "read_raw")}
 #: optional dependencies a core module may import INSIDE its functions (never at module level), so that the
 #: package, and every other core module, import and run without them: openpyxl for Excel workbooks
 OPTIONAL_IMPORTS = {"lists/xlsx.py": {"openpyxl"}}

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from .._data import read_raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +112,8 @@ def parse_rules(doc: Mapping[str, Any]) -> Rules:
 
 
 def read_rules_doc() -> dict[str, Any]:
-    return tomllib.loads((resources.files("checker") / "data" / "bounces.toml").read_text(encoding="utf-8"))
+    """data/bounces.toml, as read by the data layer (``_data.read_raw``, the one reader of our files)."""
+    return read_raw()["bounces"]
 
 
 @lru_cache(maxsize=1)
