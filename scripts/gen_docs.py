@@ -90,14 +90,13 @@ class Gen:
     def audit_columns_table(self) -> str:
         """The columns the audit adds to a report: the name in this language, the other language's in
         brackets, and what the column holds (with the codes it can hold, from the data)."""
-
-        def ids(xs: Iterable[str]) -> str:
-            return self.t("list-sep").join(f"`{x}`" for x in xs)
-
+        # the report says verdict, reply, kind and provider in words of its language (JSON Lines keep the codes)
+        words = lambda xs: self.t("list-sep").join(f"「{x}」" if self.lang == "ja" else f"“{x}”" for x in xs)  # noqa: E731
         seen = {p.category for p in self.data.providers} | {UNKNOWN}  # what a result's category can be
-        codes = {"verdict": ids(get_args(Verdict)), "reply": ids(get_args(Verdict)),
-                 "category": ids(c for c in self.data.categories if c in seen),
-                 "provider": ids(p.id for p in self.data.providers[:2])}  # examples
+        verdicts = [self.data.ui[f"audit.verdict-{v}"].get(self.lang) for v in get_args(Verdict)]
+        codes = {"verdict": words(verdicts), "reply": words(verdicts),
+                 "category": words(c.name.get(self.lang) for c in self.data.categories.values() if c.id in seen),
+                 "provider": words(p.name.get(self.lang) for p in self.data.providers[:2])}  # examples
         rows = [f"| {self.t('audit-col-head')} | {self.t('audit-col-content')} |", "|---|---|"]
         for col in OUR_COLUMNS:
             name = self.data.ui[f"audit.col-{col}"]

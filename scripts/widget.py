@@ -17,6 +17,9 @@ STATE_KEYS = ("loading", "queued", "empty", "error-load", "reason-no-wasm",
               "reason-no-worker", "reason-fetch", "reason-timeout", "reason-crash", "cli-link")
 
 
+#: the files the page audit reads: text lists and Excel workbooks
+_ACCEPT = ".csv,.tsv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 def widget_html(lang: str, data: Data) -> str:
 
     def t(key: str) -> str:
@@ -58,7 +61,7 @@ def audit_html(lang: str, data: Data) -> str:
     strings = strings.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
         f'<form class="todoku-audit" data-todoku="audit" data-lang="{lang}">\n'
-        f'<label>{t("audit-file")} <input name="file" type="file" accept=".csv,.tsv,.txt,text/csv"></label>\n'
+        f'<label>{t("audit-file")} <input name="file" type="file" accept="{_ACCEPT}"></label>\n'
         f'<noscript><p>{t("audit-noscript")}</p></noscript>\n'
         f'<output class="todoku-audit-result" aria-live="polite"></output>\n'
         f'<script type="application/json" class="todoku-audit-strings">{strings}</script>\n'

@@ -71,5 +71,34 @@ export async function loadChecker(hooks = {}) {
   // sys is loaded already (sysconfig would import a dozen modules for the same answer)
   const sitePackages = pyodide.runPython("import sys; [p for p in sys.path if p.endswith('site-packages')][0]");
   pyodide.unpackArchive(new Uint8Array(buf), "wheel", { extractDir: sitePackages });
-  return { pyodide, root };
+  return { pyodide, root, manifest, manifestURL: manifestURL.href, sitePackages };
+}
+
+async function sha256Hex(buf) {
+  const digest = await crypto.subtle.digest("SHA-256", buf);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// Installs the pure wheels the page audit needs for Excel workbooks (openpyxl and its et_xmlfile), listed in
+// manifest.xlsxWheels: fetched from our own origin only, each checked against its sha256 when the browser can
+// hash (crypto.subtle), unpacked like ours. `loaded` is what loadChecker() resolved to. Once per worker.
+let xlsxInstalled = null;
+export function installXlsx(loaded) {
+  if (!xlsxInstalled) {
+    xlsxInstalled = (async () => {
+      const entries = loaded.manifest.xlsxWheels || [];
+      const bufs = await Promise.all(entries.map(async (w) => {
+        const buf = await (await fetchOk(new URL(w.url, loaded.manifestURL))).arrayBuffer();
+        if (globalThis.crypto && crypto.subtle && w.sha256 && (await sha256Hex(buf)) !== w.sha256) {
+          throw new LoadError("fetch", `${w.url}: sha256 mismatch`);
+        }
+        return buf;
+      }));
+      for (const buf of bufs) {
+        loaded.pyodide.unpackArchive(new Uint8Array(buf), "wheel", { extractDir: loaded.sitePackages });
+      }
+    })();
+    xlsxInstalled.catch(() => { xlsxInstalled = null; }); // a failed download may be retried
+  }
+  return xlsxInstalled;
 }
