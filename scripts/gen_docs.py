@@ -91,7 +91,9 @@ class Gen:
         """The columns the audit adds to a report: the name in this language, the other language's in
         brackets, and what the column holds (with the codes it can hold, from the data)."""
         # the report says verdict, reply, kind and provider in words of its language (JSON Lines keep the codes)
-        words = lambda xs: self.t("list-sep").join(f"「{x}」" if self.lang == "ja" else f"“{x}”" for x in xs)  # noqa: E731
+        def words(xs: Iterable[str]) -> str:
+            return self.t("list-sep").join(f"「{x}」" if self.lang == "ja" else f"“{x}”" for x in xs)
+
         seen = {p.category for p in self.data.providers} | {UNKNOWN}  # what a result's category can be
         verdicts = [self.data.ui[f"audit.verdict-{v}"].get(self.lang) for v in get_args(Verdict)]
         codes = {"verdict": words(verdicts), "reply": words(verdicts),

@@ -10,6 +10,7 @@ import pty
 import select
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -204,7 +205,7 @@ def test_reply_allowlisted_and_the_blocked_replies_count(tmp_path):
 
 # ------------------------------------------------------------------ Excel in, Excel out (issue 13)
 
-def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+def _workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[object]]]) -> Path:
     import openpyxl
 
     wb = openpyxl.Workbook()

@@ -8,6 +8,7 @@ import base64
 import io
 import json
 import subprocess
+from collections.abc import Sequence
 
 import openpyxl
 import pytest
@@ -19,7 +20,7 @@ from checker.web import audit as web_audit
 SCRIPT = ROOT / "tests" / "pyodide_xlsx.mjs"
 
 
-def _workbook(rows: list[list[object]]) -> bytes:
+def _workbook(rows: Sequence[Sequence[object]]) -> bytes:
     wb = openpyxl.Workbook()
     wb.active.title = "顧客一覧"
     for r in rows:

@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from .._data import LANGS, default_data
 from .._model import Situation
@@ -243,7 +243,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
     created: str | None = None  # an empty workbook file made to test the name: removed if the audit fails
     ok = False
     resolver = None
-    dns_hooks: dict[str, object] = {}
+    dns_hooks: dict[str, Any] = {}
     if args.dns:  # the recipient domains' MX answers: the only network use of `audit`, and only when asked
         from .dns import DEFAULT_LIFETIME, MxLookup, Resolver, ResolverUnavailable
 
@@ -347,7 +347,8 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
         except (AuditError, xlsx.XlsxError) as e:  # a workbook damaged after its first rows
             if progress is not None:
                 progress.close()
-            stderr.write(error_line(data, lang, AuditError(e.key, **e.params).message(lang, data)) + "\n")
+            message = AuditError(e.key, **e.params).message(lang, data)  # type: ignore[arg-type]
+            stderr.write(error_line(data, lang, message) + "\n")
             return 2
         if progress is not None:
             progress.update(rows, total or 0, force=True)

@@ -182,7 +182,7 @@ def main(argv: list[str], stdin: TextIO | BinaryIO | None = None, stdout: TextIO
     environ = environ if environ is not None else os.environ
     prepare_streams(stdout, stderr)
     if stdin is sys.stdin:
-        prepare_streams(sys.stdin)
+        prepare_streams(sys.stdin)  # type: ignore[arg-type]
     data = default_data()
     lang = lang_hint(argv)
     try:

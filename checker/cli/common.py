@@ -108,7 +108,7 @@ def text_lines(stdin: TextIO | BinaryIO) -> Iterator[str]:
     if binary is None or _isatty(stdin):
         yield from _typed_lines(stdin)  # type: ignore[arg-type]
         return
-    chunks = iter(lambda: binary.read(1 << 16), b"")  # type: ignore[union-attr]
+    chunks = iter(lambda: binary.read(1 << 16), b"")
     head = b""
     for chunk in chunks:
         head += chunk

@@ -24,8 +24,8 @@ from .._data import Data, default_data
 from ..sender.dkim import valid_selector
 from ..sender.dns import drive
 from ..sender.domain import DomainResult, InvalidDomain, check_domain, normalize_domain
-from .check import DEFAULT_SITE_URL, _printable, _stdin_lines
-from .common import prog, ui
+from .check import _printable, _stdin_lines
+from .common import DEFAULT_SITE_URL, prog, ui
 from .dns import DEFAULT_LIFETIME, Resolver, ResolverUnavailable, parse_nameserver
 
 _VALUED = {"--ip": "--ip 192.0.2.1", "--dkim-selector": "--dkim-selector default",

@@ -75,10 +75,11 @@ class Row:
         """Why, in words: the problems' and findings' messages, or what the verdict means."""
         said = self.said
         if said is not None and not self.problems and lang == self.lang:
-            if said[0] is None:
-                said[0] = " ".join(f.message for f in self.result.findings) or text(
+            reason = said[0]
+            if reason is None:
+                reason = said[0] = " ".join(f.message for f in self.result.findings) or text(
                     data, f"reason-{self.result.verdict}", lang)
-            return said[0]
+            return reason
         parts = [p.message(lang, data) for p in self.problems]
         parts += [f.message for f in self.result.findings]
         if not parts:

@@ -123,7 +123,7 @@ class Job:
             self._writer = ReportWriter(self.audit, self.fmt)
         except (AuditError, xlsx.XlsxError) as e:
             self.audit = None
-            self.error = AuditError(e.key, **e.params).message(lang, data)
+            self.error = AuditError(e.key, **e.params).message(lang, data)  # type: ignore[arg-type]
             self.error_code = e.key
             self.error_detail = dict(e.detail)
             self._done = True
@@ -149,7 +149,7 @@ class Job:
         return {"done": self._done, "rows": self._rows, "bytes": self._bytes, "total": self.total,
                 "error": self.error}
 
-    def summary(self) -> dict[str, object] | None:
+    def summary(self) -> dict[str, Any] | None:
         return summary_dict(self.audit) if self.audit is not None else None
 
     def summary_text(self, name: str = "") -> str:

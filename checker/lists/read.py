@@ -272,8 +272,9 @@ def _choose_column(sample: list[Record], column: str | None
         if _norm(wanted) in normed:
             return tuple(first), normed.index(_norm(wanted)), None
         raise AuditError("column-not-found", detail={"columns": list(first)}, name=wanted, columns=list(first))
-    idx = _header_match(first)
-    if idx is not None:
+    named = _header_match(first)
+    if named is not None:
+        idx = named
         # the content may overrule the header: "E-mail" over phone numbers, the addresses under "連絡先"
         rows = [r for r in rest if r.fields != [""]]
         scores = _scores(rows)
@@ -285,12 +286,12 @@ def _choose_column(sample: list[Record], column: str | None
             return tuple(first), best, note
         return tuple(first), idx, None
     if not any(looks_like_address(c) for c in first):
-        idx = _best_column(rest)
-        if idx is not None:
-            return tuple(first), idx, None
-    idx = _best_column(sample)
-    if idx is not None:
-        return None, idx, None
+        below = _best_column(rest)
+        if below is not None:
+            return tuple(first), below, None
+    anywhere = _best_column(sample)
+    if anywhere is not None:
+        return None, anywhere, None
     if max(len(r.fields) for r in sample) == 1:
         return None, 0, None  # a one-column list with nothing like an address: check it as it is
     raise AuditError("no-column", detail={"columns": list(first)}, columns=list(first))

@@ -12,7 +12,7 @@ import io
 import json
 import unicodedata
 from functools import lru_cache
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from .._data import Data
 from .audit import Audit, Group, Row
@@ -124,7 +124,7 @@ def group_title(audit: Audit, g: Group) -> str:
     return _code_title(audit, g.codes[0]) if g.codes else text(audit.data, f"verdict-{g.verdict}", audit.lang)
 
 
-def summary_dict(audit: Audit) -> dict[str, object]:
+def summary_dict(audit: Audit) -> dict[str, Any]:
     """The summary as plain data with localized labels (the page renders it)."""
     s, d, lang = audit.summary, audit.data, audit.lang
     table = audit.table

@@ -22,7 +22,7 @@ from typing import Any, TypedDict
 from .._data import Data, default_data
 from .._model import finding_url
 from ..lists.job import REPORT_TYPES, Job, is_workbook
-from . import as_bytes
+from . import JsBytes, as_bytes
 
 #: strings of messages/audit.toml the page uses for the summary (the CLI uses them too)
 _AUDIT_KEYS = ("summary-input", "summary-by-verdict", "summary-by-category", "summary-top", "summary-problems",
@@ -49,6 +49,8 @@ class _Options(TypedDict):
     allowlisted: bool
     reply_allowlisted: bool
     column: str | None
+    sheet: str | None
+    format: str | None
 
 
 def _options(options: str | Mapping[str, Any] | None) -> _Options:
@@ -66,15 +68,15 @@ def _options(options: str | Mapping[str, Any] | None) -> _Options:
     }
 
 
-def needs_xlsx(head: object, options: str | dict | None = None) -> bool:
+def needs_xlsx(head: bytes | bytearray | memoryview | JsBytes,
+               options: str | Mapping[str, Any] | None = None) -> bool:
     """Whether the audit of a file starting with ``head`` needs openpyxl: the file is a workbook, or the
     options ask for an Excel report (``format: "xlsx"``). The worker then installs its wheels first."""
-    if not isinstance(head, (bytes, bytearray, memoryview)):
-        head = head.to_bytes()  # type: ignore[attr-defined]
-    return is_workbook(bytes(head[:4])) or _options(options)["format"] == "xlsx"
+    return is_workbook(as_bytes(head)[:4]) or _options(options)["format"] == "xlsx"
 
 
-def start(content: object, options: str | dict | None = None, data: Data | None = None) -> Job:
+def start(content: bytes | bytearray | memoryview | JsBytes, options: str | Mapping[str, Any] | None = None,
+          data: Data | None = None) -> Job:
     """A Job over the file's bytes (a Pyodide JsProxy of a Uint8Array is converted with ``to_bytes``).
 
     An unreadable file (empty, binary, an old .xls, no address column, only a header) gives a Job whose
@@ -106,8 +108,9 @@ def summary(job: Job) -> str:
         out: dict[str, object] = {"error": message, "error_code": job.error_code}
         out.update({k: v for k, v in job.error_detail.items() if k in ("columns", "sheets")})
         return json.dumps(out, ensure_ascii=False)
-    messages = job.audit.data.messages  # type: ignore[union-attr]  (a summary means the file was read)
-    for entry in [*s["top"], *s["groups"]]:  # type: ignore[misc]
+    assert job.audit is not None  # a summary means the file was read
+    messages = job.audit.data.messages
+    for entry in [*s["top"], *s["groups"]]:
         code = entry["code"] if "code" in entry else (entry["codes"] or [None])[0]
         if code in messages:
             entry["url"] = finding_url(code, job.lang)
