@@ -255,3 +255,38 @@ def default_data() -> Data:
     """The data shipped in the package, loaded once."""
     raw = read_raw()
     return parse(raw["levels"], raw["categories"], raw["providers"], raw["messages"], raw["ui"], raw["protected"])
+
+
+# ---- DNS-over-HTTPS resolvers of the page /sender/ (doh.toml): read by the page's shell and the build only ----
+
+@dataclass(frozen=True, slots=True)
+class DohResolver:
+    """A public resolver the page /sender/ may ask over RFC 8484, after the reader chooses it and asks."""
+
+    id: str
+    name: Text
+    url: str
+    source: str
+    cors: str
+    cors_secondary: bool
+
+    @property
+    def origin(self) -> str:
+        """``https://host`` of ``url`` (what the page's Content-Security-Policy allows)."""
+        scheme, _, rest = self.url.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def parse_doh(raw: Mapping[str, Any]) -> tuple[DohResolver, ...]:
+    return tuple(
+        DohResolver(id=str(e["id"]), name=_text(e["name"]), url=str(e["url"]), source=str(e["source"]),
+                    cors=str(e["cors"]), cors_secondary=bool(e.get("cors_secondary", False)))
+        for e in raw["resolver"]
+    )
+
+
+@lru_cache(maxsize=1)
+def doh_resolvers() -> tuple[DohResolver, ...]:
+    """The resolvers of ``checker/data/doh.toml``, loaded once."""
+    root = resources.files("checker") / "data"
+    return parse_doh(tomllib.loads((root / "doh.toml").read_text(encoding="utf-8")))
