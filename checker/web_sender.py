@@ -97,8 +97,8 @@ def answer_from_reply(q: Query, reply: Any) -> Answer:
             return answer_from_wire(q, base64.b64decode(reply["wire"], validate=True))
         except (binascii.Error, ValueError):
             return Answer("ERROR")
-    if isinstance(reply, dict) and reply.get("error") == "timeout":
-        return Answer("TIMEOUT")
+    if isinstance(reply, dict) and reply.get("error") in ("timeout", "unreachable"):
+        return Answer("TIMEOUT")  # no reply at all (the whole batch unreachable is stopped by the page)
     return Answer("ERROR")
 
 
