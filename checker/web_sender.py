@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from functools import lru_cache
 from typing import Any
 
 import dns.exception
@@ -144,11 +145,39 @@ def result_line(result: Any) -> str:
     return json.dumps(result.to_dict(), ensure_ascii=False)
 
 
+SPF_LOOKUP_LIMIT = 10  # RFC 7208 4.6.4
+
+
+def mark_costly(node: dict[str, Any], limit: int = SPF_LOOKUP_LIMIT) -> dict[str, Any]:
+    """The SPF tree (``checker.sender.spf.Node.to_dict()``) with ``costly`` set on the includes that take it over
+    the limit: while a subtree is over the limit, the child that costs the most is marked, level by level."""
+    node = {**node, "children": [mark_costly(c, limit) for c in node.get("children", [])]}
+    node.setdefault("costly", False)
+    if node.get("total_lookups", 0) > limit and node["children"]:
+        worst = max(node["children"], key=lambda c: c.get("total_lookups", 0))
+        if worst.get("total_lookups", 0) > 0:
+            worst["costly"] = True
+    return node
+
+
+@lru_cache(maxsize=2)
+def receiver_names(lang: str) -> dict[str, str]:
+    """Each receiver's name (checker/data/receivers.toml, the data the core judges with)."""
+    from ._data import read_raw
+
+    return {str(r["id"]): str(r["name"][lang]) for r in read_raw().get("receivers", {}).get("receiver", [])}
+
+
 def done_payload(result: Any, lang: str, data: Data, sent: list[dict[str, str]],
                  failures: dict[str, int]) -> dict[str, Any]:
-    detail = result.detail() if hasattr(result, "detail") else None
+    detail: dict[str, Any] = dict(result.detail()) if hasattr(result, "detail") else {}
+    tree = detail.get("spf_tree")
+    if tree is None and getattr(getattr(result, "spf", None), "tree", None) is not None:
+        tree = result.spf.tree.to_dict()
+    if tree is not None:
+        detail["spf_tree"] = mark_costly(tree)
     return {"line": result_line(result), "result": result.to_dict(), "detail": detail, "sent": sent,
-            "failures": failures}
+            "failures": failures, "view": {"receivers": receiver_names(lang)}}
 
 
 _JOB: Job | None = None

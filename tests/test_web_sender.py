@@ -120,3 +120,17 @@ def test_start_rejects_bad_requests(request_json, code):
 def test_feed_without_a_job():
     start("{")
     assert json.loads(feed("[]")) == {"error": "no-job"}
+
+
+def test_mark_costly_marks_the_include_that_takes_spf_over_the_limit():
+    from checker.web_sender import mark_costly
+
+    leaf = lambda d, n: {"domain": d, "via": "include", "lookups": n, "total_lookups": n, "children": []}  # noqa: E731
+    tree = {"domain": "a.jp", "via": "top", "lookups": 2, "total_lookups": 12,
+            "children": [leaf("small.jp", 3), {**leaf("big.jp", 1), "total_lookups": 7,
+                                               "children": [leaf("x.jp", 4), leaf("y.jp", 2)]}]}
+    out = mark_costly(tree)
+    assert [c["costly"] for c in out["children"]] == [False, True]
+    assert [c["costly"] for c in out["children"][1]["children"]] == [False, False]  # big.jp alone is under 10
+    under = mark_costly({**tree, "total_lookups": 9})
+    assert not any(c["costly"] for c in under["children"])

@@ -280,13 +280,15 @@
       })));
     }
 
+    // node: checker.sender.spf.Node.to_dict() + "costly" (web_sender marks the includes that push it over 10)
     function spfTree(node, depth) {
       if (!node) return null;
-      var label = node.term || node.domain || "";
-      var li = el("li", { "data-costly": node.costly ? "" : null }, [
+      var label = node.via === "top" ? node.domain : node.via + ":" + node.domain;
+      var li = el("li", { "data-costly": node.costly ? "" : null, "data-domain": node.domain }, [
         el("code", { text: label }), " ",
-        el("span", { "class": "todoku-sender-count", text: String(node.total !== undefined ? node.total : node.lookups) }),
+        el("span", { "class": "todoku-sender-count", text: String(node.total_lookups) }),
         node.costly ? el("strong", { "class": "todoku-sender-costly", text: " " + t("costly") }) : null,
+        node.problem ? el("span", { "class": "todoku-sender-problem", text: " (" + node.problem + ")" }) : null,
       ]);
       if (node.children && node.children.length && depth < 12) {
         li.appendChild(el("ul", null, node.children.map(function (c) { return spfTree(c, depth + 1); })));
