@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 PKG = Path(__file__).resolve().parent.parent / "checker"
-SHELLS = {"cli.py", "__main__.py", "web.py", "_audit_cli.py", "web_sender.py"}
+SHELLS = {"cli.py", "__main__.py", "web.py", "_audit_cli.py", "_domain_cli.py", "_dns_resolver.py", "web_sender.py"}
 ALLOWED_IMPORTS = {
     "__future__", "dataclasses", "typing", "types", "functools", "unicodedata", "encodings",
     "encodings.idna", "ipaddress", "re", "enum", "collections", "collections.abc", "itertools",
     "math", "string", "bisect", "tomllib", "importlib", "importlib.resources", "json", "csv", "io", "operator",
+    "base64", "binascii",
 }
 FORBIDDEN_CALLS = {"print", "open", "input", "exec", "eval", "breakpoint", "__import__"}
 FORBIDDEN_MODULES = {"time", "datetime", "random", "secrets", "socket", "os", "sys", "subprocess",
