@@ -110,7 +110,7 @@ class Job:
         from .sender.domain import check_domain
 
         self.lang, self.data = lang, data
-        self.stepper = Stepper(check_domain(domain, ip=ip, selectors=selectors, lang=lang, data=data))
+        self.stepper = Stepper(check_domain(domain, ip=ip, selectors=selectors, lang=lang))
         self.batch: list[Query] = []
         #: every question sent, in order: what the page shows under "what was sent"
         self.sent: list[dict[str, str]] = []

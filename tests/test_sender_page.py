@@ -22,6 +22,7 @@ from dnslib import QTYPE, DNSRecord
 from checker._data import default_data, doh_resolvers
 from checker.sender.dns import Query, Zone, drive, normalize_name
 from conftest import CHROMIUM, CHROMIUM_ARGS
+from dns_server import LocalDNS
 from doh_stub import DohStub
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +69,7 @@ SLOW_ZONE: dict[str, object] = {"slow.example.jp": {"MX": [[10, "mx.slow.example
 def core_line(domain: str, lang: str, zone: dict[str, object], **kw: object) -> str:
     from checker.sender.domain import check_domain
 
-    result = drive(check_domain(domain, lang=lang, data=default_data(), **kw), Zone.from_json(zone).resolve_batch)
+    result = drive(check_domain(domain, lang=lang, **kw), Zone.from_json(zone).resolve_batch)
     return json.dumps(result.to_dict(), ensure_ascii=False)
 
 
@@ -171,15 +172,23 @@ def page_line(page) -> str:
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_page_results_are_the_command_lines_byte_for_byte(session, lang):
+    # the command line asks a local authoritative DNS server (dnslib) serving ZONE; the page asks the DoH stub
+    with LocalDNS(ZONE) as server:
+        cli = cli_lines(DOMAINS, lang, server.address)
+        proc = subprocess.run([sys.executable, "-m", "checker", "domain", "good.example.jp", "--json", "--lang", lang,
+                               "--ip", "192.0.2.10", "--dkim-selector", "default", "--nameserver", server.address],
+                              capture_output=True, text=True, cwd=ROOT, timeout=120)
+        cli_ip = proc.stdout.splitlines()
+    assert len(cli) == len(DOMAINS) and len(cli_ip) == 1
     with DohStub(ZONE) as stub:
         s = session(stub, lang)
         s.page.goto(f"{prefix(lang)}sender/")
-        for domain in DOMAINS:
+        for domain, line in zip(DOMAINS, cli):
             assert check_in_page(s.page, domain) == "done", s.page.inner_text(FORM)
-            assert page_line(s.page) == core_line(domain, lang, ZONE), domain
+            assert page_line(s.page) == line, domain
+            assert line == core_line(domain, lang, ZONE)  # and both are the core's answer for the zone
         assert check_in_page(s.page, "good.example.jp", ip="192.0.2.10", selectors="default") == "done"
-        assert page_line(s.page) == core_line("good.example.jp", lang, ZONE, ip="192.0.2.10",
-                                              selectors=("default",))
+        assert page_line(s.page) == cli_ip[0]
         assert s.page.evaluate("window.__csp") == []
         # every request went to the site or, routed to the stub, to the chosen resolver
         site = urlsplit(s.page.url).netloc
