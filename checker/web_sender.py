@@ -154,9 +154,10 @@ def mark_costly(node: dict[str, Any], limit: int = SPF_LOOKUP_LIMIT) -> dict[str
     node = {**node, "children": [mark_costly(c, limit) for c in node.get("children", [])]}
     node.setdefault("costly", False)
     if node.get("total_lookups", 0) > limit and node["children"]:
-        worst = max(node["children"], key=lambda c: c.get("total_lookups", 0))
-        if worst.get("total_lookups", 0) > 0:
-            worst["costly"] = True
+        most = max(c.get("total_lookups", 0) for c in node["children"])
+        for c in node["children"]:  # every include that costs the most (a tie marks each)
+            if most > 0 and c.get("total_lookups", 0) == most:
+                c["costly"] = True
     return node
 
 

@@ -53,7 +53,8 @@ ZONE: dict[str, object] = {
     "news.busy.example.jp": {"A": ["192.0.2.30"]},
     "mx.busy.example.jp": {"A": ["192.0.2.31"]},
     "_dmarc.busy.example.jp": {"TXT": [["v=DMARC1; p=none"]]},
-    **{f"{c}.busy.example.jp": {"TXT": [[f"v=spf1 a mx include:x{c}.busy.example.jp ~all"]]} for c in "abcdef"},
+    **{f"{c}.busy.example.jp": {"TXT": [[f"v=spf1 a mx include:x{c}.busy.example.jp ~all"]], "A": ["192.0.2.50"],
+                                "MX": [[10, "mx.busy.example.jp"]]} for c in "abcdef"},
     **{f"x{c}.busy.example.jp": {"TXT": [["v=spf1 ip4:192.0.2.0/24 ~all"]]} for c in "abcdef"},
     # a DNS server that fails
     "flaky.example.jp": {"MX": [[10, "mx.flaky.example.jp"]], "TXT": "SERVFAIL"},
@@ -275,7 +276,6 @@ def test_screenshots(session, screenshots, lang):
             s.page.goto(f"{prefix(lang)}sender/")
             s.page.screenshot(path=str(screenshots / f"sender-{lang}-{name}-form.png"))
             assert check_in_page(s.page, "busy.example.jp", selectors="default") == "done"
-            s.page.locator(FORM).evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 70)")
-            s.page.screenshot(path=str(screenshots / f"sender-{lang}-{name}.png"), full_page=True)
+            s.page.locator(FORM).screenshot(path=str(screenshots / f"sender-{lang}-{name}.png"))
             width = s.page.evaluate("document.documentElement.scrollWidth")
             assert width <= viewport["width"] + 1, "the page scrolls sideways"
