@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .sender.dns import MAX_CNAME, Answer, Batch, Query, Record
+from .sender.dns import MAX_CNAME, Answer, Batch, Query, Rcode, Record
 
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_LIFETIME = 6.0
@@ -147,7 +147,7 @@ def _valid_name(name: str) -> bool:
     return 0 < len(raw) <= 253 and all(0 < len(label) <= 63 for label in raw.split(b"."))
 
 
-def _rcode_of(exc: Any) -> str:
+def _rcode_of(exc: Any) -> Rcode:
     text = str(exc)
     if "REFUSED" in text:
         return "REFUSED"

@@ -149,7 +149,7 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
     elif r.mx.implicit:
         mx = t("domain.mx-implicit")
     elif r.mx.hosts:
-        mx = ", ".join(f"{h} ({p})" for p, h in zip(r.mx.preferences, r.mx.hosts))
+        mx = ", ".join(f"{h} ({p})" for p, h in zip(r.mx.preferences, r.mx.hosts, strict=True))
     else:
         mx = t("domain.none")
     out.append(f"  {t('domain.label-mx')}: {_printable(mx)}")

@@ -13,10 +13,9 @@ from typing import Any
 
 from checker.sender.dns import Zone
 
-SUITE = Path(os.environ.get("TODOKU_CORPORA", Path(__file__).resolve().parents[3] / "shared" / "corpora")) \
+#: ../shared/corpora beside the repository (as tests/conftest.py), or $TODOKU_CORPORA (e.g. from a worktree)
+SUITE = Path(os.environ.get("TODOKU_CORPORA", Path(__file__).resolve().parents[2] / "shared" / "corpora")) \
     / "spf-rfc7208-tests" / "rfc7208-tests.json"
-if not SUITE.exists():
-    SUITE = Path("/work/shared/corpora/spf-rfc7208-tests/rfc7208-tests.json")
 
 
 def suite_zone(zonedata: dict[str, list[Any]]) -> Zone:

@@ -24,7 +24,8 @@ COMMON_SELECTORS: tuple[str, ...] = ("default", "google", "selector1", "selector
 #: 1024 bits valid); 2048 is recommended (RFC 8301 3.2: signers SHOULD use at least 2048).
 MIN_RSA_BITS = 1024
 RECOMMENDED_RSA_BITS = 2048
-_SELECTOR = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_\-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_\-]{0,61}[A-Za-z0-9_])?)*")
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_\-]{0,61}[A-Za-z0-9_])?"
+_SELECTOR = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
 
 
 def valid_selector(selector: str) -> bool:

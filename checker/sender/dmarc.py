@@ -181,7 +181,7 @@ class Discovery:
 def discover(domain: str) -> Asking[Discovery]:
     names = walk(domain)
     answers = yield from ask(*(Query("_dmarc." + n, "TXT") for n in names))
-    for name, answer in zip(names, answers):
+    for name, answer in zip(names, answers, strict=True):
         if answer.temporary:
             return Discovery(location=None, records=(), temperror=True, tried=names)
         found = select(answer.texts()) if answer.ok else ()

@@ -5,8 +5,8 @@ The core never resolves anything. A check is a *generator* that yields a batch o
 ``return`` value is the frozen result. A batch lets a shell resolve concurrently (threads with dnspython
 on the command line, ``Promise.all`` over DNS-over-HTTPS in the page); a shell may also answer one by one.
 
-    gen = check_domain("example.jp", lang="en")          # checker.sender.domain
-    result = drive(gen, resolve_batch)                   # resolve_batch(tuple[Query]) -> tuple[Answer]
+    gen = check_domain("example.jp", lang="en")   # checker.sender.domain
+    result = drive(gen, resolve_batch)            # resolve_batch(tuple[Query]) -> tuple[Answer]
 
 Conventions (the contract between the core and every shell):
 
@@ -21,8 +21,9 @@ Conventions (the contract between the core and every shell):
   others are *temporary errors* for SPF/DMARC (RFC 7208 temperror).
 * Records, per type (the same shapes in Python and in JSON):
     - ``TXT``: one tuple per record, of its character-strings *unjoined* (``("v=spf1 ", "-all")``), so a
-      split record is visible; bytes are decoded as UTF-8, an invalid byte becomes U+FFFD (the core treats
-      any non-ASCII character in SPF/DMARC/DKIM as the record's error).
+      split record is visible (a character-string holds at most 255 octets: ``record_from_json`` refuses
+      more); bytes are decoded as UTF-8, an invalid byte becomes U+FFFD (the core treats any non-ASCII
+      character in SPF/DMARC/DKIM as the record's error).
     - ``MX``: ``(preference, exchange)``; the null MX (RFC 7505) is ``(0, "")``.
     - ``A``/``AAAA``: the address in text form (``"192.0.2.1"``, ``"2001:db8::1"``, any valid form).
     - ``PTR``: the host name (lower case, no trailing dot).
@@ -98,8 +99,7 @@ class Answer:
         return tuple("".join(r) for r in self.txt())
 
     def mx(self) -> tuple[Mx, ...]:
-        return tuple(cast(Mx, r) for r in self.records
-                     if isinstance(r, tuple) and len(r) == 2 and isinstance(r[0], int))
+        return tuple(r for r in self.records if isinstance(r, tuple) and len(r) == 2 and isinstance(r[0], int))
 
     def strings(self) -> tuple[str, ...]:
         """A, AAAA and PTR records."""
@@ -149,8 +149,8 @@ def record_from_json(rtype: str, raw: object) -> Record:
     """One record from its JSON shape; raises ValueError on a wrong shape."""
     if rtype == "TXT":
         if isinstance(raw, str):  # convenience: a one-string record
-            return (raw,)
-        if isinstance(raw, list) and all(isinstance(s, str) for s in raw):
+            raw = [raw]
+        if isinstance(raw, list) and all(isinstance(s, str) and len(s.encode("utf-8")) <= 255 for s in raw):
             return tuple(cast(list[str], raw))
     elif rtype == "MX":
         if (isinstance(raw, list) and len(raw) == 2 and isinstance(raw[0], int) and not isinstance(raw[0], bool)
@@ -175,7 +175,7 @@ def answer_from_json(raw: Mapping[str, object]) -> tuple[Query, Answer]:
     if not isinstance(name, str) or rtype not in RTYPES or rcode not in RCODES or not isinstance(records, list):
         raise ValueError(f"bad answer: {raw!r}")
     return (Query(normalize_name(name), cast(RType, rtype)),
-            Answer(cast(Rcode, rcode), tuple(record_from_json(cast(str, rtype), r) for r in records)))
+            Answer(cast(Rcode, rcode), tuple(record_from_json(rtype, r) for r in records)))
 
 
 # ---- a zone in memory (pure): tests, recorded answers, the RFC 7208 suite -------------------------------------
@@ -273,7 +273,7 @@ class Stepper:
         if self.done or len(answers) != len(self._batch):
             raise ValueError("answers do not match the pending batch")
         parsed: list[Answer] = []
-        for q, raw in zip(self._batch, answers):
+        for q, raw in zip(self._batch, answers, strict=True):
             aq, a = answer_from_json(raw)
             if aq != q:
                 raise ValueError(f"answer for {aq} given for {q}")

@@ -47,7 +47,8 @@ def normalize_domain(text: str) -> str:
     s = s.removesuffix(".")
     if not s or len(s) > 253:
         raise InvalidDomain(text, "domain-dots" if not s else "too-long")
-    issues, ascii_domain = _domain_issues_at(s)
+    # ASCII letters only: str.lower() of other characters depends on the running Python's Unicode version
+    issues, ascii_domain = _domain_issues_at("".join(c.lower() if c.isascii() else c for c in s))
     if issues or ascii_domain is None or ascii_domain.startswith("["):
         raise InvalidDomain(text, issues[0].code if issues else "domain-dots")
     if len(ascii_domain) > 253:
@@ -136,7 +137,7 @@ def _cached(gen: Asking[T], cache: dict[Query, Answer]) -> Asking[T]:
             missing = tuple(dict.fromkeys(q for q in batch if q not in cache))
             if missing:
                 answers = yield from ask(*missing)
-                cache.update(zip(missing, answers))
+                cache.update(zip(missing, answers, strict=True))
             batch = gen.send(tuple(cache[q] for q in batch))
     except StopIteration as stop:
         return cast(T, stop.value)
@@ -187,7 +188,7 @@ def _check(domain: str, ip: str | None, selectors: tuple[str, ...], lang: str,
              *(Query("_dmarc." + n, "TXT") for n in walk),
              *(Query(dkim_mod.query_name(s, domain), "TXT") for s in tried))
     answers = yield from ask(*first)
-    cache.update(zip(first, answers))
+    cache.update(zip(first, answers, strict=True))
 
     mx = mx_mod.judge(cache[first[0]], cache[first[1]], cache[first[2]])
     spf = yield from _cached(spf_mod.evaluate(domain), cache)
@@ -213,7 +214,7 @@ def _check(domain: str, ip: str | None, selectors: tuple[str, ...], lang: str,
                   and len(n) <= 253]
         if checks:
             auth = yield from ask(*(Query(n, "TXT") for _, n in checks))
-            for (d, n), a in zip(checks, auth):
+            for (d, n), a in zip(checks, auth, strict=True):
                 cache[Query(n, "TXT")] = a
                 if not a.temporary and not dmarc_mod.select(a.texts() if a.ok else ()):
                     unauthorized.append((d, n))

@@ -440,7 +440,7 @@ def _validated_name(ctx: _Ctx, domain: str) -> Asking[str]:
     valid: list[str] = []
     if names:
         answers = yield from ask(*(Query(n, _addr_type(ctx.ip)) for n in names))
-        valid = [n for n, a in zip(names, answers) if a.ok and _in(ctx.ip, a.strings(), None, None)]
+        valid = [n for n, a in zip(names, answers, strict=True) if a.ok and _in(ctx.ip, a.strings(), None, None)]
     best = "unknown"
     for n in valid:
         if n == domain or n.endswith("." + domain):
@@ -602,7 +602,7 @@ def _mechanism_matches(ctx: _Ctx, frame: _Frame, term: Term, domain: str) -> Ask
     if not names:
         return False
     answers = yield from ask(*(Query(n, _addr_type(ip)) for n in names))
-    for n, a in zip(names, answers):
+    for n, a in zip(names, answers, strict=True):
         if a.ok and _in(ip, a.strings(), None, None) and (n == target or n.endswith("." + target)):
             return True
     return False
