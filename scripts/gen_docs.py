@@ -340,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.update_manifest:
         import site_manifest
         added = site_manifest.update(ROOT / "site", ROOT / "urls.json")
-        print(f"gen_docs: urls.json: {added} new URL(s)/anchor(s) added")
+        print(f"gen_docs: urls.json: {len(added)} new URL(s)/anchor(s) added")
         return 0
     from widget import SNIPPETS
     files = outputs(default_data(), SNIPPETS)
