@@ -85,15 +85,13 @@ def cli_lines(domains: list[str], lang: str, nameserver: str) -> list[str]:
 # ---- the browser, the stub, the routing ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def local_browser():
-    """Debian's Chromium that can resolve no host name but 127.0.0.1: a request that escaped the routing fails."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            *CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
-        yield b
-        b.close()
+def local_browser(browser):
+    """Debian's Chromium that can resolve no host name but 127.0.0.1: a request that escaped the routing fails.
+    Launched by the session's Playwright (conftest's ``browser``: one Playwright per process)."""
+    b = browser.browser_type.launch(executable_path=CHROMIUM, args=[
+        *CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
+    yield b
+    b.close()
 
 
 class Session:
@@ -211,8 +209,10 @@ def test_nothing_is_sent_before_the_button_even_from_a_shared_link(session):
         s.page.wait_for_timeout(1500)
         assert s.doh == [] and stub.queries == []
         assert not any(RESOLVER_URL.match(u) for u in s.requests)
-        assert check_in_page(s.page, "good.example.jp") == "done"
+        assert check_in_page(s.page, "taro@good.example.jp") == "done"  # an address: only its domain is used
         assert {u for u, _, _ in s.doh} == {RESOLVERS[1].url}  # the resolver the link chose
+        assert "taro" not in s.page.url and "domain=good.example.jp" in s.page.url
+        assert all("taro" not in n for _, n, _ in s.doh)
         sent = s.page.locator(f"{FORM} ol.todoku-sender-sent li").all_inner_texts()
         assert len(sent) == len(s.doh) and all("@" not in x for x in sent)
 
@@ -220,6 +220,9 @@ def test_nothing_is_sent_before_the_button_even_from_a_shared_link(session):
 def test_an_unreachable_resolver_ends_in_a_clear_message(session):
     s = session(None)
     s.page.goto("/sender/")
+    # not a domain: said so, and nothing is asked
+    assert check_in_page(s.page, "example..jp") == "error"
+    assert "example..jp" in s.page.locator(f"{FORM} output").inner_text() and s.doh == []
     assert check_in_page(s.page, "good.example.jp") == "unreachable"
     text = s.page.locator(f"{FORM} output").inner_text()
     assert RESOLVERS[0].name.ja in text and "接続できません" in text

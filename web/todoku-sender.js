@@ -165,6 +165,7 @@
         return;
       }
       if (step.done) {
+        share(step.done.result.domain);
         render(step.done, run.resolver);
         finish("done");
         return;
@@ -204,9 +205,15 @@
       var selectors = (selInput && selInput.value.trim()) ? selInput.value.trim().split(/[\s,]+/) : [];
       var ip = ipInput ? ipInput.value.trim() : "";
       w.postMessage({ type: "start", request: { domain: domain, lang: lang, ip: ip || null, selectors: selectors } });
+      run.ip = ip;
+      run.selectors = selectors;
+    }
+
+    // the shareable link: the domain as the core read it (typing an address keeps only its domain), never more
+    function share(domain) {
       var frag = "domain=" + encodeURIComponent(domain) + "&resolver=" + encodeURIComponent(run.resolver.id);
-      if (ip) frag += "&ip=" + encodeURIComponent(ip);
-      if (selectors.length) frag += "&selectors=" + encodeURIComponent(selectors.join(" "));
+      if (run.ip) frag += "&ip=" + encodeURIComponent(run.ip);
+      if (run.selectors.length) frag += "&selectors=" + encodeURIComponent(run.selectors.join(" "));
       if (history.replaceState) history.replaceState(null, "", "#" + frag);
     }
 
