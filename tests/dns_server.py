@@ -125,3 +125,17 @@ class LocalDNS:
 class _Quiet:
     def __getattr__(self, name: str) -> Any:
         return lambda *a, **k: None
+
+
+if __name__ == "__main__":  # serve a JSON zone file in its own process (scripts/bench_dns.py, bench_sender.py)
+    import json
+    import sys
+
+    with open(sys.argv[1], encoding="utf-8") as f:
+        zone_data = json.load(f)
+    with LocalDNS(zone_data) as server:
+        print(server.address, flush=True)
+        sys.stdin.read()  # until the parent closes our standard input
+        counts = server.resolver.queries
+        print(json.dumps({"queries": sum(n for k, n in counts.items() if "/" in k),
+                          "MX": sum(n for k, n in counts.items() if k.endswith("/MX"))}), flush=True)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from checker import Situation, check, default_data
-from checker._check import INVALID
+from checker.address.check import INVALID
 from checker._data import Data
 from helpers_core import fixture_data
 
@@ -29,7 +29,7 @@ def test_public_api_and_json_contract():
     r = run("taro@docomo.ne.jp", lang="en", links=True)
     d = r.to_dict()
     assert list(d) == ["input", "address", "valid", "category", "provider", "level", "verdict",
-                       "findings", "suggestion"]
+                       "reply", "findings", "suggestion"]
     assert d["verdict"] == "block" and d["provider"] == "docomo" and d["level"] == 5
     assert d["findings"][0] == {"code": "links-blocked", "severity": "error",
                                 "message": d["findings"][0]["message"], "url": "/en/findings/#links-blocked"}
@@ -58,13 +58,24 @@ def test_default_data_is_used():
 
 # ---------------------------------------------------------------- every finding has its texts
 
+#: findings of the recipient domain's MX answer (check --dns / audit --dns), emitted by with_mx()
+DNS_CODES = {"no-such-domain", "null-mx", "dns-unanswered"}
+
+
+def test_dns_codes_are_emitted_by_the_mx_rule():
+    import checker.sender.recipient as recipient
+    src = open(recipient.__file__, encoding="utf-8").read()
+    assert set(re.findall(r'code = "([a-z0-9-]+)"', src)) == DNS_CODES
+
+
 def test_every_code_the_core_can_emit_has_messages():
-    import checker._check as c
-    import checker._rules as rules
-    import checker._syntax as syn
+    import checker.address.check as c
+    import checker.address.rules as rules
+    import checker.address.syntax as syn
     src = "".join(open(m.__file__, encoding="utf-8").read() for m in (c, rules, syn))
     emitted = set(re.findall(r'Issue\(\s*"([a-z0-9-]+)"', src)) | set(INVALID)
     emitted |= {"local-dot-start", "local-dot-end", "local-double-dot"}
+    emitted |= DNS_CODES  # check --dns: the recipient domain's MX answer (checker/sender/recipient.py)
     msgs = default_data().messages
     assert emitted <= set(msgs), emitted - set(msgs)
     assert set(msgs) <= emitted, f"messages for codes never emitted: {set(msgs) - emitted}"
@@ -311,7 +322,7 @@ def test_no_typo_suggestion(domain):
 
 
 def test_ambiguous_typo_gets_no_suggestion():
-    from checker._typo import suggest
+    from checker.address.typo import suggest
     from helpers_core import FIXTURE_PROVIDERS, _p
     from checker._data import parse, read_raw
     raw = read_raw()
@@ -323,7 +334,7 @@ def test_ambiguous_typo_gets_no_suggestion():
 
 
 def test_typo_distance_is_bounded():
-    from checker._typo import distance
+    from checker.address.typo import distance
     assert distance("gmial.com", "gmail.com", 1) == 1
     assert distance("abc", "abc", 0) == 0
     assert distance("abcdef", "abc", 1) == 2
@@ -347,15 +358,6 @@ def test_typo_distance_is_bounded():
     ("taro@strict.example.jp", {}, "block", "allowlist-only"),
     ("taro@strict.example.jp", {"allowlisted": True}, "deliver", "allowlisted"),
     ("taro@broken.example.jp", {"allowlisted": True}, "block", "recipient-refuses-all"),
-    # their reply to you, at your own level
-    ("taro@icloud.com", {"level": 4}, "at-risk", "reply-blocked"),
-    ("taro@icloud.com", {"level": 4, "reply_allowlisted": True}, "deliver", None),
-    ("taro@gmail.com", {"level": 4}, "at-risk", "reply-blocked"),
-    ("taro@icloud.com", {"level": 5}, "deliver", "reply-links"),
-    ("taro@icloud.com", {"level": 3}, "block", "own-level-broken"),
-    ("taro@icloud.com", {"level": 1}, "block", "own-level-broken"),
-    ("taro@icloud.com", {"level": 6}, "deliver", None),
-    ("taro@icloud.com", {"level": 10}, "deliver", None),
 ])
 def test_level_model(address, situation, verdict, code):
     r = run(address, **situation)
@@ -365,6 +367,38 @@ def test_level_model(address, situation, verdict, code):
         assert got == []
     else:
         assert code in got
+
+
+@pytest.mark.parametrize("address,situation,verdict,reply,code", [
+    # their reply to you, at your own level: a second answer, never mixed into the verdict
+    ("taro@icloud.com", {"level": 4}, "deliver", "block", "reply-blocked"),
+    ("taro@icloud.com", {"level": 4, "reply_allowlisted": True}, "deliver", "deliver", None),
+    ("b@gmail.com", {"level": 4}, "spam-folder", "block", "reply-blocked"),
+    ("b@gmail.com", {"level": 4, "reply_allowlisted": True}, "spam-folder", "deliver", None),
+    ("taro@docomo.ne.jp", {"level": 4, "links": True}, "block", "block", "reply-blocked"),
+    ("taro@icloud.com", {"level": 5}, "deliver", "at-risk", "reply-links"),
+    ("taro@icloud.com", {"level": 5, "reply_allowlisted": True}, "deliver", "deliver", None),
+    ("taro@icloud.com", {"level": 3}, "deliver", "block", "own-level-broken"),
+    ("taro@icloud.com", {"level": 1, "reply_allowlisted": True}, "deliver", "block", "own-level-broken"),
+    ("taro@docomo.ne.jp", {"level": 1, "allowlisted": True}, "deliver", "block", "own-level-broken"),
+    ("taro@icloud.com", {"level": 6}, "deliver", "deliver", None),
+    ("taro@icloud.com", {"level": 10}, "deliver", "deliver", None),
+    ("taro@[192.0.2.1]", {"level": 4}, "block", "block", "reply-blocked"),
+    ("taro@gmial.com", {"level": 4}, "at-risk", "block", "reply-blocked"),
+    ("not an address", {"level": 4}, "invalid", "invalid", None),
+])
+def test_reply_is_a_second_answer(address, situation, verdict, reply, code):
+    r = run(address, **situation)
+    got = [f.code for f in r.findings]
+    assert (r.verdict, r.reply) == (verdict, reply), got
+    reply_codes = {"reply-blocked", "reply-links", "own-level-broken"} & set(got)
+    assert reply_codes == ({code} if code else set()), got
+    # reply-blocked <-> block and reply-links <-> at-risk, whatever the recipient
+    assert ("reply-blocked" in got or "own-level-broken" in got) == (reply == "block")
+    assert ("reply-links" in got) == (reply == "at-risk")
+    # the verdict (and so `arrives`, the exit code and the audit's counts) ignores the reply
+    alone = run(address, **{**situation, "level": 7, "reply_allowlisted": False})
+    assert r.verdict == alone.verdict and r.arrives == alone.arrives
 
 
 def test_carrier_filter_names_the_providers_setting():
@@ -488,7 +522,7 @@ def test_real_domains_are_never_typo_corrected(address):
 
 def test_every_protected_domain_is_needed_and_protects_its_subdomains():
     """Each entry of protected.toml is a domain the typo rule would correct without it: no dead data."""
-    from checker._typo import suggest
+    from checker.address.typo import suggest
 
     bare = dataclasses.replace(REAL, protected=())
     assert len(REAL.protected) >= 10
@@ -543,7 +577,7 @@ def test_ipv6_text_agrees_with_ipaddress_where_python_versions_agree():
     import ipaddress
     import random
 
-    from checker._syntax import ipv6_text
+    from checker.address.syntax import ipv6_text
 
     rng = random.Random(5952)
     for _ in range(20000):

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from checker._data import LANGS, parse, read_raw
-from checker._typo import JP_SLDS
+from checker.address.typo import JP_SLDS
 
 ROOT = Path(__file__).resolve().parent.parent
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -671,3 +671,70 @@ if __name__ == "__main__":  # `python tests/test_data_schema.py`: list every dat
     found = validate(read_raw())
     print("\n".join(found) if found else "checker/data: no errors")
     sys.exit(1 if found else 0)
+
+
+# ----------------------------------------------------------------------------------------- bounces.toml
+
+#: reasons a report can give besides those with rules (checker/message/: success, auto-reply, complaint, fallbacks)
+BOUNCE_EXTRA_REASONS = {"delivered", "vacation", "feedback", "onhold", "undefined", "badreputation"}
+
+
+def validate_bounces(doc: dict[str, Any], ui: dict[str, Any]) -> list[str]:
+    """Every error of checker/data/bounces.toml (the rules of checker.message) and of its strings."""
+    import re as _re
+
+    errs: list[str] = []
+    order = doc.get("order", [])
+    reasons = doc.get("reason", {})
+    if sorted(order) != sorted(reasons):
+        errs.append(f"bounces.toml#order: must list each [reason.*] once (order {sorted(set(order) ^ set(reasons))})")
+    for rid, r in reasons.items():
+        for key in set(r) - {"strong", "weak", "patterns"}:
+            errs.append(f"bounces.toml#reason.{rid}.{key}: unknown key")
+        for code in list(r.get("strong", [])) + list(r.get("weak", [])):
+            if not _re.fullmatch(r"[245]\.\d{1,3}\.\d{1,3}", code):
+                errs.append(f"bounces.toml#reason.{rid}: {code!r} is not a status code")
+        for p in r.get("patterns", []):
+            if p.startswith("re:"):
+                try:
+                    _re.compile(p[3:])
+                except _re.error as exc:
+                    errs.append(f"bounces.toml#reason.{rid}: bad regex {p!r}: {exc}")
+            elif p != p.lower() or not p.strip():
+                errs.append(f"bounces.toml#reason.{rid}: pattern {p!r} must be lowercase and not empty")
+    for rid, pats in doc.get("generic", {}).items():
+        if rid not in reasons:
+            errs.append(f"bounces.toml#generic.{rid}: not a reason")
+    for o in doc.get("override", []) + doc.get("receiver", []) + doc.get("vendor", []):
+        target = o.get("reason") if "becomes" not in o else o["becomes"]
+        if target not in reasons and target not in BOUNCE_EXTRA_REASONS:
+            errs.append(f"bounces.toml: {target!r} is not a reason")
+    for field in ("hard", "not_failed"):
+        for rid in doc.get(field, []):
+            if rid not in reasons and rid not in BOUNCE_EXTRA_REASONS:
+                errs.append(f"bounces.toml#{field}: {rid!r} is not a reason")
+    for rid in list(reasons) + sorted(BOUNCE_EXTRA_REASONS):
+        for prefix in ("title", "explain", "fix"):
+            if f"message.{prefix}-{rid}" not in ui:
+                errs.append(f"messages/message.toml#{prefix}-{rid}: missing")
+    return errs
+
+
+def test_shipped_bounce_rules_are_valid(raw: dict[str, Any]) -> None:
+    from checker.message.table import read_rules_doc
+
+    errors = validate_bounces(read_rules_doc(), raw["ui"])
+    assert not errors, "\n  ".join(errors)
+
+
+def test_bounce_validator_reports_errors(raw: dict[str, Any]) -> None:
+    from checker.message.table import read_rules_doc
+
+    doc = read_rules_doc()
+    doc["reason"]["userunknown"]["strong"] = ["5.1"]
+    doc["reason"]["userunknown"]["patterns"] = ["User Unknown", "re:("]
+    doc["order"] = doc["order"][1:]
+    errors = validate_bounces(doc, {k: v for k, v in raw["ui"].items() if k != "message.fix-expired"})
+    for needle in ("'5.1' is not a status code", "must be lowercase", "bad regex", "bounces.toml#order",
+                   "message.toml#fix-expired"):
+        assert any(needle in e for e in errors), needle

@@ -1,4 +1,4 @@
-"""The sender page's Pyodide entry (checker/web_sender.py), in CPython: DNS-over-HTTPS messages written and read
+"""The sender page's Pyodide entry (checker/web/sender.py), in CPython: DNS-over-HTTPS messages written and read
 with dnspython give the core exactly the answers the JSON zone holds (the stub encodes them with dnslib), and bad
 replies never raise."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.sender.dns import Answer, Query, Zone
-from checker.web_sender import answer_from_reply, answer_from_wire, feed, query_param, start
+from checker.web.sender import answer_from_reply, answer_from_wire, feed, query_param, start
 from doh_stub import DohStub, fetch, reply
 
 ZONE = {
@@ -123,7 +123,7 @@ def test_feed_without_a_job():
 
 
 def test_mark_costly_marks_the_include_that_takes_spf_over_the_limit():
-    from checker.web_sender import mark_costly
+    from checker.web.sender import mark_costly
 
     leaf = lambda d, n: {"domain": d, "via": "include", "lookups": n, "total_lookups": n, "children": []}  # noqa: E731
     tree = {"domain": "a.jp", "via": "top", "lookups": 2, "total_lookups": 12,

@@ -1,4 +1,4 @@
-// The page audit (/audit/, /en/audit/): choose or drop a customer list; checker.audit runs on it in a
+// The page audit (/audit/, /en/audit/): choose or drop a customer list; checker.lists runs on it in a
 // module Web Worker (todoku-audit-worker.mjs, self-hosted Pyodide); the summary shows here and the
 // report downloads as a CSV made in the browser (a Blob link). No byte of the file is sent anywhere.
 // Loaded on every page: a no-op where there is no form[data-todoku="audit"]. Every string comes from
@@ -178,6 +178,10 @@
       if (s.problem_count) {
         summary.appendChild(el("h4", { text: t("summary-problems", { n: num(s.problem_count) }) }));
         summary.appendChild(rowsTable("todoku-audit-problems", s.problems, s.problem_count));
+      }
+      if (s.reply_blocked) {
+        summary.appendChild(el("p", { "class": "todoku-audit-reply", "data-count": s.reply_blocked,
+                                      text: t("summary-reply-blocked", { n: num(s.reply_blocked) }) }));
       }
       if (s.action_count) {
         summary.appendChild(el("h4", { text: t("summary-action", { n: num(s.action_count) }) }));

@@ -1,4 +1,4 @@
-// The sender page's module Web Worker (/sender/): runs checker.web_sender (the same core as
+// The sender page's module Web Worker (/sender/): runs checker.web.sender (the same core as
 // `python -m checker domain`) in the self-hosted Pyodide, with dnspython beside it to write and read DNS
 // messages. It fetches only the site's own files (manifest.json, the runtime, our wheel, dnspython), loaded by
 // todoku-pyodide.mjs. It never talks to a DNS resolver: the page's main thread does the DNS-over-HTTPS requests
@@ -19,7 +19,7 @@ function boot() {
       const t0 = performance.now();
       postMessage({ type: "loading" });
       const { pyodide } = await loadChecker({}, ["dnspython"]);
-      const api = pyodide.pyimport("checker.web_sender");
+      const api = pyodide.pyimport("checker.web.sender");
       postMessage({ type: "ready", ms: performance.now() - t0 });
       return api;
     })();

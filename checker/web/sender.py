@@ -33,8 +33,8 @@ import dns.rcode
 import dns.rdataclass
 import dns.rdatatype
 
-from ._data import Data, default_data, doh_resolvers
-from .sender.dns import MAX_CNAME, Answer, Query, Record, Stepper, answer_to_json, normalize_name
+from .._data import Data, default_data, doh_resolvers
+from ..sender.dns import MAX_CNAME, Answer, Query, Record, Stepper, answer_to_json, normalize_name
 
 _RCODES = {dns.rcode.NOERROR: "NOERROR", dns.rcode.NXDOMAIN: "NXDOMAIN", dns.rcode.SERVFAIL: "SERVFAIL",
            dns.rcode.REFUSED: "REFUSED"}
@@ -107,7 +107,7 @@ def answer_from_reply(q: Query, reply: Any) -> Answer:
 
 class Job:
     def __init__(self, domain: str, lang: str, ip: str | None, selectors: tuple[str, ...], data: Data) -> None:
-        from .sender.domain import check_domain
+        from ..sender.domain import check_domain
 
         self.lang, self.data = lang, data
         self.stepper = Stepper(check_domain(domain, ip=ip, selectors=selectors, lang=lang))
@@ -164,7 +164,7 @@ def mark_costly(node: dict[str, Any], limit: int = SPF_LOOKUP_LIMIT) -> dict[str
 @lru_cache(maxsize=2)
 def receiver_names(lang: str) -> dict[str, str]:
     """Each receiver's name (checker/data/receivers.toml, the data the core judges with)."""
-    from ._data import read_raw
+    from .._data import read_raw
 
     return {str(r["id"]): str(r["name"][lang]) for r in read_raw().get("receivers", {}).get("receiver", [])}
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .sender.dns import MAX_CNAME, Answer, Batch, Query, Rcode, Record
+from ..sender.dns import MAX_CNAME, Answer, Batch, Query, Rcode, Record
 
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_LIFETIME = 6.0
@@ -170,3 +170,48 @@ def _record(rtype: str, rd: Any) -> Record | None:
     if rtype == "PTR":
         return str(rd.target.to_text(omit_final_dot=True)).lower()
     return None
+
+
+class MxLookup:
+    """``check --dns`` / ``audit --dns``: the recipient domains' MX answers, each domain asked once, concurrently
+    on the resolver's bounded pool. ``ahead(result)`` starts the query for a row to come; ``after(result)``
+    waits for its answer and applies it (``checker.sender.recipient.with_mx``)."""
+
+    def __init__(self, resolver: Resolver, *, lang: str, data: Any) -> None:
+        from concurrent.futures import Future
+
+        self._resolver = resolver
+        self._lang = lang
+        self._data = data
+        self._futures: dict[str, Future[Answer]] = {}
+        self._plain: set[str] = set()
+
+    def _future(self, domain: str) -> Any:
+        fut = self._futures.get(domain)
+        if fut is None:
+            fut = self._resolver._pool.submit(self._resolver.resolve, Query(domain, "MX"))
+            self._futures[domain] = fut
+        return fut
+
+    def ahead(self, result: Any) -> None:
+        from ..sender.recipient import recipient_domain
+
+        domain = recipient_domain(result)
+        if domain is not None:
+            self._future(domain)
+
+    def after(self, result: Any) -> Any:
+        from ..sender.recipient import recipient_domain, with_mx
+
+        domain = recipient_domain(result)
+        if domain is None or domain in self._plain:
+            return result
+        answer = self._future(domain).result()
+        out = with_mx(result, answer, lang=self._lang, data=self._data)
+        if out is result:  # this domain's answer changes nothing: skip the work for its other rows
+            self._plain.add(domain)
+        return out
+
+    @property
+    def domains(self) -> int:
+        return len(self._futures)
