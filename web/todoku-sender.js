@@ -287,7 +287,7 @@
       })));
     }
 
-    // node: checker.sender.spf.Node.to_dict() + "costly" (web_sender marks the includes that push it over 10)
+    // node: checker.sender.spf.Node.to_dict() + "costly" (checker.web.sender marks the includes that push it over 10)
     function spfTree(node, depth) {
       if (!node) return null;
       var label = node.via === "top" ? node.domain : node.via + ":" + node.domain;
