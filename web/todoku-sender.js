@@ -290,7 +290,7 @@
     // node: checker.sender.spf.Node.to_dict() + "costly" (checker.web.sender marks the includes that push it over 10)
     function spfTree(node, depth) {
       if (!node) return null;
-      var label = node.via === "top" ? node.domain : node.via + ":" + node.domain;
+      var label = node.term || (node.via === "top" ? node.domain : node.via + ":" + node.domain);
       var li = el("li", { "data-costly": node.costly ? "" : null, "data-domain": node.domain }, [
         el("code", { text: label }), " ",
         el("span", { "class": "todoku-sender-count", text: String(node.total_lookups) }),
@@ -330,7 +330,12 @@
         parts.push(el("h3", { text: t("spf-tree") }), el("p", { "class": "todoku-sender-note", text: t("spf-tree-note") }),
                    el("ul", { "class": "todoku-sender-spf-tree" }, [spfTree(detail.spf_tree, 0)]));
       }
-      if (detail.fixes && detail.fixes.length) parts.push(el("h3", { text: t("fixes") }), fixesTable(detail.fixes));
+      if (detail.fixes && detail.fixes.length) {
+        parts.push(el("h3", { text: t("fixes") }), fixesTable(detail.fixes));
+        if (detail.fixes.some(function (f) { return /rua=/.test(f.value); })) {
+          parts.push(el("p", { "class": "todoku-sender-note", text: t("fixes-note") }));
+        }
+      }
       parts.push(el("h3", { text: t("findings") }),
         res.findings.length ? el("ul", { "class": "todoku-sender-findings" }, res.findings.map(findingItem))
           : el("p", { text: t("no-findings") }));
