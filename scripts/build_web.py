@@ -18,7 +18,10 @@
    a page installs only when it reads or writes a workbook: ``[{name, url, sha256}]``).
 4. A Content-Security-Policy ``<meta>`` in every built HTML page: only the site itself, ``wasm-unsafe-eval``,
    and the sha256 hashes of the inline scripts that page carries (Material's), never ``unsafe-inline`` for
-   scripts.
+   scripts. The page holding the sender check (``/sender/``) alone may also connect to the DNS-over-HTTPS
+   resolvers of ``checker/data/doh.toml``; its script makes those requests on the main thread, where the
+   page's policy applies (a ``<meta>`` policy does not govern a worker's own fetches).
+5. dnspython's ``dns`` package as a zip beside the wheel (``extras`` in the manifest), for the sender worker.
 
 Usage: scripts/build_web.py [--site DIR]
 """
@@ -127,6 +130,31 @@ def copy_web_wheels(out_dir: Path) -> list[Path]:
     return copied
 
 
+def build_dnspython(out_dir: Path) -> Path:
+    """dnspython (pinned in requirements-dev.txt, pure Python) as a zip of its ``dns`` package, for the sender
+    page's worker (it writes and reads the DNS messages sent over DNS-over-HTTPS). Made from the installed
+    package: no .pyc, sorted entries, fixed timestamps (the same bytes on every build)."""
+    import importlib.metadata
+    import importlib.util
+
+    spec = importlib.util.find_spec("dns")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("build_web: dnspython is not installed (scripts/setup installs requirements-dev.txt)")
+    pkg = Path(list(spec.submodule_search_locations)[0])
+    version = importlib.metadata.version("dnspython")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"dnspython-{version}.zip"
+    files = sorted(p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                   and p.suffix not in (".pyc", ".pyo"))
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in files:
+            info = zipfile.ZipInfo("dns/" + f.relative_to(pkg).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, f.read_bytes())
+    return target
+
+
 # ---------------------------------------------------------------- 2. compression
 def _cached(data: bytes, kind: str, make: Callable[[bytes], bytes]) -> bytes:
     key = hashlib.sha256(data).hexdigest()
@@ -178,7 +206,8 @@ def rel_url(target: str, manifest_dir: str) -> str:
     return rel + ("/" if target.endswith("/") and not rel.endswith("/") else "")
 
 
-def copy_web(site: Path, wheel: Path, extra: list[Path] | None = None) -> list[Path]:
+def copy_web(site: Path, wheel: Path, extra: list[Path] | None = None,
+             extras: dict[str, Path] | None = None) -> list[Path]:
     files = sorted(p for p in WEB.iterdir() if p.is_file() and p.name != "README.md") if WEB.is_dir() else []
     wheel_rel = f"{WHEEL_DIR}/{wheel.name}"
     wheel_sha = hashlib.sha256(wheel.read_bytes()).hexdigest()
@@ -200,6 +229,7 @@ def copy_web(site: Path, wheel: Path, extra: list[Path] | None = None) -> list[P
         manifest = {
             "pyodide": rel_url(RUNTIME_DIR + "/", d),
             "wheel": rel_url(wheel_rel, d),
+            "extras": {name: rel_url(f"{WHEEL_DIR}/{path.name}", d) for name, path in (extras or {}).items()},
             "root": posixpath.relpath(".", d) + "/",
             "lang": lang,
             "pyodideVersion": pyodide_version,
@@ -238,13 +268,26 @@ def inline_script_hashes(html: str) -> list[str]:
     return out
 
 
+#: the marker of the page holding the sender check (scripts/widget.py sender_html): the only page whose policy
+#: lets it connect to the DNS-over-HTTPS resolvers of checker/data/doh.toml
+SENDER_FORM = 'data-todoku="sender"'
+
+
+def doh_origins() -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from checker._data import doh_resolvers
+
+    return sorted({r.origin for r in doh_resolvers()})
+
+
 def csp_for(html: str) -> str:
     scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *inline_script_hashes(html)])
+    connect = " ".join(["'self'", *(doh_origins() if SENDER_FORM in html else [])])
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
         "worker-src 'self'",
-        "connect-src 'self'",
+        f"connect-src {connect}",
         "img-src 'self' data:",
         "style-src 'self' 'unsafe-inline'",
         "font-src 'self'",
@@ -290,10 +333,11 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(site / WHEEL_DIR)
     wheel = build_wheel(site / WHEEL_DIR)
     extra = copy_web_wheels(site / WHEEL_DIR)
+    dnspython = build_dnspython(site / WHEEL_DIR)
     t1 = time.monotonic()
     runtime = copy_runtime(site)
     t2 = time.monotonic()
-    manifests = copy_web(site, wheel, extra)
+    manifests = copy_web(site, wheel, extra, {"dnspython": dnspython})
     pages = apply_csp(site)
     size = sum(f.stat().st_size for f in runtime.iterdir() if f.suffix not in (".gz", ".br"))
     size_br = sum(f.stat().st_size for f in runtime.iterdir() if f.suffix == ".br")

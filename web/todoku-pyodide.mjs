@@ -26,7 +26,9 @@ async function fetchOk(url) {
 // Resolves to {pyodide, root} (root: the site root, against which the checker's "/en/findings/#typo"
 // links resolve) or rejects with a LoadError. hooks.stage(name) is called when a stage starts
 // ("manifest", "runtime", "install"), hooks.mark(name) when a step is done (for the benchmark).
-export async function loadChecker(hooks = {}) {
+// extras: names of other pure-Python archives listed in the manifest's "extras" (e.g. "dnspython", which the
+// sender page's worker needs), fetched in parallel with the runtime and unpacked beside our wheel.
+export async function loadChecker(hooks = {}, extras = []) {
   const stage = hooks.stage || (() => {});
   const mark = hooks.mark || (() => {});
   if (typeof WebAssembly !== "object") throw new LoadError("no-wasm");
@@ -40,6 +42,13 @@ export async function loadChecker(hooks = {}) {
   // start the wheel download now, in parallel with the runtime
   const wheel = fetchOk(wheelURL).then((r) => r.arrayBuffer());
   wheel.catch(() => {}); // awaited below; avoid an unhandled rejection meanwhile
+  const extraBufs = extras.map((name) => {
+    const rel = (manifest.extras || {})[name];
+    const p = rel ? fetchOk(new URL(rel, manifestURL)).then((r) => r.arrayBuffer())
+      : Promise.reject(new LoadError("fetch", `no ${name} in the manifest`));
+    p.catch(() => {});
+    return p;
+  });
   stage("runtime");
   let loadPyodide;
   try {
@@ -71,6 +80,9 @@ export async function loadChecker(hooks = {}) {
   // sys is loaded already (sysconfig would import a dozen modules for the same answer)
   const sitePackages = pyodide.runPython("import sys; [p for p in sys.path if p.endswith('site-packages')][0]");
   pyodide.unpackArchive(new Uint8Array(buf), "wheel", { extractDir: sitePackages });
+  for (const extra of extraBufs) {
+    pyodide.unpackArchive(new Uint8Array(await extra), "zip", { extractDir: sitePackages });
+  }
   return { pyodide, root, manifest, manifestURL: manifestURL.href, sitePackages };
 }
 
