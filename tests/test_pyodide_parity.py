@@ -6,7 +6,7 @@ list audit (checker.audit, which the page runs too) gives the same rows, summary
 fixture and for lists made of those inputs (tests/parity_audit.py, shared by both sides).
 
 The wheel is the one the site ships (``scripts/build_web.py``: ``python -m build --wheel``, pure ``py3-none-any``),
-installed unchanged with ``unpackArchive`` (no micropip) by ``tests/pyodide_golden.mjs``, which prints,
+put unchanged on ``sys.path`` as the page does (no micropip) by ``tests/pyodide_golden.mjs``, which prints,
 per case, exactly the line ``python -m checker check --json`` prints (``checker.cli.json_line``). The
 CPython side computes the same line here. Lone surrogates cross no JavaScript string: the cases go into
 Pyodide's file system as bytes and are parsed by Python's ``json``.

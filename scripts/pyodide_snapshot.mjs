@@ -1,0 +1,84 @@
+// Makes the Pyodide memory snapshot the site ships (scripts/build_web.py runs it with Node at build time).
+//
+//   node scripts/pyodide_snapshot.mjs INDEX_DIR WHEEL OUT.snapshot [STDLIB.zip]
+//
+// Boots the pinned Pyodide runtime of INDEX_DIR (node_modules/pyodide/) with its private `_makeSnapshot`
+// option, installs WHEEL (our pure wheel, as the page does: web/todoku-pyodide.mjs installWheel), imports
+// every web entry of the
+// wheel (checker/web.py, checker/web_*.py, checker/web/**), runs each once in both languages so that the
+// data, the messages and the lazily imported standard-library modules are loaded, then writes the whole
+// WebAssembly heap with `pyodide.makeMemorySnapshot()`. A page restores it with `loadPyodide({_loadSnapshot})`
+// (web/todoku-pyodide.mjs) instead of booting Python and importing the checker.
+//
+// STDLIB.zip: the standard library the page serves (stdLibURL); the snapshot must be made with the same file,
+// since zipimport keeps the archive's table of contents in the heap.
+// Prints one JSON line to standard output: {"bootMs", "warmMs", "snapshotBytes", "buildId", "stdlibModules"}
+// where stdlibModules lists every module of the standard-library zip loaded by then (the import trace).
+import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { WHEEL_PATH, installWheel } from "../web/todoku-pyodide.mjs";
+
+const [indexDir, wheelPath, outPath, stdlibPath] = process.argv.slice(2);
+if (!indexDir || !wheelPath || !outPath) {
+  process.stderr.write("usage: node scripts/pyodide_snapshot.mjs INDEX_DIR WHEEL OUT.snapshot [STDLIB.zip]\n");
+  process.exit(2);
+}
+const indexURL = resolve(indexDir) + "/";
+const { loadPyodide } = await import(pathToFileURL(indexURL + "pyodide.mjs").href);
+
+let t0 = performance.now();
+const pyodide = await loadPyodide({
+  indexURL,
+  ...(stdlibPath ? { stdLibURL: resolve(stdlibPath) } : {}),
+  stdout: (s) => process.stderr.write(s + "\n"),
+  stderr: (s) => process.stderr.write(s + "\n"),
+  env: { PYTHONHASHSEED: "0" },
+  _makeSnapshot: true,
+});
+const bootMs = performance.now() - t0;
+t0 = performance.now();
+installWheel(pyodide, new Uint8Array(readFileSync(wheelPath)));
+const trace = pyodide.runPython(`
+import importlib, json, sys, zipfile
+
+with zipfile.ZipFile(${JSON.stringify(WHEEL_PATH)}) as z:
+    names = [n for n in z.namelist() if n.startswith("checker/") and n.endswith(".py")]
+# checker/web.py, checker/web_*.py, checker/web/**.py
+entries = sorted({n[:-3].replace("/", ".").removesuffix(".__init__") for n in names
+                  if n.split("/")[1].removesuffix(".py").split("_")[0] == "web"})
+for name in entries:
+    importlib.import_module(name)
+
+# each entry once, both languages: data, messages and lazily imported modules are in the heap from now on
+web = sys.modules["checker.web"]
+for lang in ("ja", "en"):
+    for address in ("taro@docomo.ne.jp", "taro@gmial.com", "a..b@ezweb.ne.jp", "x@[IPv6:::1]", "山田@例え.jp"):
+        web.handle(json.dumps({"op": "check", "address": address, "lang": lang}))
+if "checker.web_audit" in sys.modules:
+    wa = sys.modules["checker.web_audit"]
+    lists = ["名前,メール\\r\\nA,taro@docomo.ne.jp\\r\\nB,x@gmial.com\\r\\n".encode(enc)
+             for enc in ("utf-8-sig", "cp932", "utf-16")]
+    for lang in ("ja", "en"):
+        wa.page_strings(lang)
+        for raw in lists:
+            job = wa.start(raw, json.dumps({"lang": lang}))
+            while not json.loads(wa.step(job, 1000))["done"]:
+                pass
+            wa.summary(job)
+            wa.report(job)
+            wa.report_name("list.csv", lang)
+
+zips = [p for p in sys.path if p.endswith(".zip") and p != ${JSON.stringify(WHEEL_PATH)}]
+json.dumps({"entries": entries, "zip": zips[0] if zips else None,
+            "stdlibModules": sorted(n for n, m in sys.modules.items()
+                                    if zips and str(getattr(getattr(m, "__spec__", None), "origin", "") or "").startswith(zips[0]))})
+`);
+const warmMs = performance.now() - t0;
+const snapshot = pyodide.makeMemorySnapshot();
+writeFileSync(outPath, snapshot);
+const info = JSON.parse(trace);
+process.stdout.write(JSON.stringify({
+  bootMs: Math.round(bootMs), warmMs: Math.round(warmMs), snapshotBytes: snapshot.length,
+  entries: info.entries, stdlibModules: info.stdlibModules,
+}) + "\n");
