@@ -135,6 +135,19 @@ def wheel(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def snapshot(wheel: Path, tmp_path_factory) -> Path:
+    """The memory snapshot the page restores, made by scripts/build_web.py's own function from that wheel."""
+    require_runtime(PYODIDE)
+    mod = load_script("build_web")
+    try:
+        path, info = mod.make_snapshot(wheel, tmp_path_factory.mktemp("snapshot"))
+    except SystemExit as exc:
+        pytest.fail(f"making the snapshot failed: {exc}")
+    assert "checker.web" in info["entries"] and "checker.web_audit" in info["entries"], info["entries"]
+    return path
+
+
 def audit_lists(cases: list[dict], tmp: Path) -> list[Path]:
     """The audit fixtures (every encoding and shape) plus two lists made of the cases' inputs: UTF-8 and
     Excel's CP932 (inputs with control characters, or that the encoding cannot write, are left out)."""
@@ -176,8 +189,9 @@ def test_a_missing_runtime_fails_rather_than_skips(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
-    """One Node process runs every case: the golden vectors, then the generated ones."""
+def pyodide_run(wheel: Path, snapshot: Path, tmp_path_factory) -> dict:
+    """One Node process runs every case: the golden vectors, then the generated ones, then the audits; it
+    starts as the page does, from the memory snapshot (the normal start: test_the_normal_start_agrees)."""
     node = require_runtime(PYODIDE)
     golden = [{k: v[k] for k in ("input", "situation", "lang")} for v in GOLDEN]
     cases = golden + generated_cases()
@@ -186,8 +200,8 @@ def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
     path = tmp / "cases.json"
     # ensure_ascii: lone surrogates are written as \udXXX escapes, read back unchanged by Python's json
     path.write_text(json.dumps({"vectors": cases, "audits": audits}, ensure_ascii=True), encoding="ascii")
-    proc = subprocess.run([node, str(SCRIPT), str(wheel), str(path)], capture_output=True, timeout=600,
-                          cwd=ROOT)
+    proc = subprocess.run([node, str(SCRIPT), str(wheel), str(path), "--snapshot", str(snapshot)],
+                          capture_output=True, timeout=600, cwd=ROOT)
     stderr = proc.stderr.decode("utf-8", "replace")
     assert proc.returncode == 0, f"node failed ({proc.returncode}):\n{stderr[-3000:]}"
     meta = dict(item.split("=", 1) for line in stderr.splitlines() if line.startswith("pyodide: ")
@@ -226,6 +240,21 @@ def test_pyodide_is_the_pinned_runtime(pyodide_run):
     assert meta.get("python", "").startswith("3.14."), meta
     assert meta.get("unicodedata") == "16.0.0", meta
     assert meta.get("cases") == str(len(pyodide_run["cases"])), meta
+    assert meta.get("start") == "snapshot", meta  # the page's start path
+
+
+def test_the_normal_start_agrees(wheel, pyodide_run):
+    """The page falls back to booting Python when the snapshot cannot be used: the same golden answers and
+    audits that way too."""
+    mod = load_script("build_web")
+    n = pyodide_run["golden"]
+    fixtures = [a for a in pyodide_run["audits"] if "/fixtures/" in a["path"]]
+    lines, summary = mod.run_in_pyodide(wheel, {"vectors": pyodide_run["cases"][:n], "audits": fixtures})
+    assert "start=boot" in summary, summary
+    audit_lines = dict(zip((json.dumps(a) for a in pyodide_run["audits"]), pyodide_run["audit_lines"]))
+    assert lines[:n] == pyodide_run["lines"][:n]
+    assert lines[n:] == [audit_lines[json.dumps(a)] for a in fixtures]
+    FIGURES["normal start"] = f"{n} golden vectors and {len(fixtures)} audits: the same lines as from the snapshot"
 
 
 def test_golden_vectors_are_byte_identical(pyodide_run):
