@@ -25,6 +25,7 @@ import argparse
 import base64
 import gzip
 import hashlib
+import io
 import json
 import os
 import posixpath
@@ -154,22 +155,67 @@ def node_path() -> str:
     return node
 
 
-def make_snapshot(wheel: Path, out_dir: Path, stdlib: Path | None = None) -> tuple[Path, dict]:
-    """The Pyodide memory snapshot (scripts/pyodide_snapshot.mjs) after our wheel is installed and every web
-    entry imported and run once; named by its content hash (``checker-<sha12>.snapshot``)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = out_dir / "checker.snapshot.tmp"
-    cmd = [node_path(), str(SNAPSHOT_SCRIPT), str(PYODIDE_NPM), str(wheel), str(tmp)]
+def _snapshot_script(wheel: Path, out: str, stdlib: Path | None) -> dict:
+    cmd = [node_path(), str(SNAPSHOT_SCRIPT), str(PYODIDE_NPM), str(wheel), out]
     if stdlib is not None:
         cmd.append(str(stdlib))
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
-        raise SystemExit(f"build_web: making the memory snapshot failed:\n{proc.stderr[-3000:]}")
-    info = json.loads(proc.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"build_web: scripts/pyodide_snapshot.mjs failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+#: standard-library files always kept in the trimmed zip: every codec (a list's encoding is known only when
+#: the list is read, and Python imports codecs by name)
+STDLIB_KEEP = ("encodings/",)
+
+
+def trimmed_stdlib(modules: list[str], out_dir: Path) -> tuple[Path, int]:
+    """The npm package's python_stdlib.zip with only the traced ``modules`` (their packages' ``__init__``
+    too) and ``STDLIB_KEEP``, stored uncompressed (brotli then compresses the whole file better than zip's
+    deflate does file by file, and zipimport reads stored members without inflating), named by content hash.
+    Returns the path and the number of modules kept."""
+    with zipfile.ZipFile(PYODIDE_NPM / "python_stdlib.zip") as src:
+        names = set(src.namelist())
+        want: set[str] = set()
+        for m in modules:
+            parts = m.split(".")
+            for i in range(1, len(parts) + 1):
+                base = "/".join(parts[:i])
+                want.update(c for c in (f"{base}/__init__.py", f"{base}.py") if c in names)
+        want.update(n for n in names if n.startswith(STDLIB_KEEP) and not n.endswith("/"))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+            for name in sorted(want):
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.external_attr = 0o644 << 16
+                z.writestr(info, src.read(name))
+    data = buf.getvalue()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"python_stdlib-{hashlib.sha256(data).hexdigest()[:12]}.zip"
+    path.write_bytes(data)
+    return path, len(want)
+
+
+def make_start(wheel: Path, out_dir: Path, trim: bool = True) -> tuple[Path, Path | None, dict]:
+    """What the page starts from, into ``out_dir``: the trimmed standard library (the modules a trace run of
+    scripts/pyodide_snapshot.mjs loaded with the whole one) and the Pyodide memory snapshot made with it
+    after our wheel is installed and every web entry imported and run once (``checker-<sha12>.snapshot``).
+    Returns (snapshot, stdlib or None, info: the script's figures, ``traceMs``, ``stdlibFiles``)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stdlib = None
+    t0 = time.monotonic()
+    info: dict = {}
+    if trim:
+        trace = _snapshot_script(wheel, "-", None)
+        stdlib, info["stdlibFiles"] = trimmed_stdlib(trace["stdlibModules"], out_dir)
+    info["traceMs"] = round((time.monotonic() - t0) * 1000)
+    tmp = out_dir / "checker.snapshot.tmp"
+    info.update(_snapshot_script(wheel, str(tmp), stdlib))
     sha = hashlib.sha256(tmp.read_bytes()).hexdigest()
     path = out_dir / f"checker-{sha[:12]}.snapshot"
     tmp.replace(path)
-    return path, info
+    return path, stdlib, info
 
 
 def run_in_pyodide(wheel: Path, cases: dict, snapshot: Path | None = None,
@@ -216,7 +262,7 @@ def verify_snapshot(wheel: Path, snapshot: Path, stdlib: Path | None = None) -> 
     return f"{len(vectors)} golden vectors and {len(audits)} audits byte-identical through the snapshot"
 
 
-def copy_web(site: Path, wheel: Path, snapshot: Path | None = None) -> list[Path]:
+def copy_web(site: Path, wheel: Path, snapshot: Path | None = None, stdlib: Path | None = None) -> list[Path]:
     files = sorted(p for p in WEB.iterdir() if p.is_file() and p.name != "README.md") if WEB.is_dir() else []
     wheel_rel = f"{WHEEL_DIR}/{wheel.name}"
     wheel_sha = hashlib.sha256(wheel.read_bytes()).hexdigest()
@@ -236,7 +282,9 @@ def copy_web(site: Path, wheel: Path, snapshot: Path | None = None) -> list[Path
         manifest = {
             "pyodide": rel_url(RUNTIME_DIR + "/", d),
             "wheel": rel_url(wheel_rel, d),
-            **({"snapshot": rel_url(f"{SNAPSHOT_DIR}/{snapshot.name}", d)} if snapshot else {}),
+            **({"snapshot": rel_url(f"{SNAPSHOT_DIR}/{snapshot.name}", d),
+                "snapshotBytes": snapshot.stat().st_size} if snapshot else {}),
+            **({"stdlib": rel_url(f"{SNAPSHOT_DIR}/{stdlib.name}", d)} if stdlib else {}),
             "root": posixpath.relpath(".", d) + "/",
             "lang": lang,
             "pyodideVersion": pyodide_version,
@@ -327,22 +375,27 @@ def main(argv: list[str] | None = None) -> int:
     t1 = time.monotonic()
     runtime = copy_runtime(site)
     t2 = time.monotonic()
-    snapshot = None
+    snapshot = stdlib = None
     if os.environ.get("TODOKU_SNAPSHOT", "1") != "0":
         if (site / SNAPSHOT_DIR).exists():
             shutil.rmtree(site / SNAPSHOT_DIR)
-        snapshot, info = make_snapshot(wheel, site / SNAPSHOT_DIR)
+        snapshot, stdlib, info = make_start(wheel, site / SNAPSHOT_DIR, trim=os.environ.get("TODOKU_TRIM_STDLIB", "1") != "0")
         t_made = time.monotonic()
-        verified = verify_snapshot(wheel, snapshot)
+        verified = verify_snapshot(wheel, snapshot, stdlib)
         t_verified = time.monotonic()
         compress_siblings(snapshot, quality=SNAPSHOT_BROTLI_QUALITY, cache=False)
         br = snapshot.with_name(snapshot.name + ".br")
+        if stdlib is not None:
+            compress_siblings(stdlib)
+            sbr = stdlib.with_name(stdlib.name + ".br")
+            log(f"trimmed standard library {stdlib.name}: {info['stdlibFiles']} files, {stdlib.stat().st_size / 1e6:.2f} MB, "
+                f"{sbr.stat().st_size / 1e6:.2f} MB brotli (whole: 2.49 MB brotli); traced in {info['traceMs'] / 1000:.1f} s")
         log(f"memory snapshot {snapshot.name}: {snapshot.stat().st_size / 1e6:.1f} MB, "
             f"{br.stat().st_size / 1e6:.2f} MB brotli {SNAPSHOT_BROTLI_QUALITY}; entries {', '.join(info['entries'])}; "
             f"made in {t_made - t2:.1f} s (Node boot {info['bootMs']} ms, warm-up {info['warmMs']} ms), "
             f"verified in {t_verified - t_made:.1f} s ({verified}), compressed in {time.monotonic() - t_verified:.1f} s")
     t3 = time.monotonic()
-    manifests = copy_web(site, wheel, snapshot)
+    manifests = copy_web(site, wheel, snapshot, stdlib)
     pages = apply_csp(site)
     t4 = time.monotonic()
     size = sum(f.stat().st_size for f in runtime.iterdir() if f.suffix not in (".gz", ".br"))

@@ -1,6 +1,6 @@
 // Makes the Pyodide memory snapshot the site ships (scripts/build_web.py runs it with Node at build time).
 //
-//   node scripts/pyodide_snapshot.mjs INDEX_DIR WHEEL OUT.snapshot [STDLIB.zip]
+//   node scripts/pyodide_snapshot.mjs INDEX_DIR WHEEL OUT.snapshot|- [STDLIB.zip]
 //
 // Boots the pinned Pyodide runtime of INDEX_DIR (node_modules/pyodide/) with its private `_makeSnapshot`
 // option, installs WHEEL (our pure wheel, as the page does: web/todoku-pyodide.mjs installWheel), imports
@@ -75,8 +75,10 @@ json.dumps({"entries": entries, "zip": zips[0] if zips else None,
                                     if zips and str(getattr(getattr(m, "__spec__", None), "origin", "") or "").startswith(zips[0]))})
 `);
 const warmMs = performance.now() - t0;
-const snapshot = pyodide.makeMemorySnapshot();
-writeFileSync(outPath, snapshot);
+// OUT "-": the import trace only (scripts/build_web.py traces with the npm package's whole standard library,
+// then makes the snapshot with the trimmed one)
+const snapshot = outPath === "-" ? new Uint8Array(0) : pyodide.makeMemorySnapshot();
+if (outPath !== "-") writeFileSync(outPath, snapshot);
 const info = JSON.parse(trace);
 process.stdout.write(JSON.stringify({
   bootMs: Math.round(bootMs), warmMs: Math.round(warmMs), snapshotBytes: snapshot.length,

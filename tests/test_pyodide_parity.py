@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -136,16 +137,20 @@ def wheel(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def snapshot(wheel: Path, tmp_path_factory) -> Path:
-    """The memory snapshot the page restores, made by scripts/build_web.py's own function from that wheel."""
+def start(wheel: Path, tmp_path_factory) -> tuple[Path, Path]:
+    """What the page starts from, made by scripts/build_web.py's own function from that wheel: the memory
+    snapshot and the standard library trimmed to the traced imports (the parity runs go through both)."""
     require_runtime(PYODIDE)
     mod = load_script("build_web")
     try:
-        path, info = mod.make_snapshot(wheel, tmp_path_factory.mktemp("snapshot"))
+        snapshot, stdlib, info = mod.make_start(wheel, tmp_path_factory.mktemp("start"))
     except SystemExit as exc:
         pytest.fail(f"making the snapshot failed: {exc}")
     assert "checker.web" in info["entries"] and "checker.web_audit" in info["entries"], info["entries"]
-    return path
+    assert stdlib is not None
+    FIGURES["start files"] = (f"snapshot {snapshot.stat().st_size / 1e6:.1f} MB; trimmed standard library "
+                              f"{info['stdlibFiles']} files of the whole zip's {len(zipfile.ZipFile(PYODIDE.parent / 'python_stdlib.zip').namelist())}")
+    return snapshot, stdlib
 
 
 def audit_lists(cases: list[dict], tmp: Path) -> list[Path]:
@@ -189,7 +194,7 @@ def test_a_missing_runtime_fails_rather_than_skips(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def pyodide_run(wheel: Path, snapshot: Path, tmp_path_factory) -> dict:
+def pyodide_run(wheel: Path, start: tuple[Path, Path], tmp_path_factory) -> dict:
     """One Node process runs every case: the golden vectors, then the generated ones, then the audits; it
     starts as the page does, from the memory snapshot (the normal start: test_the_normal_start_agrees)."""
     node = require_runtime(PYODIDE)
@@ -200,7 +205,8 @@ def pyodide_run(wheel: Path, snapshot: Path, tmp_path_factory) -> dict:
     path = tmp / "cases.json"
     # ensure_ascii: lone surrogates are written as \udXXX escapes, read back unchanged by Python's json
     path.write_text(json.dumps({"vectors": cases, "audits": audits}, ensure_ascii=True), encoding="ascii")
-    proc = subprocess.run([node, str(SCRIPT), str(wheel), str(path), "--snapshot", str(snapshot)],
+    snapshot, stdlib = start
+    proc = subprocess.run([node, str(SCRIPT), str(wheel), str(path), "--snapshot", str(snapshot), "--stdlib", str(stdlib)],
                           capture_output=True, timeout=600, cwd=ROOT)
     stderr = proc.stderr.decode("utf-8", "replace")
     assert proc.returncode == 0, f"node failed ({proc.returncode}):\n{stderr[-3000:]}"
@@ -243,13 +249,14 @@ def test_pyodide_is_the_pinned_runtime(pyodide_run):
     assert meta.get("start") == "snapshot", meta  # the page's start path
 
 
-def test_the_normal_start_agrees(wheel, pyodide_run):
-    """The page falls back to booting Python when the snapshot cannot be used: the same golden answers and
-    audits that way too."""
+def test_the_normal_start_agrees(wheel, start, pyodide_run):
+    """The page falls back to booting Python (from the same trimmed standard library) when the snapshot
+    cannot be used: the same golden answers and audits that way too."""
     mod = load_script("build_web")
     n = pyodide_run["golden"]
     fixtures = [a for a in pyodide_run["audits"] if "/fixtures/" in a["path"]]
-    lines, summary = mod.run_in_pyodide(wheel, {"vectors": pyodide_run["cases"][:n], "audits": fixtures})
+    lines, summary = mod.run_in_pyodide(wheel, {"vectors": pyodide_run["cases"][:n], "audits": fixtures},
+                                        stdlib=start[1])
     assert "start=boot" in summary, summary
     audit_lines = dict(zip((json.dumps(a) for a in pyodide_run["audits"]), pyodide_run["audit_lines"]))
     assert lines[:n] == pyodide_run["lines"][:n]

@@ -44,13 +44,18 @@ export function installWheel(pyodide, bytes, restored = false) {
 
 async function boot(loadPyodide, options) {
   // Pyodide 314 only logs "wasm instantiation failed!" when the wasm cannot be fetched or compiled, and its
-  // promise then never settles: turn that warning into a failure instead of an endless wait.
-  let instantiationFailed;
-  const failed = new Promise((_, reject) => { instantiationFailed = reject; });
-  const warn = console.warn;
+  // promise then never settles; it only logs, too, when the standard library cannot be fetched: turn both
+  // into failures instead of an endless wait or a broken interpreter.
+  let reject;
+  const failed = new Promise((_, r) => { reject = r; });
+  const { warn, error } = console;
   console.warn = (...args) => {
-    if (String(args[0]).includes("wasm instantiation failed")) instantiationFailed(new LoadError("fetch", "wasm"));
+    if (String(args[0]).includes("wasm instantiation failed")) reject(new LoadError("fetch", "wasm"));
     warn.apply(console, args);
+  };
+  console.error = (...args) => {
+    if (String(args[0]).includes("installing the standard library")) reject(new LoadError("fetch", "stdlib"));
+    error.apply(console, args);
   };
   try {
     return await Promise.race([loadPyodide({ stdout: () => {}, stderr: () => {}, ...options }), failed]);
@@ -58,6 +63,7 @@ async function boot(loadPyodide, options) {
     throw e instanceof LoadError ? e : new LoadError("fetch", `loadPyodide: ${e}`);
   } finally {
     console.warn = warn;
+    console.error = error;
   }
 }
 
@@ -81,7 +87,13 @@ export async function loadChecker(hooks = {}) {
   const wheel = fetchOk(wheelURL).then((r) => r.arrayBuffer());
   wheel.catch(() => {}); // awaited below; avoid an unhandled rejection meanwhile
   const snapshot = manifest.snapshot && !hooks.noSnapshot
-    ? fetchOk(new URL(manifest.snapshot, manifestURL)).then((r) => r.arrayBuffer()) : null;
+    ? fetchOk(new URL(manifest.snapshot, manifestURL)).then((r) => r.arrayBuffer()).then((buf) => {
+      // a cut-off file would restore a broken heap: refuse it before instantiating
+      if (manifest.snapshotBytes && buf.byteLength !== manifest.snapshotBytes) {
+        throw new LoadError("snapshot", `${buf.byteLength} bytes, ${manifest.snapshotBytes} expected`);
+      }
+      return buf;
+    }) : null;
   snapshot?.catch(() => {});
   stage("runtime");
   let loadPyodide;
@@ -99,7 +111,8 @@ export async function loadChecker(hooks = {}) {
       how = "restored";
       mark("snapshot restored");
     } catch (e) {
-      if (e.reason === "fetch" && String(e.message) === "wasm") throw e; // the runtime itself cannot load
+      // the runtime itself cannot load: the normal start would fail the same way
+      if (e.reason === "fetch" && ["wasm", "stdlib"].includes(String(e.message))) throw e;
       how = `failed: ${e.message || e}`;
       console.warn(`todoku: memory snapshot not used (${how}); starting Python the normal way`);
     }
