@@ -69,7 +69,7 @@ def build_wheel(out_dir: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="todoku-wheel-") as tmp:
         src = Path(tmp) / "src"
         src.mkdir()
-        for name in ("pyproject.toml", "README.md"):
+        for name in ("pyproject.toml", "README.md", "LICENSE"):
             shutil.copy2(ROOT / name, src / name)
         shutil.copytree(ROOT / "checker", src / "checker",
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo"))
@@ -171,19 +171,21 @@ STDLIB_KEEP = ("encodings/",)
 
 
 def trimmed_stdlib(modules: list[str], out_dir: Path) -> tuple[Path, int]:
-    """The npm package's python_stdlib.zip with only the traced ``modules`` (their packages' ``__init__``
-    too) and ``STDLIB_KEEP``, stored uncompressed (brotli then compresses the whole file better than zip's
+    """The npm package's python_stdlib.zip with only the traced ``modules`` (a traced package whole: its other
+    submodules may be imported lazily, as ``email`` does by charset) and ``STDLIB_KEEP``, stored uncompressed (brotli then compresses the whole file better than zip's
     deflate does file by file, and zipimport reads stored members without inflating), named by content hash.
     Returns the path and the number of modules kept."""
     with zipfile.ZipFile(PYODIDE_NPM / "python_stdlib.zip") as src:
         names = set(src.namelist())
         want: set[str] = set()
+        keep = set(STDLIB_KEEP)
         for m in modules:
-            parts = m.split(".")
-            for i in range(1, len(parts) + 1):
-                base = "/".join(parts[:i])
-                want.update(c for c in (f"{base}/__init__.py", f"{base}.py") if c in names)
-        want.update(n for n in names if n.startswith(STDLIB_KEEP) and not n.endswith("/"))
+            top = m.split(".")[0]
+            if f"{top}/__init__.py" in names:
+                keep.add(f"{top}/")
+            elif f"{top}.py" in names:
+                want.add(f"{top}.py")
+        want.update(n for n in names if n.startswith(tuple(keep)) and not n.endswith("/"))
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
             for name in sorted(want):

@@ -39,6 +39,11 @@ const pyodide = await loadPyodide({
 const bootMs = performance.now() - t0;
 t0 = performance.now();
 installWheel(pyodide, new Uint8Array(readFileSync(wheelPath)));
+// a Python error's message is its traceback (the stack of a JavaScript error would be the minified runtime)
+process.on("uncaughtException", (e) => {
+  process.stderr.write(`pyodide_snapshot: ${String(e && e.message || e).slice(-4000)}\n`);
+  process.exit(1);
+});
 const trace = pyodide.runPython(`
 import importlib, json, sys, zipfile
 
@@ -68,6 +73,29 @@ if "checker.web_audit" in sys.modules:
             wa.summary(job)
             wa.report(job)
             wa.report_name("list.csv", lang)
+
+if "checker.web_message" in sys.modules:
+    wm = sys.modules["checker.web_message"]
+    jp = "宛先が見つかりません".encode("iso-2022-jp")
+    bounce = (b"From: MAILER-DAEMON@mx.example.jp\\r\\nTo: taro@example.com\\r\\nSubject: Undelivered Mail\\r\\n"
+              b"MIME-Version: 1.0\\r\\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\\r\\n\\r\\n"
+              b"--b\\r\\nContent-Type: text/plain; charset=iso-2022-jp\\r\\n\\r\\n" + jp + b"\\r\\n"
+              b"--b\\r\\nContent-Type: message/delivery-status\\r\\n\\r\\nReporting-MTA: dns; mx.example.jp\\r\\n\\r\\n"
+              b"Final-Recipient: rfc822; hanako@docomo.ne.jp\\r\\nAction: failed\\r\\nStatus: 5.1.1\\r\\n"
+              b"Diagnostic-Code: smtp; 550 5.1.1 User unknown\\r\\n\\r\\n"
+              b"--b\\r\\nContent-Type: message/rfc822\\r\\n\\r\\nFrom: taro@example.com\\r\\nTo: hanako@docomo.ne.jp\\r\\n"
+              b"Subject: =?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=\\r\\n"
+              b"Authentication-Results: mx.example.jp; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; dmarc=pass\\r\\n"
+              b"\\r\\nhello\\r\\n--b--\\r\\n")
+    plain = ("From: =?UTF-8?B?5bGx55Sw?= <taro@example.com>\\r\\nTo: hanako@ezweb.ne.jp\\r\\n"
+             "Subject: =?UTF-8?Q?=E3=81=93=E3=82=93=E3=81=AB=E3=81=A1=E3=81=AF?=\\r\\nMIME-Version: 1.0\\r\\n"
+             "Content-Type: multipart/mixed; boundary=x\\r\\n\\r\\n--x\\r\\nContent-Type: text/plain; charset=utf-8\\r\\n"
+             "Content-Transfer-Encoding: quoted-printable\\r\\n\\r\\n=E3=81=82 http://example.com/\\r\\n--x\\r\\n"
+             "Content-Type: application/pdf; name=a.pdf\\r\\nContent-Transfer-Encoding: base64\\r\\n\\r\\nJVBERi0=\\r\\n--x--\\r\\n").encode()
+    for lang in ("ja", "en"):
+        wm.page_strings(lang)
+        for raw in (bounce, plain, b"", b"not a message"):
+            wm.read(raw, lang)
 
 zips = [p for p in sys.path if p.endswith(".zip") and p != ${JSON.stringify(WHEEL_PATH)}]
 json.dumps({"entries": entries, "zip": zips[0] if zips else None,

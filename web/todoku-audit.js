@@ -179,6 +179,10 @@
         summary.appendChild(el("h4", { text: t("summary-problems", { n: num(s.problem_count) }) }));
         summary.appendChild(rowsTable("todoku-audit-problems", s.problems, s.problem_count));
       }
+      if (s.reply_blocked) {
+        summary.appendChild(el("p", { "class": "todoku-audit-reply", "data-count": s.reply_blocked,
+                                      text: t("summary-reply-blocked", { n: num(s.reply_blocked) }) }));
+      }
       if (s.action_count) {
         summary.appendChild(el("h4", { text: t("summary-action", { n: num(s.action_count) }) }));
         summary.appendChild(rowsTable("todoku-audit-action", s.action, s.action_count));
