@@ -13,7 +13,7 @@ revalidation, immutable content-hashed files: the web/README.md recipe). For eac
 bodies, the workers' requests included), the longest main-thread task (PerformanceObserver "longtask").
 
 Levers, one by one (serve.py, the shared link, cold and warm): the memory snapshot switched off (the manifest
-served without it: the normal boot, which is also the fallback path).
+served without it: the normal boot, which is also the fallback path), then the trimmed standard library too.
 Also: the carrier page's first contentful paint with and without the widget (paint cost target < 10 %) and
 the check round trip once ready. The load average is printed before and after: this 2-core machine is
 shared, compare within one run only.
@@ -96,11 +96,14 @@ class PlainHandler(QuietHandler):
 class NoSnapshotHandler(QuietHandler):
     """serve.py, with the manifest served without its snapshot: the normal boot (also the fallback path)."""
 
+    drop: tuple[str, ...] = ("snapshot",)
+
     def send_head(self):
         path = self.translate_path(self.path)
         if path.endswith("manifest.json") and os.path.isfile(path):
             doc = json.loads(Path(path).read_text(encoding="utf-8"))
-            doc.pop("snapshot", None)
+            for key in self.drop:
+                doc.pop(key, None)
             body = json.dumps(doc).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -108,6 +111,13 @@ class NoSnapshotHandler(QuietHandler):
             self.end_headers()
             return io.BytesIO(body)
         return super().send_head()
+
+
+class NoStartHandler(NoSnapshotHandler):
+    """serve.py, the manifest without the snapshot and the trimmed standard library: the start before issue 14
+    (but for the wheel on sys.path instead of unpacked)."""
+
+    drop = ("snapshot", "stdlib")
 
 
 def strip_widget(html: str) -> str:
@@ -218,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick:
             del bases["plain static server"]
         no_snapshot = servers.enter_context(served(tmp, NoSnapshotHandler))
+        no_start = servers.enter_context(served(tmp, NoStartHandler))
         page_html = (SITE / "en/providers/docomo/index.html").read_text(encoding="utf-8")
         with sync_playwright() as pw:
             def profile(base: str, target: str) -> tuple[dict, dict]:
@@ -239,10 +250,11 @@ def main(argv: list[str] | None = None) -> int:
                     for target in TARGETS:
                         results.setdefault((server, target), []).append(profile(base, target))
             # 2. levers, one by one: the snapshot off (serve.py, shared link); the same run's "on" is above
-            lever_runs = []
+            lever_runs, lever_runs2 = [], []
             if not args.quick:
                 for _ in range(args.reps):
                     lever_runs.append(profile(no_snapshot, "provider page, shared #check= link"))
+                    lever_runs2.append(profile(no_start, "provider page, shared #check= link"))
             # 3. paint: the same page with and without the widget, alternating, warm HTTP cache for both
             with_w, without = [], []
             if not args.quick:
@@ -290,7 +302,9 @@ def main(argv: list[str] | None = None) -> int:
             bare = results[("scripts/serve.py", "bare loadPyodide() page")]
             bc, bw = med([c["ms"] for c, _ in bare]), med([w["ms"] for _, w in bare])
             print("\nlevers (scripts/serve.py, shared link; ratio to the same run's bare page):")
-            for name, runs in (("memory snapshot on (shipped)", on), ("memory snapshot off (normal boot)", lever_runs)):
+            for name, runs in (("snapshot + trimmed stdlib (shipped)", on),
+                               ("no snapshot, trimmed stdlib", lever_runs),
+                               ("no snapshot, whole stdlib", lever_runs2)):
                 c, w = med([r[0]["ms"] for r in runs]), med([r[1]["ms"] for r in runs])
                 print(f"  {name:36} cold {c:6.0f} ms ({c / bc:.2f} x)   warm {w:6.0f} ms ({w / bw:.2f} x)   "
                       f"{med([r[0]['bytes'] for r in runs]) / 1e6:.2f} MB cold")

@@ -283,7 +283,9 @@ def copy_web(site: Path, wheel: Path, snapshot: Path | None = None, stdlib: Path
                 compress_siblings(dest / f.name)
         manifest = {
             "pyodide": rel_url(RUNTIME_DIR + "/", d),
-            "wheel": rel_url(wheel_rel, d),
+            # the content hash in the query: a cached wheel of another build is never used (after a snapshot
+            # restore zipimport reads these bytes at the offsets the build's wheel had)
+            "wheel": rel_url(wheel_rel, d) + f"?v={wheel_sha[:12]}",
             **({"snapshot": rel_url(f"{SNAPSHOT_DIR}/{snapshot.name}", d),
                 "snapshotBytes": snapshot.stat().st_size} if snapshot else {}),
             **({"stdlib": rel_url(f"{SNAPSHOT_DIR}/{stdlib.name}", d)} if stdlib else {}),
