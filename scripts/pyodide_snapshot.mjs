@@ -98,6 +98,8 @@ if "checker.web_message" in sys.modules:
             wm.read(raw, lang)
 
 zips = [p for p in sys.path if p.endswith(".zip") and p != ${JSON.stringify(WHEEL_PATH)}]
+import gc
+gc.collect()
 json.dumps({"entries": entries, "zip": zips[0] if zips else None,
             "stdlibModules": sorted(n for n, m in sys.modules.items()
                                     if zips and str(getattr(getattr(m, "__spec__", None), "origin", "") or "").startswith(zips[0]))})
