@@ -100,8 +100,11 @@ class Message:
     page: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Data:
+    """Everything the checker and the pages know, loaded once. Compared and hashed by identity (one
+    loaded data set), so the core's bounded caches can be keyed by it."""
+
     levels: tuple[Level, ...]
     categories: Mapping[str, Category]
     providers: tuple[Provider, ...]

@@ -245,7 +245,7 @@ def verify_snapshot(wheel: Path, snapshot: Path, stdlib: Path | None = None) -> 
     this CPython, or the build fails (the page would answer differently)."""
     sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
     from checker import Situation, check
-    from checker.cli import json_line
+    from checker.cli.check import json_line
     from parity_audit import audit_line
 
     golden = json.loads((ROOT / "tests" / "golden" / "vectors.json").read_text(encoding="utf-8"))["vectors"]

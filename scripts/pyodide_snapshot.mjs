@@ -56,12 +56,16 @@ for name in entries:
     importlib.import_module(name)
 
 # each entry once, both languages: data, messages and lazily imported modules are in the heap from now on
-web = sys.modules["checker.web"]
+# the entries' modules (checker/web/{check,audit,message}.py; before the package layout, checker/web*.py)
+def entry(*names):
+    return next((sys.modules[n] for n in names if n in sys.modules), None)
+
+web = entry("checker.web.check", "checker.web")
 for lang in ("ja", "en"):
     for address in ("taro@docomo.ne.jp", "taro@gmial.com", "a..b@ezweb.ne.jp", "x@[IPv6:::1]", "山田@例え.jp"):
         web.handle(json.dumps({"op": "check", "address": address, "lang": lang}))
-if "checker.web_audit" in sys.modules:
-    wa = sys.modules["checker.web_audit"]
+wa = entry("checker.web.audit", "checker.web_audit")
+if wa is not None:
     lists = ["名前,メール\\r\\nA,taro@docomo.ne.jp\\r\\nB,x@gmial.com\\r\\n".encode(enc)
              for enc in ("utf-8-sig", "cp932", "utf-16")]
     for lang in ("ja", "en"):
@@ -74,8 +78,8 @@ if "checker.web_audit" in sys.modules:
             wa.report(job)
             wa.report_name("list.csv", lang)
 
-if "checker.web_message" in sys.modules:
-    wm = sys.modules["checker.web_message"]
+wm = entry("checker.web.message", "checker.web_message")
+if wm is not None:
     jp = "宛先が見つかりません".encode("iso-2022-jp")
     bounce = (b"From: MAILER-DAEMON@mx.example.jp\\r\\nTo: taro@example.com\\r\\nSubject: Undelivered Mail\\r\\n"
               b"MIME-Version: 1.0\\r\\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\\r\\n\\r\\n"

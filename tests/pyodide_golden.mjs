@@ -9,7 +9,7 @@
 // CASES.json: {"vectors": [{"input", "situation", "lang"}, ...]} (tests/golden/vectors.json has this shape),
 // optionally with "audits": [{"path": "/abs/list.csv", "lang": "ja"}, ...] (whole-list audits).
 // Output: one line per case, in order: exactly what `python -m checker check --json` prints for it
-// (checker.cli.json_line of the Result), or {"exception": "..."} when the checker raised; then one line
+// (checker.cli.check.json_line of the Result), or {"exception": "..."} when the checker raised; then one line
 // per audit, made by tests/parity_audit.py (the same file the CPython side imports); then one line per
 // message ("messages": [{"path", "name", "lang"}]): exactly what `python -m checker message --json` prints.
 // A summary line goes to standard error:
@@ -64,7 +64,7 @@ messages.forEach((m, i) => pyodide.FS.writeFile(`/parity/message/${i}`, new Uint
 const summary = pyodide.runPython(`
 import json, sys, traceback, unicodedata
 from checker import Situation, check
-from checker.cli import json_line
+from checker.cli.check import json_line
 
 with open("/parity/cases.json", encoding="utf-8") as f:
     doc = json.load(f)
@@ -82,7 +82,7 @@ with open("/parity/out.jsonl", "w", encoding="utf-8") as out:
         with open(f"/parity/audit/{i}", "rb") as f:
             out.write(audit_line(f.read(), a["lang"]) + "\\n")
     if isinstance(doc, dict) and doc.get("messages"):
-        from checker.cli_message import json_line as message_line
+        from checker.cli.message import json_line as message_line
         from checker.message import read_message
         for i, m in enumerate(doc["messages"]):
             with open(f"/parity/message/{i}", "rb") as f:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from checker import Situation, check, default_data
-from checker._check import INVALID
+from checker.address.check import INVALID
 from checker._data import Data
 from helpers_core import fixture_data
 
@@ -58,13 +58,24 @@ def test_default_data_is_used():
 
 # ---------------------------------------------------------------- every finding has its texts
 
+#: findings of the recipient domain's MX answer (check --dns / audit --dns), emitted by with_mx()
+DNS_CODES = {"no-such-domain", "null-mx", "dns-unanswered"}
+
+
+def test_dns_codes_are_emitted_by_the_mx_rule():
+    import checker.sender.recipient as recipient
+    src = open(recipient.__file__, encoding="utf-8").read()
+    assert set(re.findall(r'code = "([a-z0-9-]+)"', src)) == DNS_CODES
+
+
 def test_every_code_the_core_can_emit_has_messages():
-    import checker._check as c
-    import checker._rules as rules
-    import checker._syntax as syn
+    import checker.address.check as c
+    import checker.address.rules as rules
+    import checker.address.syntax as syn
     src = "".join(open(m.__file__, encoding="utf-8").read() for m in (c, rules, syn))
     emitted = set(re.findall(r'Issue\(\s*"([a-z0-9-]+)"', src)) | set(INVALID)
     emitted |= {"local-dot-start", "local-dot-end", "local-double-dot"}
+    emitted |= DNS_CODES  # check --dns: the recipient domain's MX answer (checker/sender/recipient.py)
     msgs = default_data().messages
     assert emitted <= set(msgs), emitted - set(msgs)
     assert set(msgs) <= emitted, f"messages for codes never emitted: {set(msgs) - emitted}"
@@ -311,7 +322,7 @@ def test_no_typo_suggestion(domain):
 
 
 def test_ambiguous_typo_gets_no_suggestion():
-    from checker._typo import suggest
+    from checker.address.typo import suggest
     from helpers_core import FIXTURE_PROVIDERS, _p
     from checker._data import parse, read_raw
     raw = read_raw()
@@ -323,7 +334,7 @@ def test_ambiguous_typo_gets_no_suggestion():
 
 
 def test_typo_distance_is_bounded():
-    from checker._typo import distance
+    from checker.address.typo import distance
     assert distance("gmial.com", "gmail.com", 1) == 1
     assert distance("abc", "abc", 0) == 0
     assert distance("abcdef", "abc", 1) == 2
@@ -511,7 +522,7 @@ def test_real_domains_are_never_typo_corrected(address):
 
 def test_every_protected_domain_is_needed_and_protects_its_subdomains():
     """Each entry of protected.toml is a domain the typo rule would correct without it: no dead data."""
-    from checker._typo import suggest
+    from checker.address.typo import suggest
 
     bare = dataclasses.replace(REAL, protected=())
     assert len(REAL.protected) >= 10
@@ -566,7 +577,7 @@ def test_ipv6_text_agrees_with_ipaddress_where_python_versions_agree():
     import ipaddress
     import random
 
-    from checker._syntax import ipv6_text
+    from checker.address.syntax import ipv6_text
 
     rng = random.Random(5952)
     for _ in range(20000):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli import main
+from checker.cli.check import main
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ["input", "address", "valid", "category", "provider", "level", "verdict", "reply", "findings", "suggestion"]

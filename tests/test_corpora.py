@@ -16,7 +16,7 @@ from typing import Callable
 import pytest
 
 from checker import check, default_data
-from checker._typo import suggest
+from checker.address.typo import suggest
 from helpers_core import figures_report
 
 DATA = default_data()
@@ -212,7 +212,7 @@ def test_email_address_jp_mobile(corpora: Path):
 
 def _fake_tld(address: str) -> str | None:
     """The domain with only its non-existent TLD fixed (.cmo -> .com), or None."""
-    from checker._typo import FAKE_TLDS
+    from checker.address.typo import FAKE_TLDS
     head, _, tld = address.rpartition("@")[2].lower().rpartition(".")
     return f"{head}.{FAKE_TLDS[tld]}" if tld in FAKE_TLDS else None
 

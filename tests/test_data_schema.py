@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from checker._data import LANGS, parse, read_raw
-from checker._typo import JP_SLDS
+from checker.address.typo import JP_SLDS
 
 ROOT = Path(__file__).resolve().parent.parent
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -181,7 +181,7 @@ def test_audit_columns_table_lists_the_reports_columns_and_codes(data, files, la
     """The audit page's column table names each column the report adds, in both languages, with the
     verdicts and exactly the categories the checker can answer (never the sender's own ``domain``)."""
     from checker import check
-    from checker.audit import OUR_COLUMNS
+    from checker.lists.report import OUR_COLUMNS
 
     table = files[f"snippets/{lang}/audit-columns.md"]
     rows = [ln for ln in table.splitlines() if ln.startswith("| ") and not ln.startswith("|---")][1:]

@@ -35,7 +35,7 @@ def run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
 
 
 def _domain(argv: list[str], stdin: str, out: io.StringIO, err: io.StringIO) -> int:
-    from checker._domain_cli import main as domain_main
+    from checker.cli.domain import main as domain_main
 
     return domain_main(argv, stdin=io.StringIO(stdin), stdout=out, stderr=err, environ=ENV)
 

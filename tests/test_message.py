@@ -7,7 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.cli_message import main as cli_main
+from checker.cli.message import main as cli_main
 from checker.message import read_message
 from checker.message.parse import MAX_BYTES, decode_bytes
 

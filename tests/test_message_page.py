@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from checker.cli_message import json_line
+from checker.cli.message import json_line
 from checker.message import read_message
 
 pytestmark = pytest.mark.browser

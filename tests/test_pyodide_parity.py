@@ -2,12 +2,12 @@
 offline) gives byte-identical JSON to CPython for every golden vector and for a few thousand generated
 inputs (random Unicode from every plane, characters newer than CPython 3.11's Unicode, lone surrogates,
 bidi marks, emoji, look-alikes, full-width forms, long inputs, near-miss domains, IP literals), and the
-list audit (checker.audit, which the page runs too) gives the same rows, summary and text for every audit
+list audit (checker.lists, which the page runs too) gives the same rows, summary and text for every audit
 fixture and for lists made of those inputs (tests/parity_audit.py, shared by both sides).
 
 The wheel is the one the site ships (``scripts/build_web.py``: ``python -m build --wheel``, pure ``py3-none-any``),
 put unchanged on ``sys.path`` as the page does (no micropip) by ``tests/pyodide_golden.mjs``, which prints,
-per case, exactly the line ``python -m checker check --json`` prints (``checker.cli.json_line``). The
+per case, exactly the line ``python -m checker check --json`` prints (``checker.cli.check.json_line``). The
 CPython side computes the same line here. Lone surrogates cross no JavaScript string: the cases go into
 Pyodide's file system as bytes and are parsed by Python's ``json``.
 
@@ -28,8 +28,8 @@ from pathlib import Path
 import pytest
 
 from checker import Situation, check
-from checker._normalize import ucd_kind
-from checker.cli import json_line
+from checker.address.normalize import ucd_kind
+from checker.cli.check import json_line
 from helpers_core import figures_report, load_script
 
 
@@ -146,7 +146,7 @@ def start(wheel: Path, tmp_path_factory) -> tuple[Path, Path]:
         snapshot, stdlib, info = mod.make_start(wheel, tmp_path_factory.mktemp("start"))
     except SystemExit as exc:
         pytest.fail(f"making the snapshot failed: {exc}")
-    assert "checker.web" in info["entries"] and "checker.web_audit" in info["entries"], info["entries"]
+    assert {"checker.web.check", "checker.web.audit", "checker.web.message"} <= set(info["entries"]), info["entries"]
     assert stdlib is not None
     FIGURES["start files"] = (f"snapshot {snapshot.stat().st_size / 1e6:.1f} MB; trimmed standard library "
                               f"{info['stdlibFiles']} files of the whole zip's {len(zipfile.ZipFile(PYODIDE.parent / 'python_stdlib.zip').namelist())}")
@@ -324,7 +324,7 @@ def test_generated_inputs_are_byte_identical(pyodide_run):
 
 
 def test_list_audits_are_byte_identical(pyodide_run):
-    """The page's list audit runs the same audit.py: the same rows, summary and text for every fixture."""
+    """The page's list audit runs the same checker.lists: the same rows, summary and text for every fixture."""
     from parity_audit import audit_line
 
     audits, lines = pyodide_run["audits"], pyodide_run["audit_lines"]
@@ -356,7 +356,7 @@ def test_generated_inputs_reach_the_interesting_cases():
 def test_messages_are_byte_identical(pyodide_run):
     """``python -m checker message --json`` gives the same line in Pyodide for every corpus bounce and the
     hostile and Japanese-encoded messages (the /message/ page runs the same core in its worker)."""
-    from checker.cli_message import json_line as message_line
+    from checker.cli.message import json_line as message_line
     from checker.message import read_message
 
     diffs = []

@@ -1,4 +1,4 @@
-"""checker.web_audit, the page audit's Python side (the Web Worker calls it through Pyodide): the same
+"""checker.web.audit, the page audit's Python side (the Web Worker calls it through Pyodide): the same
 rows, summary and report as the command line, strings for the page from the data, never a traceback."""
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import _audit_cli, web_audit
+from checker.cli import audit as audit_cli
+from checker.web import audit as web_audit
 from checker._data import default_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +30,7 @@ def run_page(raw: bytes, **options) -> tuple[dict, bytes, list[dict]]:
 def run_cli(path: Path, tmp_path: Path, *args: str) -> bytes:
     out = tmp_path / "report.csv"
     import io
-    _audit_cli.main([str(path), "-o", str(out), *args], stdout=io.StringIO(), stderr=io.StringIO())
+    audit_cli.main([str(path), "-o", str(out), *args], stdout=io.StringIO(), stderr=io.StringIO())
     return out.read_bytes()
 
 

@@ -6,7 +6,7 @@
 // Contract (browser tests, benchmark): form[data-state] = idle | loading | ready | error;
 // output.todoku-result[data-verdict][data-address] (the address as typed); each finding [data-code].
 // Every user-facing string comes from the page (data-strings, from messages/web.toml) or from the checker
-// (checker/web.py); user data is only ever set as text, never as HTML.
+// (checker/web/check.py); user data is only ever set as text, never as HTML.
 
 let forms = []; // filled when the document is parsed (boot)
 const LOAD_TIMEOUT_MS = 60000;

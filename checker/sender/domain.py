@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TypeVar, cast
 
 from .._model import Finding, Severity
-from .._syntax import _domain_issues_at
+from ..address.syntax import _domain_issues_at
 from . import dkim as dkim_mod
 from . import dmarc as dmarc_mod
 from . import mx as mx_mod

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 
-from ._data import Data, default_data
-from .message import read_message
+from .._data import Data, default_data
+from ..message import read_message
 
 
 def page_strings(lang: str, data: Data | None = None) -> dict[str, str]:

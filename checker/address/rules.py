@@ -26,9 +26,9 @@ vocabulary); it never changes the verdict of your mail:
 """
 from __future__ import annotations
 
-from ._data import Data, Provider, Text
-from ._model import Situation
-from ._syntax import Issue
+from .._data import Data, Provider, Text
+from .._model import Situation
+from .syntax import Issue
 
 ORDER = ("deliver", "spam-folder", "at-risk", "block", "invalid")
 

@@ -15,11 +15,11 @@ import re
 import sys
 from typing import BinaryIO, Mapping, TextIO
 
-from ._data import Data, default_data
-from ._model import Finding
-from .message import Report, read_message
-from .message.parse import MAX_BYTES
-from .message.report import bounce_url
+from .._data import Data, default_data
+from .._model import Finding
+from ..message import Report, read_message
+from ..message.parse import MAX_BYTES
+from ..message.report import bounce_url
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -8,7 +8,7 @@ Contract (other tools rely on it; keep it stable)::
 ``-`` reads one domain per line from standard input. ``--json`` prints one object per domain per line
 (``DomainResult.to_dict()``). Exit status: 0 when every receiver accepts every domain's mail, 1 when one would
 not, 2 on a usage error (a localized message, never a traceback). DNS goes through dnspython
-(``checker._dns_resolver``): the system resolver, or ``--nameserver``; ``$TODOKU_DNS_LIFETIME`` (seconds per
+(``checker.cli.dns``): the system resolver, or ``--nameserver``; ``$TODOKU_DNS_LIFETIME`` (seconds per
 query, default 6) bounds the wait; a query without answer is a ``dns-temperror`` finding.
 """
 from __future__ import annotations
@@ -20,12 +20,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from ._data import Data, default_data
-from ._dns_resolver import DEFAULT_LIFETIME, Resolver, ResolverUnavailable, parse_nameserver
-from .cli import DEFAULT_SITE_URL, _printable, _stdin_lines
-from .sender.dkim import valid_selector
-from .sender.dns import drive
-from .sender.domain import DomainResult, InvalidDomain, check_domain, normalize_domain
+from .._data import Data, default_data
+from .dns import DEFAULT_LIFETIME, Resolver, ResolverUnavailable, parse_nameserver
+from .check import DEFAULT_SITE_URL, _printable, _stdin_lines
+from ..sender.dkim import valid_selector
+from ..sender.dns import drive
+from ..sender.domain import DomainResult, InvalidDomain, check_domain, normalize_domain
 
 _VALUED = {"--ip": "--ip 192.0.2.1", "--dkim-selector": "--dkim-selector default",
            "--nameserver": "--nameserver 127.0.0.1:53", "--lang": "--lang en"}
@@ -139,7 +139,7 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
     def t(key: str, **kw: object) -> str:
         return data.ui[key].get(lang).format(**kw)
 
-    from .sender.data import default_sender_data
+    from ..sender.data import default_sender_data
 
     sd = default_sender_data()
     mark = "✔" if r.arrives else "✖"

@@ -34,7 +34,9 @@ suggestion. Everything is bounded: length filters before any distance, banded di
 """
 from __future__ import annotations
 
-from ._data import Data
+from functools import lru_cache
+
+from .._data import Data
 
 JP_SLDS = ("co", "ne", "or", "ac", "ad", "ed", "go", "gr", "lg")
 FAKE_TLDS = {
@@ -45,14 +47,10 @@ FAKE_TLDS = {
 MIN_TARGET = 8
 LONG = 12
 
-_index_cache: dict[int, tuple[Data, tuple[tuple[str, ...], dict[int, list[str]], dict[int, list[str]]]]] = {}
 
-
+@lru_cache(maxsize=8)
 def _index(data: Data) -> tuple[tuple[str, ...], dict[int, list[str]], dict[int, list[str]]]:
-    """Known domains in data order; exact targets and pattern bases by length."""
-    hit = _index_cache.get(id(data))
-    if hit is not None and hit[0] is data:
-        return hit[1]
+    """Per data set: known domains in data order; exact targets and pattern bases by length."""
     known: list[str] = []
     exact: dict[int, list[str]] = {}
     bases: dict[int, list[str]] = {}
@@ -66,11 +64,7 @@ def _index(data: Data) -> tuple[tuple[str, ...], dict[int, list[str]], dict[int,
             target = bases if d.startswith("*.") else exact
             if len(base) >= MIN_TARGET:
                 target.setdefault(len(base), []).append(base)
-    value = (tuple(known), exact, bases)
-    if len(_index_cache) > 8:
-        _index_cache.clear()
-    _index_cache[id(data)] = (data, value)
-    return value
+    return tuple(known), exact, bases
 
 
 def is_known(domain: str, data: Data) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .sender.dns import MAX_CNAME, Answer, Batch, Query, Rcode, Record
+from ..sender.dns import MAX_CNAME, Answer, Batch, Query, Rcode, Record
 
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_LIFETIME = 6.0
@@ -194,14 +194,14 @@ class MxLookup:
         return fut
 
     def ahead(self, result: Any) -> None:
-        from .sender.recipient import recipient_domain
+        from ..sender.recipient import recipient_domain
 
         domain = recipient_domain(result)
         if domain is not None:
             self._future(domain)
 
     def after(self, result: Any) -> Any:
-        from .sender.recipient import recipient_domain, with_mx
+        from ..sender.recipient import recipient_domain, with_mx
 
         domain = recipient_domain(result)
         if domain is None or domain in self._plain:
