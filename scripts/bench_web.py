@@ -159,9 +159,10 @@ def first_verdict(context, base: str, target: str, audit_list: bytes) -> dict:
             {"name": "list.csv", "mimeType": "text/csv", "buffer": audit_list})
     try:
         page.wait_for_function("() => window.__verdict !== undefined", timeout=180_000, polling=50)
-    except Exception:
-        print(f"bench_web: no verdict for {target} on {base}: {page.url}", file=sys.stderr)
-        raise
+    except Exception:  # a failed run is reported and left out of the medians, never the end of the run
+        print(f"bench_web: no verdict for {target} on {base}: {page.url}", file=sys.stderr, flush=True)
+        page.close()
+        return None
     out = page.evaluate("""() => ({ms: window.__verdict, longest: Math.max(0, ...window.__longtasks),
                                    stages: window.__stages || null})""")
     page.wait_for_timeout(200)  # the last responses' "requestfinished"
@@ -207,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=5, help="fresh profiles per target and server (default 5)")
     ap.add_argument("--runs", type=int, default=9, help="paint samples per side (default 9)")
     ap.add_argument("--quick", action="store_true", help="serve.py only, no paint, no levers (a smoke run)")
+    ap.add_argument("--levers", action="store_true", help="with --quick: the levers too")
     args = ap.parse_args(argv)
     if not (SITE / "assets" / "todoku" / "manifest.json").is_file():
         print("bench_web: site/ is not built with the checker: run scripts/build", file=sys.stderr)
@@ -238,23 +240,31 @@ def main(argv: list[str] | None = None) -> int:
                 ctx.add_init_script(INIT)
                 try:
                     cold = first_verdict(ctx, base, target, audit_list)
-                    warm = first_verdict(ctx, base, target, audit_list)
+                    warm = first_verdict(ctx, base, target, audit_list) if cold else None
                 finally:
                     ctx.close()
-                return cold, warm
+                if cold and warm:  # each run as it comes (a long run on a busy machine can be cut short)
+                    print(f"  run: {target}: cold {cold['ms']:.0f} ms, warm {warm['ms']:.0f} ms, "
+                          f"{cold['bytes'] / 1e6:.2f} MB", flush=True)
+                return (cold, warm) if cold and warm else None
 
             # 1. first verdict, cold and warm: ours and bare, interleaved, under each server
             results: dict[tuple[str, str], list[tuple[dict, dict]]] = {}
             for _ in range(args.reps):
                 for server, base in bases.items():
                     for target in TARGETS:
-                        results.setdefault((server, target), []).append(profile(base, target))
+                        run = profile(base, target)
+                        results.setdefault((server, target), [])
+                        if run:
+                            results[(server, target)].append(run)
             # 2. levers, one by one: the snapshot off (serve.py, shared link); the same run's "on" is above
             lever_runs, lever_runs2 = [], []
-            if not args.quick:
+            if not args.quick or args.levers:
                 for _ in range(args.reps):
-                    lever_runs.append(profile(no_snapshot, "provider page, shared #check= link"))
-                    lever_runs2.append(profile(no_start, "provider page, shared #check= link"))
+                    for runs, handler in ((lever_runs, no_snapshot), (lever_runs2, no_start)):
+                        run = profile(handler, "provider page, shared #check= link")
+                        if run:
+                            runs.append(run)
             # 3. paint: the same page with and without the widget, alternating, warm HTTP cache for both
             with_w, without = [], []
             if not args.quick:
@@ -292,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
                 cold, warm = med([c["ms"] for c, _ in runs]), med([w["ms"] for _, w in runs])
                 print(f"  {target:38}{cold:8.0f}{cold / bare_cold:8.2f}{warm:8.0f}{warm / bare_warm:8.2f}"
                       f"{med([c['bytes'] for c, _ in runs]) / 1e3:9.0f}{med([w['bytes'] for _, w in runs]) / 1e3:9.0f}"
-                      f"{max(max(c['longest'], w['longest']) for c, w in runs):11.0f} ms")
+                      f"{max((max(c['longest'], w['longest']) for c, w in runs), default=0):11.0f} ms")
             st = [c["stages"] for c, _ in results[(server, "provider page, shared #check= link")] if c["stages"]]
             if st:
                 print("  our stages, shared link, cold, last run (ms since the worker started): "

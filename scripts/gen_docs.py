@@ -203,7 +203,8 @@ class Gen:
         for code, m in self.data.messages.items():
             out.append(f"\n## {m.title.get(self.lang)} {{ #{code} }}\n\n"
                        f"*{self.t('severity')}: {self.t('severity-' + m.severity)}* · `{code}`\n\n"
-                       f"{m.explain.get(self.lang).strip()}\n")
+                       + (f"> {m.retired.get(self.lang)}\n\n" if m.retired is not None else "")
+                       + f"{m.explain.get(self.lang).strip()}\n")
             if m.page is not None:
                 out.append(f"\n[{self.t('findings-more')}]({_page_link(m.page)})\n")
         return "".join(out)
@@ -222,7 +223,9 @@ def bounce_reasons() -> list[str]:
 def bounces_page(data: Data, lang: str) -> str:
     """The bounce reference: one anchor per reason (title, what happened, what to do), with the anchors the
     message reader links to for reading problems (#reading) and authentication (#authentication)."""
-    t = lambda key, **kw: data.ui[f"message.{key}"].get(lang).format(**kw)  # noqa: E731
+    def t(key: str, **kw: object) -> str:
+        return data.ui[f"message.{key}"].get(lang).format(**kw)
+
     out = [_front(t("bounces-title"), t("bounces-description")),
            f"# {t('bounces-title')}\n\n{t('bounces-intro')}\n\n{t('bounces-japan')}\n"]
     out.append(f"\n## {t('bounces-reasons')} {{ #reasons }}\n\n{t('bounces-reasons-intro')}\n\n")
@@ -230,6 +233,21 @@ def bounces_page(data: Data, lang: str) -> str:
     for r in bounce_reasons():
         out.append(f"\n### {t('title-' + r)} {{ #{r} }}\n\n`{r}`\n\n{t('explain-' + r)}\n\n"
                    f"**{t('label-fix')}**: {t('fix-' + r)}\n")
+    out.append(f"\n## {t('bounces-examples')} {{ #examples }}\n\n{t('bounces-examples-intro')}\n")
+    from checker.message.table import default_rules
+
+    seen: list[str] = []
+    known = {p.id for p in data.providers}
+    for e in default_rules().examples:
+        if e.provider not in known:  # a provider gone from the data takes its examples along
+            continue
+        if e.provider not in seen:
+            seen.append(e.provider)
+            out.append(f"\n### {data.provider(e.provider).name.get(lang)} {{ #{e.provider} }}\n")
+        source = t("bounces-source-secondary" if e.secondary else "bounces-source", url=e.source)
+        out.append(f"\n```text\n{e.text}\n```\n\n{t('bounces-example-reason')}: "
+                   f"[{t('title-' + e.reason)}](#{e.reason}) (`{e.reason}`)"
+                   + (f" · `{e.command}`" if e.command else "") + f"\n\n{e.meaning(lang)} {source}\n")
     out.append(f"\n## {t('bounces-authentication')} {{ #authentication }}\n\n{t('bounces-authentication-text')}\n")
     out.append(f"\n## {t('bounces-reading')} {{ #reading }}\n\n{t('bounces-reading-text')}\n")
     return "".join(out)

@@ -54,6 +54,15 @@ entries = sorted({n[:-3].replace("/", ".").removesuffix(".__init__") for n in na
                   if n.split("/")[1].removesuffix(".py").split("_")[0] == "web"})
 for name in entries:
     importlib.import_module(name)
+# the rest of the core too (sender, message, lists, address: what a page may call next), never the command
+# line's shell (checker/cli/, __main__): their standard-library imports join the trace and the heap
+core = sorted({n[:-3].replace("/", ".").removesuffix(".__init__") for n in names
+               if n.split("/")[1] not in ("cli", "__main__.py")})
+for name in core:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        pass  # a module needing a package Pyodide does not have (only the command line's DNS does)
 
 # each entry once, both languages: data, messages and lazily imported modules are in the heap from now on
 # the entries' modules (checker/web/{check,audit,message}.py; before the package layout, checker/web*.py)

@@ -11,7 +11,9 @@
 // Output: one line per case, in order: exactly what `python -m checker check --json` prints for it
 // (checker.cli.check.json_line of the Result), or {"exception": "..."} when the checker raised; then one line
 // per audit, made by tests/parity_audit.py (the same file the CPython side imports); then one line per
-// message ("messages": [{"path", "name", "lang"}]): exactly what `python -m checker message --json` prints.
+// message ("messages": [{"path", "name", "lang"}]): exactly what `python -m checker message --json` prints;
+// then, when the file has "sender": {"zone", "cases": [{"domain", "ip", "selectors", "lang"}]}, one line per
+// sender-domain check driven from that recorded zone: exactly what `python -m checker domain --json` prints.
 // A summary line goes to standard error:
 // "pyodide: python=3.14.2 unicodedata=16.0.0 cases=... start=snapshot|boot load_ms=...".
 //
@@ -89,6 +91,19 @@ with open("/parity/out.jsonl", "w", encoding="utf-8") as out:
                 raw = f.read()
             try:
                 line = message_line(read_message(raw, m["lang"]), m["name"])
+            except Exception:
+                line = json.dumps({"exception": traceback.format_exc()})
+            out.write(line + "\\n")
+    sender = doc.get("sender") if isinstance(doc, dict) else None
+    if sender:  # the sender-domain check from recorded DNS answers (issue 11)
+        from checker.sender.dns import Zone, drive
+        from checker.sender.domain import check_domain
+        zone = Zone.from_json(sender["zone"])
+        for c in sender["cases"]:
+            try:
+                r = drive(check_domain(c["domain"], ip=c["ip"], selectors=tuple(c["selectors"]), lang=c["lang"]),
+                          zone.resolve_batch)
+                line = json.dumps(r.to_dict(), ensure_ascii=False)
             except Exception:
                 line = json.dumps({"exception": traceback.format_exc()})
             out.write(line + "\\n")

@@ -202,7 +202,7 @@ def test_output_cells_line_up_and_keep_everything():
         assert cells[7] == " ".join(r.codes)
         assert [c for c in cells[:3] + cells[10:] if c] == [f for f in r.fields if f]  # nothing dropped
     ja = Audit([(FIX / "malformed.csv").read_bytes()], lang="ja")
-    assert report.header(ja)[3:] == ["判定", "返信の判定", "種別", "事業者", "検出コード", "修正候補", "理由"]
+    assert report.header(ja)[3:] == ["判定", "返信の判定", "メールの種類", "事業者", "検出コード", "修正候補", "理由"]
 
 
 def test_csv_writer_round_trips():

@@ -90,7 +90,7 @@ def cards(page) -> list[dict]:
 
 def assert_local(page, base_url: str) -> None:
     assert page.todoku_requests
-    outside = [u for u in page.todoku_requests if not (u.startswith(base_url + "/") or u.startswith("blob:"))]
+    outside = [u for u in page.todoku_requests if not u.startswith((base_url + "/", "blob:"))]
     assert not outside, outside
 
 

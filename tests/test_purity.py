@@ -32,7 +32,7 @@ FORBIDDEN_MODULES = {"time", "datetime", "random", "secrets", "socket", "os", "s
                      "urllib", "http", "ssl", "select", "asyncio", "threading", "pathlib", "shutil",
                      "tempfile", "uuid"}
 #: (file, function) pairs allowed to do the one read of the package's own data
-READERS = {("_data.py", "read_raw"), ("table.py", "read_rules_doc")}
+READERS = {("_data.py", "read_raw")}
 
 
 def _module(rel: str) -> str:

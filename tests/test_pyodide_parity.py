@@ -31,6 +31,8 @@ from checker import Situation, check
 from checker.address.normalize import ucd_kind
 from checker.cli.check import json_line
 from helpers_core import figures_report, load_script
+from sender_zone import DOMAINS as SENDER_DOMAINS
+from sender_zone import ZONE as SENDER_ZONE
 
 
 pytestmark = pytest.mark.node
@@ -111,6 +113,25 @@ def generated_cases(n: int = GENERATED, seed: int = 20261129) -> list[dict]:
             situation["level"] = rng.randrange(1, 11)
         out.append({"input": text, "situation": situation, "lang": rng.choice(["ja", "en"])})
     return out
+
+
+#: the sender-domain check (issue 11) driven from recorded DNS answers (tests/sender_zone.py): every domain,
+#: without and with --ip (v4 and v6), both languages; each line is what `python -m checker domain --json` prints
+SENDER_CASES = [{"domain": d, "ip": ip, "selectors": ["default"], "lang": lang}
+                for d in SENDER_DOMAINS for ip in (None, "192.0.2.9", "2001:db8::1") for lang in ("ja", "en")]
+
+
+def sender_line(v: dict) -> str:
+    from checker.cli.domain import json_line as domain_json_line
+    from checker.sender.dns import Zone, drive
+    from checker.sender.domain import check_domain
+
+    zone = Zone.from_json(SENDER_ZONE)
+    try:
+        return domain_json_line(drive(check_domain(v["domain"], ip=v["ip"], selectors=tuple(v["selectors"]),
+                                                   lang=v["lang"]), zone.resolve_batch))
+    except Exception as exc:
+        return json.dumps({"exception": repr(exc)})
 
 
 def cpython_line(v: dict) -> str:
@@ -205,7 +226,9 @@ def pyodide_run(wheel: Path, start: tuple[Path, Path], tmp_path_factory) -> dict
     messages = message_cases(tmp)
     path = tmp / "cases.json"
     # ensure_ascii: lone surrogates are written as \udXXX escapes, read back unchanged by Python's json
-    path.write_text(json.dumps({"vectors": cases, "audits": audits, "messages": messages}, ensure_ascii=True),
+    sender = {"zone": SENDER_ZONE, "cases": SENDER_CASES}
+    path.write_text(json.dumps({"vectors": cases, "audits": audits, "messages": messages, "sender": sender},
+                               ensure_ascii=True),
                     encoding="ascii")
     snapshot, stdlib = start
     proc = subprocess.run([node, str(SCRIPT), str(wheel), str(path), "--snapshot", str(snapshot), "--stdlib", str(stdlib)],
@@ -217,11 +240,13 @@ def pyodide_run(wheel: Path, start: tuple[Path, Path], tmp_path_factory) -> dict
     lines = proc.stdout.decode("utf-8").split("\n")
     assert lines[-1] == "", "output must end with a newline"
     lines = lines[:-1]
-    assert len(lines) == len(cases) + len(audits) + len(messages), (len(lines), len(cases), len(audits))
+    assert len(lines) == len(cases) + len(audits) + len(messages) + len(SENDER_CASES), \
+        (len(lines), len(cases), len(audits), len(messages))
     end = len(cases) + len(audits)
+    end_messages = end + len(messages)
     return {"cases": cases, "lines": lines[:len(cases)], "golden": len(golden), "meta": meta,
             "audits": audits, "audit_lines": lines[len(cases):end], "messages": messages,
-            "message_lines": lines[end:]}
+            "message_lines": lines[end:end_messages], "sender_lines": lines[end_messages:]}
 
 
 def message_cases(tmp: Path) -> list[dict]:
@@ -335,6 +360,16 @@ def test_list_audits_are_byte_identical(pyodide_run):
     assert len(audits) >= 20 and rows >= 1000
     assert sum("error" in json.loads(line) for line in lines) >= 2  # the unreadable fixtures: messages compared
     assert not diffs, "\n".join(f"{a}:\n  CPython: {o[:600]}\n  Pyodide: {t[:600]}" for a, o, t in diffs[:3])
+
+
+def test_sender_domains_are_byte_identical(pyodide_run):
+    """`domain --json` from recorded answers: the sender core gives the same bytes in Pyodide."""
+    lines = pyodide_run["sender_lines"]
+    diffs = [(v, ours, theirs) for v, theirs in zip(SENDER_CASES, lines) if (ours := sender_line(v)) != theirs]
+    FIGURES["sender domains"] = f"{len(SENDER_CASES)} domain checks compared (`domain --json`), {len(diffs)} differ"
+    assert len(lines) == len(SENDER_CASES) >= 250
+    assert not any("exception" in json.loads(line) for line in lines)
+    assert not diffs, "\n".join(f"{v}:\n  CPython: {o[:800]}\n  Pyodide: {t[:800]}" for v, o, t in diffs[:3])
 
 
 def test_generated_inputs_reach_the_interesting_cases():

@@ -69,7 +69,10 @@ def test_unreadable_files_give_a_message_not_an_exception():
 def test_options_are_checked():
     raw = b"email\ntaro@docomo.ne.jp\n"
     s, _, _ = run_page(raw, lang="en", level=99, links=True)
-    assert s["by_verdict"] == [{"verdict": "block", "label": "refused", "count": 1}]  # links refused at level 5
+    assert s["by_verdict"] == [{"verdict": "at-risk", "label": "at risk", "count": 1}]
+    assert "carrier-links" in {t["code"] for t in s["top"]}  # the links option reached the checker
+    s, _, _ = run_page(raw, lang="en", level=4, reply_allowlisted=False)
+    assert s["reply_blocked"] == 1 and s["arriving"] == 0
     s, _, _ = run_page(raw, lang="fr", allowlisted=True)
     assert s["by_verdict"][0]["label"] == default_data().ui["audit.verdict-deliver"].ja
 

@@ -4,7 +4,10 @@ Order of work, all of it bounded by ``MAX_INPUT`` characters after trimming surr
 
 1. characters (``_normalize.scan``): surrogates, control, invisible, emoji, inner spaces,
    full-width forms, look-alike letters;
-2. syntax (``_syntax.parse``), with legacy carrier dots judged against the data (``legacy-dots``);
+2. syntax (``_syntax.parse``), with legacy carrier dots judged against the data (``legacy-dots``; a
+   leading dot is an error everywhere: no carrier issued one; an already quoted legacy address is
+   ``legacy-quoted``, never told to use the quoted form again) and a trailing dot after the domain
+   (``domain-trailing-dot``: accepted, warned, suggested without it);
 3. typo of the domain (``_typo.suggest``);
 4. the level model (``_rules``): the recipient's level from the data, both directions;
 5. a suggestion: the address with every repair applied, kept only when it checks clean itself.
@@ -47,10 +50,11 @@ INVALID = frozenset({
 })
 #: findings whose repair goes into the suggestion
 REPAIRS = frozenset({"display-name", "mailto", "at-replaced", "control-char", "invisible-char", "space", "fullwidth",
-                     "lookalike", "typo", "legacy-dots", "domain-dots"})
+                     "lookalike", "typo", "legacy-dots", "domain-dots", "domain-trailing-dot"})
 _DEFAULT_SITUATION = Situation()
 #: findings that make a valid address at risk
-_AT_RISK = frozenset({"typo", "legacy-dots", "quoted-local", "utf8-local"})
+_AT_RISK = frozenset({"typo", "legacy-dots", "legacy-quoted", "quoted-local", "utf8-local",
+                      "domain-trailing-dot"})
 #: findings that must not appear when the suggestion itself is checked
 NOT_IN_SUGGESTION = frozenset({"typo", "fullwidth", "lookalike"})
 
@@ -106,8 +110,9 @@ def _judged(level: int, provider_id: str | None, category: str, situation: Situa
 #: findings whose parameters depend only on the recipient and the situation (``rules.judge``'s and
 #: ``unknown-domain``): few distinct values, so their rendered text is remembered (``_rendered``)
 _RECIPIENT_FINDINGS = frozenset({
-    "unknown-domain", "recipient-refuses-all", "allowlisted", "allowlist-only", "links-blocked", "carrier-filter",
-    "listed-senders", "spam-folder", "own-level-broken", "reply-blocked", "reply-links"})
+    "unknown-domain", "recipient-refuses-all", "allowlisted", "allowlist-only", "carrier-links",
+    "carrier-attachments", "carrier-filter", "listed-senders", "spam-folder", "own-level-broken", "reply-blocked",
+    "reply-links"})
 
 
 @lru_cache(maxsize=4096)
@@ -191,16 +196,19 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
     carrier = ev.category == "carrier"
     cand_local = parsed.local
     if parsed.dot_issues:
-        if carrier:
+        # docomo and au issued ".." and ".@" until 2009, never a leading dot
+        if carrier and "local-dot-start" not in parsed.dot_issues:
             ev.issues.append(Issue("legacy-dots", {"quoted": f'"{parsed.local}"@{domain}'}))
             cand_local = f'"{parsed.local}"'
         else:
             ev.issues.extend(Issue(code) for code in parsed.dot_issues)
     elif parsed.quoted and carrier and parsed.local_content is not None \
-            and _syntax.needs_only_dots_fix(parsed.local_content):
+            and _syntax.needs_only_dots_fix(parsed.local_content) and not parsed.local_content.startswith("."):
         ev.issues = [i for i in ev.issues if i.code != "quoted-local"]
-        ev.issues.append(Issue("legacy-dots", {"quoted": f"{parsed.local}@{domain}"}))
+        ev.issues.append(Issue("legacy-quoted"))
     cand_domain = parsed.domain
+    if parsed.trailing_dot and domain is not None and not parsed.literal:
+        ev.issues.append(Issue("domain-trailing-dot", {"address": f"{parsed.local}@{parsed.domain}"}))
     if domain is not None and not parsed.literal:
         fix = _typo_fix(domain, data)
         if fix is not None:

@@ -93,6 +93,8 @@ def parse_args(argv: list[str]) -> Options:
         if name == "--ip":
             try:
                 ipaddress.ip_address(value.strip())
+                if "%" in value:  # a scoped IPv6 address (fe80::1%eth0) never sends mail across the Internet
+                    raise ValueError(value)
             except ValueError:
                 raise Usage("domain.bad-ip", value=value) from None
             opts.ip = value.strip()
@@ -143,7 +145,7 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
 
     sd = default_sender_data()
     mark = "✔" if r.arrives else "✖"
-    out = [f"{mark} {r.domain}", f"  {t('cli.label-verdict')}: {t('cli.verdict-' + r.verdict)}"]
+    out = [f"{mark} {r.domain}", f"  {t('domain.label-verdict')}: {t('cli.verdict-' + r.verdict)}"]
     if r.mx.null:
         mx = t("domain.mx-null")
     elif r.mx.implicit:
@@ -157,6 +159,16 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
     if r.spf.record:
         spf += f"  ({t('domain.spf-lookups', lookups=r.spf.lookups)})"
     out.append(f"  {t('domain.label-spf')}: {spf}")
+    if r.spf.tree is not None:  # the includes and redirects, with what each costs in lookups
+        stack = [(c, 1) for c in reversed(r.spf.tree.children)]
+        shown = 0
+        while stack and shown < 40:
+            node, depth = stack.pop()
+            shown += 1
+            cost = t("domain.spf-lookups", lookups=node.total_lookups + 1)
+            problem = f" [{node.problem}]" if node.problem else ""
+            out.append(f"        {'  ' * (depth - 1)}{_printable(node.term or node.domain)}  ({cost}){problem}")
+            stack.extend((c, depth + 1) for c in reversed(node.children))
     if r.spf_ip is not None:
         out.append(f"        {t('domain.spf-result', ip=ip, result=r.spf_ip.result)}")
     if r.dmarc.record:

@@ -31,12 +31,14 @@ def page_strings(lang: str, data: Data | None = None) -> dict[str, str]:
 
 def read(content: object, lang: str = "ja", data: Data | None = None) -> str:
     """The view of one message as JSON text (a Pyodide JsProxy of a Uint8Array is converted with ``to_bytes``)."""
-    if not isinstance(content, (bytes, bytearray, memoryview)):
-        content = content.to_bytes()  # type: ignore[attr-defined]
+    raw = bytes(content) if isinstance(content, (bytes, bytearray, memoryview)) else bytes(content.to_bytes())  # type: ignore[attr-defined]
     lang = "en" if lang == "en" else "ja"
     d = data or default_data()
-    report = read_message(bytes(content), lang, d)  # type: ignore[arg-type]
-    t = lambda key: d.ui[f"message.{key}"].get(lang)  # noqa: E731
+    report = read_message(raw, lang, d)
+
+    def t(key: str) -> str:
+        return d.ui[f"message.{key}"].get(lang)
+
     a = report.authentication
     view = {
         "kind": report.kind,
