@@ -112,9 +112,14 @@ class Gen:
             return f'<span lang="ja">**{_cell(s.name)}**</span><br>({_cell(s.en)})'
         return f"**{_cell(s.name)}**"
 
-    def source_link(self, url: str) -> str:
-        """The official link after a description: （公式ページ） in Japanese, " (Official page)" in English."""
-        link = f"[{self.t('official-link')}]({url})"
+    def link_text(self, secondary: bool = False) -> str:
+        """"Official page", or "non-official source" for a setting only a secondary page names."""
+        return self.t("provider-secondary") if secondary else self.t("official-link")
+
+    def source_link(self, url: str, secondary: bool = False) -> str:
+        """The source link after a description: （公式ページ） in Japanese, " (Official page)" in English
+        (or the non-official label for a secondary source)."""
+        link = f"[{self.link_text(secondary)}]({url})"
         return f"（{link}）" if self.lang == "ja" else f" ({link})"
 
     def carrier_table(self) -> str:
@@ -129,7 +134,8 @@ class Gen:
                 rows.append(f"| {who}<br>{self.t('carrier-no-setting')} | "
                             f"{_cell(p.notes.get(self.lang)) if p.notes else ''}{self.source_link(p.source)} |")
             for s in p.settings:
-                rows.append(f"| {who}<br>{self.setting_name(s)} | {_cell(s.does.get(self.lang))}{self.source_link(s.source)} |")
+                rows.append(f"| {who}<br>{self.setting_name(s)} | {_cell(s.does.get(self.lang))}"
+                            f"{self.source_link(s.source, s.secondary)} |")
         return f"{MARKER}\n\n" + "\n".join(rows) + f"\n\n{self.t('carrier-table-note')}\n"
 
     # ---------------------------------------------------------------- pages
@@ -178,7 +184,8 @@ class Gen:
             out.append(f"\n## {self.t('provider-settings')} {{ #settings }}\n\n{self.t('provider-settings-intro')}\n\n"
                        f"| {self.t('col-setting')} | {self.t('col-does')} | {self.t('source')} |\n|---|---|---|\n")
             for s in p.settings:
-                out.append(f"| {self.setting_name(s)} | {_cell(s.does.get(lang))} | [{self.t('official-link')}]({s.source}) |\n")
+                out.append(f"| {self.setting_name(s)} | {_cell(s.does.get(lang))} | "
+                           f"[{self.link_text(s.secondary)}]({s.source}) |\n")
         steps = p.steps(lang)
         if steps:
             out.append(f"\n## {self.t('provider-steps')} {{ #steps }}\n\n{self.t('provider-steps-intro')}\n\n")

@@ -78,6 +78,7 @@ def test_human_output_and_exit_codes(server: LocalDNS) -> None:
     assert "sent from 192.0.2.9: pass" in out and "https://todoku.example/en/sender/#spf-ip-pass" in out
     code, out, _ = run(["domain", "bare.example", "--nameserver", server.address])
     assert code == 1 and "✖ bare.example" in out and "https://todoku.example/sender/#gmail-auth-required" in out
+    assert "出典: https://support.google.com/a/answer/81126" in out
     assert "よく使われるセレクタを調べました: default, google" in out
 
 

@@ -155,6 +155,27 @@ def test_received_message_gets_the_receivers_view_of_the_sender_checks() -> None
     assert [f.code for f in read_message(clean).findings] == ["auth-ok"]
 
 
+def test_gmail_show_original_page_copied_whole() -> None:
+    """The summary Gmail's "Show original" (メッセージのソースを表示) page puts above the source is skipped."""
+    source = (b"Delivered-To: me@gmail.com\nReceived: by 2002:a05::1 with SMTP id x;\n"
+              b"Authentication-Results: mx.google.com;\n       dkim=pass header.i=@example.co.jp;\n"
+              b"       spf=pass (google.com: domain of bounce@example.co.jp designates 192.0.2.1 as permitted sender)"
+              b" smtp.mailfrom=bounce@example.co.jp;\n       dmarc=pass (p=NONE) header.from=example.co.jp\n"
+              b"From: Shop <info@example.co.jp>\nTo: me@gmail.com\nSubject: test\n\nhello\n")
+    for summary in ("Original message\nMessage ID\t<a@example.co.jp>\nCreated at:\tMon, 1 Dec 2026\n"
+                    "SPF:\tPASS with IP 192.0.2.1 Learn more\nDKIM:\t'PASS' with domain example.co.jp\n"
+                    "DMARC:\t'PASS' Learn more\nDownload Original\tCopy to clipboard\n",
+                    "元のメッセージ\nメッセージ ID\t<a@example.co.jp>\nSPF:\tPASS（IP: 192.0.2.1）\n"
+                    "DKIM:\t'PASS'（ドメイン: example.co.jp）\nDMARC:\t'PASS'\n元のメッセージをダウンロード\n"):
+        r = read_message(summary.encode() + source, "ja")
+        assert r.kind == "message"
+        a = r.authentication
+        assert a is not None and (a.spf, a.dkim, a.dmarc, a.aligned) == ("pass", "pass", "pass", True)
+    # a pasted bounce body is never cut at its quoted original's headers
+    body = b"<a@example.jp>: 550 5.1.1 user unknown\n\nReceived: from x\nFrom: me@example.jp\n"
+    assert read_message(b"Subject: failure notice\nFrom: MAILER-DAEMON@x.example\n\n" + body).recipients
+
+
 def test_arf_and_autoreply_are_not_failures() -> None:
     arf = (b'From: abuse@example.net\nSubject: complaint\nContent-Type: multipart/report; report-type=feedback-report;'
            b' boundary="b"\n\n--b\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n'

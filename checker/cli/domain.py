@@ -186,12 +186,17 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
         out.append(f"      {site}{f.url}")
     out.append(f"  {t('domain.label-receivers')}:")
     names = {rc.id: rc.name.get(lang) for rc in sd.receivers}
+    sources = {(rc.id, rule.finding): (rule.source, rule.secondary) for rc in sd.receivers for rule in rc.rules}
     for v in r.receivers:
         out.append(f"    {'✔' if v.verdict in ('deliver', 'spam-folder') else '✖'} {names.get(v.id, v.id)}: "
                    f"{t('cli.verdict-' + v.verdict)}")
         for f in v.findings:
             out.append(f"        [{t('cli.severity-' + f.severity)}] {_printable(f.message)}")
             out.append(f"            {site}{f.url}")
+            source, secondary = sources.get((v.id, f.code), ("", False))
+            if source:  # the receiver's own page (or, marked, the only source there is)
+                key = "domain.source-secondary" if secondary else "domain.source"
+                out.append(f"            {t(key, url=source)}")
     return "\n".join(out) + "\n"
 
 

@@ -4,8 +4,7 @@ Contract (stable): ``-`` reads standard input. ``--json`` prints exactly one JSO
 line, in order (``Report.to_dict(file)``: file, kind, recipients, authentication, findings). Exit status:
 0 when nothing failed, 1 when a recipient failed, 2 on a usage error or an unreadable file (a localized
 message on standard error, never a traceback; the file still gets its JSON line, kind "unknown").
-Every string comes from ``messages/message.toml`` and ``messages/cli.toml``. Moves to ``checker/cli/message.py``
-when the package layout (issue 15) lands.
+Every string comes from ``messages/message.toml`` and ``messages/cli.toml``.
 """
 from __future__ import annotations
 

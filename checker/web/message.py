@@ -6,8 +6,7 @@ per-recipient cards. Pure: no I/O, no clock; the same function runs in CPython (
     read(content, "ja")  # JSON text: kind, subject, recipients (with title, explanation, fix), authentication, findings
 
 Every string the page shows comes from ``messages/message.toml`` (``page-*`` and the reasons' strings);
-``page_strings`` collects the static ones, which scripts/widget.py embeds in the form. Moves to
-``checker/web/message.py`` when the package layout (issue 15) lands.
+``page_strings`` collects the static ones, which scripts/widget.py embeds in the form.
 """
 from __future__ import annotations
 
