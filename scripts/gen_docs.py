@@ -231,7 +231,9 @@ class Gen:
         receivers, findings = raw.get("receivers", {}).get("receiver", []), raw.get("sender", {})
         rows = [f"| {self.t('sender-col-receiver')} | {self.t('sender-col-verdict')} | {self.t('sender-col-rule')} | "
                 f"{self.t('sender-col-since')} | {self.t('sender-col-source')} |", "|---|---|---|---|---|"]
-        verdict = lambda v: self.data.ui[f"cli.verdict-{v}"].get(self.lang)  # noqa: E731
+        def verdict(v: str) -> str:
+            return self.data.ui[f"cli.verdict-{v}"].get(self.lang)
+
         for rc in receivers:
             name = f"[{_cell(rc['name'][self.lang])}]({rc['source']})"
             rules = rc.get("rule", [])

@@ -92,7 +92,9 @@ def sender_html(lang: str, data: Data) -> str:
     reader presses the button. Strings and the resolvers' endpoints travel with the form as JSON data blocks."""
     from checker._data import doh_resolvers
 
-    t = lambda key: escape(data.ui[f"web-sender.{key}"].get(lang))  # noqa: E731
+    def t(key: str) -> str:
+        return escape(data.ui[f"web-sender.{key}"].get(lang))
+
     resolvers = doh_resolvers()
     radios = "".join(
         f'<label><input type="radio" name="resolver" value="{escape(r.id)}"{" checked" if i == 0 else ""}> '

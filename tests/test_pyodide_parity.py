@@ -6,7 +6,7 @@ list audit (checker.lists, which the page runs too) gives the same rows, summary
 fixture and for lists made of those inputs (tests/parity_audit.py, shared by both sides).
 
 The wheel is the one the site ships (``scripts/build_web.py``: ``python -m build --wheel``, pure ``py3-none-any``),
-installed unchanged with ``unpackArchive`` (no micropip) by ``tests/pyodide_golden.mjs``, which prints,
+put unchanged on ``sys.path`` as the page does (no micropip) by ``tests/pyodide_golden.mjs``, which prints,
 per case, exactly the line ``python -m checker check --json`` prints (``checker.cli.check.json_line``). The
 CPython side computes the same line here. Lone surrogates cross no JavaScript string: the cases go into
 Pyodide's file system as bytes and are parsed by Python's ``json``.
@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,24 @@ def wheel(tmp_path_factory) -> Path:
     return Path(path)
 
 
+@pytest.fixture(scope="module")
+def start(wheel: Path, tmp_path_factory) -> tuple[Path, Path]:
+    """What the page starts from, made by scripts/build_web.py's own function from that wheel: the memory
+    snapshot and the standard library trimmed to the traced imports (the parity runs go through both)."""
+    require_runtime(PYODIDE)
+    mod = load_script("build_web")
+    try:
+        snapshot, stdlib, info = mod.make_start(wheel, tmp_path_factory.mktemp("start"))
+    except SystemExit as exc:
+        pytest.fail(f"making the snapshot failed: {exc}")
+    assert {"checker.web.check", "checker.web.audit", "checker.web.message"} <= set(info["entries"]), info["entries"]
+    assert stdlib is not None
+    FIGURES["start files"] = (f"snapshot {snapshot.stat().st_size / 1e6:.1f} MB; trimmed standard library "
+                              f"{info['stdlibFiles']} files of the whole zip's "
+                              f"{len(zipfile.ZipFile(PYODIDE.parent / 'python_stdlib.zip').namelist())}")
+    return snapshot, stdlib
+
+
 def audit_lists(cases: list[dict], tmp: Path) -> list[Path]:
     """The audit fixtures (every encoding and shape) plus two lists made of the cases' inputs: UTF-8 and
     Excel's CP932 (inputs with control characters, or that the encoding cannot write, are left out)."""
@@ -196,8 +215,9 @@ def test_a_missing_runtime_fails_rather_than_skips(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
-    """One Node process runs every case: the golden vectors, then the generated ones."""
+def pyodide_run(wheel: Path, start: tuple[Path, Path], tmp_path_factory) -> dict:
+    """One Node process runs every case: the golden vectors, then the generated ones, then the audits; it
+    starts as the page does, from the memory snapshot (the normal start: test_the_normal_start_agrees)."""
     node = require_runtime(PYODIDE)
     golden = [{k: v[k] for k in ("input", "situation", "lang")} for v in GOLDEN]
     cases = golden + generated_cases()
@@ -210,8 +230,10 @@ def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
     path.write_text(json.dumps({"vectors": cases, "audits": audits, "messages": messages, "sender": sender},
                                ensure_ascii=True),
                     encoding="ascii")
-    proc = subprocess.run([node, str(SCRIPT), str(wheel), str(path)], capture_output=True, timeout=600,
-                          cwd=ROOT)
+    snapshot, stdlib = start
+    cmd = [node, str(SCRIPT), str(wheel), str(path), "--snapshot", str(snapshot), "--stdlib", str(stdlib)]
+    proc = subprocess.run(cmd,
+                          capture_output=True, timeout=600, cwd=ROOT)
     stderr = proc.stderr.decode("utf-8", "replace")
     assert proc.returncode == 0, f"node failed ({proc.returncode}):\n{stderr[-3000:]}"
     meta = dict(item.split("=", 1) for line in stderr.splitlines() if line.startswith("pyodide: ")
@@ -284,6 +306,22 @@ def test_pyodide_is_the_pinned_runtime(pyodide_run):
     assert meta.get("python", "").startswith("3.14."), meta
     assert meta.get("unicodedata") == "16.0.0", meta
     assert meta.get("cases") == str(len(pyodide_run["cases"])), meta
+    assert meta.get("start") == "snapshot", meta  # the page's start path
+
+
+def test_the_normal_start_agrees(wheel, start, pyodide_run):
+    """The page falls back to booting Python (from the same trimmed standard library) when the snapshot
+    cannot be used: the same golden answers and audits that way too."""
+    mod = load_script("build_web")
+    n = pyodide_run["golden"]
+    fixtures = [a for a in pyodide_run["audits"] if "/fixtures/" in a["path"]]
+    lines, summary = mod.run_in_pyodide(wheel, {"vectors": pyodide_run["cases"][:n], "audits": fixtures},
+                                        stdlib=start[1])
+    assert "start=boot" in summary, summary
+    audit_lines = dict(zip((json.dumps(a) for a in pyodide_run["audits"]), pyodide_run["audit_lines"], strict=True))
+    assert lines[:n] == pyodide_run["lines"][:n]
+    assert lines[n:] == [audit_lines[json.dumps(a)] for a in fixtures]
+    FIGURES["normal start"] = f"{n} golden vectors and {len(fixtures)} audits: the same lines as from the snapshot"
 
 
 def test_golden_vectors_are_byte_identical(pyodide_run):

@@ -14,16 +14,17 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from dnslib import QTYPE, DNSRecord
-
-from checker._data import default_data, doh_resolvers
-from checker.sender.dns import Query, Zone, drive, normalize_name
 from conftest import CHROMIUM, CHROMIUM_ARGS
 from dns_server import LocalDNS
+from dnslib import QTYPE, DNSRecord
 from doh_stub import DohStub
+
+from checker._data import doh_resolvers
+from checker.sender.dns import Query, Zone, drive, normalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
@@ -67,7 +68,7 @@ SLOW_ZONE: dict[str, object] = {"slow.example.jp": {"MX": [[10, "mx.slow.example
                                 "_dmarc.slow.example.jp": "TIMEOUT"}
 
 
-def core_line(domain: str, lang: str, zone: dict[str, object], **kw: object) -> str:
+def core_line(domain: str, lang: str, zone: dict[str, object], **kw: Any) -> str:
     from checker.sender.domain import check_domain
 
     result = drive(check_domain(domain, lang=lang, **kw), Zone.from_json(zone).resolve_batch)
@@ -121,7 +122,7 @@ class Session:
         if self.stub is None:
             route.abort("connectionrefused")
             return
-        if self.stub.zone.resolve(Query(name, rtype)).rcode == "TIMEOUT":
+        if self.stub.zone.resolve(Query(name, rtype)).rcode == "TIMEOUT":  # type: ignore[arg-type]
             return  # never answered: the page's own time limit must end the wait
         route.fulfill(response=route.fetch(url=f"{self.stub.url}?{parts.query}", max_redirects=0))
 
@@ -133,7 +134,7 @@ class Session:
 def session(local_browser, base_url):
     made: list[Session] = []
 
-    def make(stub: DohStub | None, lang: str = "ja", **kw: object) -> Session:
+    def make(stub: DohStub | None, lang: str = "ja", **kw: Any) -> Session:
         s = Session(local_browser, base_url, stub, lang, **kw)
         made.append(s)
         return s
@@ -160,11 +161,11 @@ def check_in_page(page, domain: str, *, resolver: str | None = None, ip: str = "
     form.locator('button[type="submit"]').click()
     page.wait_for_selector(f'{FORM}[data-state="done"], {FORM}[data-state="error"], {FORM}[data-state="failed"], '
                            f'{FORM}[data-state="unreachable"]', timeout=TIMEOUT)
-    return page.get_attribute(FORM, "data-state")
+    return str(page.get_attribute(FORM, "data-state"))
 
 
 def page_line(page) -> str:
-    return page.locator(f"{FORM} pre.todoku-sender-json code").text_content()
+    return str(page.locator(f"{FORM} pre.todoku-sender-json code").text_content())
 
 
 # ---- the tests -----------------------------------------------------------------------------------------------------
@@ -182,7 +183,7 @@ def test_page_results_are_the_command_lines_byte_for_byte(session, lang):
     with DohStub(ZONE) as stub:
         s = session(stub, lang)
         s.page.goto(f"{prefix(lang)}sender/")
-        for domain, line in zip(DOMAINS, cli):
+        for domain, line in zip(DOMAINS, cli, strict=True):
             assert check_in_page(s.page, domain) == "done", s.page.inner_text(FORM)
             assert page_line(s.page) == line, domain
             assert line == core_line(domain, lang, ZONE)  # and both are the core's answer for the zone

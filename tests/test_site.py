@@ -202,9 +202,9 @@ def test_nothing_is_fetched_from_another_host(site_dir):
             for r in doh_resolvers():
                 for known in (r.url, r.origin, r.source, r.cors, r.name.ja, r.name.en, f'"{r.id}"'):
                     text = text.replace(known, "")
-        m = hosts.search(text)
-        if m:
-            bad.append(f"{f}: {m.group(0)}")
+        hit = hosts.search(text)
+        if hit:
+            bad.append(f"{f}: {hit.group(0)}")
     assert not bad, "\n".join(bad[:30])
 
 

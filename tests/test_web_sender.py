@@ -9,12 +9,12 @@ import json
 import dns.flags
 import dns.message
 import pytest
+from doh_stub import DohStub, fetch, reply
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.sender.dns import Answer, Query, Zone
 from checker.web.sender import answer_from_reply, answer_from_wire, feed, query_param, start
-from doh_stub import DohStub, fetch, reply
 
 ZONE = {
     "example.jp": {"MX": [[10, "mx1.example.jp"], [20, "mx2.example.jp"]],
@@ -105,7 +105,8 @@ def test_stub_serves_http_with_cors():
         status, body, headers = fetch(stub.url + "?dns=" + query_param(Query("example.jp", "MX")))
         assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
         assert headers["Content-Type"] == "application/dns-message"
-        assert answer_from_wire(Query("example.jp", "MX"), body).mx() == ((10, "mx1.example.jp"), (20, "mx2.example.jp"))
+        want = ((10, "mx1.example.jp"), (20, "mx2.example.jp"))
+        assert answer_from_wire(Query("example.jp", "MX"), body).mx() == want
         assert stub.queries == [("example.jp", "MX")]
 
 

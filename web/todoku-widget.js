@@ -271,8 +271,12 @@ function boot() {
   }
 }
 
-// a shared link to a page with a checker (its <head> says so): start loading now, before the article is
-// parsed and Material's script has run
-if (location.hash.startsWith(`#${HASH_KEY}=`) && document.querySelector('meta[name="todoku"][content~="check"]')) start();
+// a page with a checker (its <head> says so) starts the worker early: a shared link at once, before the
+// article is parsed and Material's script has run; otherwise right after the first paint (two animation
+// frames), so that the article paints first and the worker's downloads overlap the rest of the page's loading
+if (document.querySelector('meta[name="todoku"][content~="check"]')) {
+  if (location.hash.startsWith(`#${HASH_KEY}=`)) start();
+  else requestAnimationFrame(() => requestAnimationFrame(start));
+}
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot, { once: true });
 else boot();

@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -129,8 +130,8 @@ class Job:
     def feed(self, replies: list[Any]) -> dict[str, Any]:
         if len(replies) != len(self.batch):
             return {"error": "bad-replies"}
-        answers = []
-        for q, reply in zip(self.batch, replies):
+        answers: list[Mapping[str, object]] = []
+        for q, reply in zip(self.batch, replies, strict=False):
             a = answer_from_reply(q, reply)
             if isinstance(reply, dict) and reply.get("error") in ("timeout", "unreachable"):
                 self.failures[str(reply["error"])] += 1
