@@ -22,8 +22,8 @@ from .audit import Job
 #: strings of messages/audit.toml the page uses for the summary (the CLI uses them too)
 _AUDIT_KEYS = ("summary-input", "summary-by-verdict", "summary-by-category", "summary-top", "summary-problems",
                "summary-action", "summary-line", "summary-more", "summary-all-arrive", "summary-no-rows")
-#: rows listed in the page's tables ("and N more" after them)
-MAX_LISTED = 50
+#: rows listed in the page (it groups them by problem, so a few hundred stay short; "N more" after them)
+MAX_LISTED = 500
 
 
 def page_strings(lang: str, data: Data | None = None) -> dict[str, str]:
@@ -72,7 +72,12 @@ def summary(job: Job) -> str:
     ``{"error": message}`` for an unreadable file."""
     s = job.summary()
     if s is None:
-        return json.dumps({"error": job.error}, ensure_ascii=False)
+        answer: dict[str, object] = {"error": job.error}
+        # when the audit core names the columns it could not choose from, the page lets the reader pick one
+        columns = getattr(job, "columns", None)
+        if columns:
+            answer["columns"] = list(columns)
+        return json.dumps(answer, ensure_ascii=False)
     messages = job.audit.data.messages  # type: ignore[union-attr]  (a summary means the file was read)
     for entry in s["top"]:  # type: ignore[union-attr]
         if entry["code"] in messages:
