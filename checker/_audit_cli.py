@@ -11,7 +11,7 @@ import csv
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO, Iterator, TextIO
 
 from ._data import default_data
@@ -19,8 +19,10 @@ from ._model import Situation
 from .audit import Audit, AuditError, CsvWriter, jsonl_line, text
 
 CHUNK = 1 << 20
-_FLAGS = {"--links", "--attachments", "--allowlisted"}
-_VALUED = {"-o", "--output", "--column", "--level", "--lang", "--format"}
+_FLAGS = {"--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--dns"}
+_VALUED = {"-o", "--output", "--column", "--level", "--lang", "--format", "--nameserver"}
+#: audit --dns: rows looked ahead, so that their MX queries run concurrently (the resolver's pool bounds them)
+DNS_WINDOW = 2048
 
 
 class _Usage(Exception):
@@ -38,8 +40,11 @@ class _Args:
     links: bool = False
     attachments: bool = False
     allowlisted: bool = False
+    reply_allowlisted: bool = False
     lang: str = "ja"
     format: str | None = None
+    dns: bool = False
+    nameservers: list[tuple[str, int]] = field(default_factory=list)
     help: bool = False
 
 
@@ -67,7 +72,7 @@ def _parse(argv: list[str]) -> _Args:
             args.help = True
             continue
         if a in _FLAGS:
-            setattr(args, a[2:], True)
+            setattr(args, a[2:].replace("-", "_"), True)
             continue
         opt, eq, value = a.partition("=")
         if opt in _VALUED or (a.startswith("-o") and len(a) > 2):
@@ -90,6 +95,13 @@ def _parse(argv: list[str]) -> _Args:
                 if value not in ("ja", "en"):
                     raise _Usage("usage-lang", value=value)
                 args.lang = value
+            elif opt == "--nameserver":
+                from ._dns_resolver import parse_nameserver
+
+                try:
+                    args.nameservers.append(parse_nameserver(value))
+                except ValueError:
+                    raise _Usage("usage-nameserver", value=value) from None
             elif opt == "--format":
                 if value not in ("csv", "jsonl"):
                     raise _Usage("usage-format", value=value)
@@ -204,11 +216,31 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             pass
 
     situation = Situation(level=args.level, links=args.links, attachments=args.attachments,
-                          allowlisted=args.allowlisted)
+                          allowlisted=args.allowlisted, reply_allowlisted=args.reply_allowlisted)
     out: TextIO | None = None
+    resolver = None
+    dns_hooks: dict[str, object] = {}
+    if args.dns:  # the recipient domains' MX answers: the only network use of `audit`, and only when asked
+        from ._dns_resolver import DEFAULT_LIFETIME, MxLookup, Resolver, ResolverUnavailable
+
+        try:
+            lifetime = float(os.environ.get("TODOKU_DNS_LIFETIME", DEFAULT_LIFETIME))
+        except ValueError:
+            lifetime = DEFAULT_LIFETIME
+        try:
+            resolver = Resolver(args.nameservers, lifetime=lifetime, workers=32)
+        except ResolverUnavailable as exc:
+            if path != "-":
+                stream.close()
+            message = data.ui[f"domain.{exc.key}"].get(lang).format(detail=exc.detail)
+            stderr.write(text(data, "error", lang, message=message) + "\n")
+            return 2
+        mx = MxLookup(resolver, lang=lang, data=data)
+        dns_hooks = {"after": mx.after, "ahead": mx.ahead, "window": DNS_WINDOW}
     try:
         try:
-            audit = Audit(_chunks(stream), column=args.column, situation=situation, lang=lang, data=data)
+            audit = Audit(_chunks(stream), column=args.column, situation=situation, lang=lang, data=data,
+                          **dns_hooks)  # type: ignore[arg-type]
         except AuditError as e:
             return fail(f"error-{e.key}", **e.params)
         except OSError as e:
@@ -288,6 +320,8 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             pass
         return 1
     finally:
+        if resolver is not None:
+            resolver.close()
         if out is not None and out is not stdout:
             out.close()
         if path != "-":

@@ -60,6 +60,7 @@ class _Eval:
     provider: Provider | None = None
     level: int | None = None
     verdict: str = "invalid"
+    reply: str = "invalid"
     candidate: str | None = None
 
     @property
@@ -82,7 +83,7 @@ class _Memo:
         self.data = data
         self.lookup: dict[str, Provider | None] = {}
         self.typo: dict[str, str | None] = {}
-        self.judge: dict[tuple, tuple[str, tuple[Issue, ...]]] = {}
+        self.judge: dict[tuple, tuple[Situation, str, str, tuple[Issue, ...]]] = {}
         self.render: dict[tuple, Finding] = {}
 
     def provider(self, domain: str) -> Provider | None:
@@ -126,16 +127,16 @@ def _memo(data: Data) -> _Memo:
 
 
 def _judge(level: int, provider: Provider | None, category: str, situation: Situation,
-           data: Data, memo: _Memo) -> tuple[str, list[Issue]]:
+           data: Data, memo: _Memo) -> tuple[str, str, list[Issue]]:
     # keyed by the situation's identity (a list is audited with one Situation), checked with `is`
     key = (level, provider.id if provider else None, category, id(situation))
     hit = memo.judge.get(key)
     if hit is None or hit[0] is not situation:
         if len(memo.judge) >= memo.LIMIT:
             memo.judge.clear()
-        verdict, issues = _rules.judge(level, provider, category, situation, data)
-        hit = memo.judge[key] = (situation, verdict, tuple(issues))
-    return hit[1], list(hit[2])
+        verdict, reply, issues = _rules.judge(level, provider, category, situation, data)
+        hit = memo.judge[key] = (situation, verdict, reply, tuple(issues))
+    return hit[1], hit[2], list(hit[3])
 
 
 def _scan_issues(sc: _normalize.Scan) -> list[Issue]:
@@ -239,10 +240,12 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
     ev.address = parsed.normalized
     if parsed.literal:
         ev.verdict = "block"
+        ev.reply, mine = _rules.reply(situation, data)
+        ev.issues.extend(mine)
         return ev
     assert ev.category is not None
     ev.level = ev.provider.level if ev.provider else data.categories[UNKNOWN].level
-    verdict, extra = _judge(ev.level, ev.provider, ev.category, situation, data, memo)
+    verdict, ev.reply, extra = _judge(ev.level, ev.provider, ev.category, situation, data, memo)
     codes = ev.codes if ev.issues else set()
     if ev.provider is None and "typo" not in codes:
         unknown = _UNKNOWN.get(ev.level)
@@ -325,6 +328,6 @@ def check(address: str, /, *, situation: Situation | None = None, lang: str = "j
     return Result(
         input=address, address=ev.address, valid=ev.valid, category=ev.category,
         provider=ev.provider.id if ev.provider else None, level=ev.level,
-        verdict=ev.verdict,  # type: ignore[arg-type]
+        verdict=ev.verdict, reply=ev.reply,  # type: ignore[arg-type]
         findings=_render_all(ev.issues, lang, data), suggestion=suggestion,
     )

@@ -232,10 +232,10 @@ def read_raw() -> dict[str, Any]:
     root = resources.files("checker") / "data"
     raw: dict[str, Any] = {
         name: tomllib.loads((root / f"{name}.toml").read_text(encoding="utf-8"))
-        for name in ("levels", "categories", "providers", "protected")
+        for name in ("levels", "categories", "providers", "protected", "receivers")
     }
-    # messages/findings.toml: the findings; every other messages/<file>.toml: interface strings of a
-    # shell, flat `key = { ja = "...", en = "..." }` tables, addressed as "<file>.<key>".
+    # messages/findings.toml: the findings; messages/sender.toml: the sender-domain findings (same form);
+    # every other messages/<file>.toml: interface strings of a shell, flat `key = { ja = "...", en = "..." }` tables, addressed as "<file>.<key>".
     raw["messages"] = {}
     raw["ui"] = {}
     for item in sorted((root / "messages").iterdir(), key=lambda t: t.name):
@@ -245,6 +245,8 @@ def read_raw() -> dict[str, Any]:
         stem = item.name[: -len(".toml")]
         if stem == "findings":
             raw["messages"] = doc
+        elif stem == "sender":  # the sender-domain findings (issue 11), read by checker.sender.data
+            raw["sender"] = doc
         else:
             raw["ui"].update({f"{stem}.{key}": value for key, value in doc.items()})
     return raw

@@ -68,8 +68,11 @@ class Result:
     be used as typed; ``valid`` is ``address is not None``. category / provider / level: the
     recipient's kind of mail (``carrier``, ``free``, ``provider``, or ``unknown`` for a domain the
     data does not know: another company's own domain, taken as standard level 7), provider id and
-    level in the seed's simplified model (None when invalid). verdict: "invalid" exactly when not valid. findings: in rule order (characters,
-    syntax, typo, recipient, reply). suggestion: the corrected address when a repair applies
+    level in the seed's simplified model (None when invalid). verdict: whether YOUR mail reaches them
+    ("invalid" exactly when not valid). reply: whether THEIR reply reaches you, at your own level
+    (``Situation.level``), same vocabulary ("invalid" exactly when not valid); it never changes
+    ``verdict``, ``arrives`` or an exit code. findings: in rule order (characters, syntax, typo,
+    recipient, reply). suggestion: the corrected address when a repair applies
     (full-width, look-alike, invisible characters, typo, legacy quoting...), checked clean itself.
     """
 
@@ -80,6 +83,7 @@ class Result:
     provider: str | None
     level: int | None
     verdict: Verdict
+    reply: Verdict
     findings: tuple[Finding, ...] = field(default_factory=tuple)
     suggestion: str | None = None
 
@@ -97,6 +101,7 @@ class Result:
             "provider": self.provider,
             "level": self.level,
             "verdict": self.verdict,
+            "reply": self.reply,
             "findings": [
                 {"code": f.code, "severity": f.severity, "message": f.message, "url": f.url}
                 for f in self.findings

@@ -14,11 +14,15 @@ them:
 * refuses ``listed-senders`` (L 6): ``deliver``, with ``listed-senders``;
 * refuses nothing (L 10..8, free mail): ``spam-folder`` (it accepts everything and sorts it).
 
-Their reply to you, at your own level S (``situation.level``):
+Their reply to you, at your own level S (``situation.level``), is a second answer (``reply``, same
+vocabulary); it never changes the verdict of your mail:
 
-* S 3..1: your own server refuses everything (``own-level-broken``, ``block``);
-* S 4: their reply is refused unless they are on your allowlist (``reply-blocked``, at least ``at-risk``);
-* S 5: replies with links or attachments are refused (``reply-links``, a warning).
+* S 3..1: your own server refuses everything (``own-level-broken``): ``block``;
+* S 4: their reply is refused unless they are on your allowlist: ``block`` with ``reply-blocked``,
+  ``deliver`` when ``reply_allowlisted``;
+* S 5: replies with links or attachments are refused: ``at-risk`` with ``reply-links``, ``deliver`` when
+  ``reply_allowlisted`` (the allowlist wins, as it does for your mail to them);
+* S 10..6: ``deliver`` (nothing a customer's ordinary reply carries is refused).
 """
 from __future__ import annotations
 
@@ -53,8 +57,8 @@ def provider_name(provider: Provider | None, category: str, data: Data) -> Text:
 
 
 def judge(level: int, provider: Provider | None, category: str, situation: Situation,
-          data: Data) -> tuple[str, list[Issue]]:
-    """(verdict, findings) for a valid address whose recipient server is at ``level``."""
+          data: Data) -> tuple[str, str, list[Issue]]:
+    """(verdict, reply, findings) for a valid address whose recipient server is at ``level``."""
     issues: list[Issue] = []
     r = refuses(level, data)
     name = provider_name(provider, category, data)
@@ -90,15 +94,21 @@ def judge(level: int, provider: Provider | None, category: str, situation: Situa
         issues.append(Issue("spam-folder", common))
     else:
         verdict = "deliver"
+    answer, mine = reply(situation, data)
+    return verdict, answer, issues + mine
+
+
+def reply(situation: Situation, data: Data) -> tuple[str, list[Issue]]:
+    """(reply, findings): whether the recipient's reply reaches the sender's own server, at
+    ``situation.level``. Independent of the recipient and of the verdict of the mail to them."""
     own = refuses(situation.level, data)
     mine = {"level": situation.level}
     if "everything" in own:
-        verdict = worst(verdict, "block")
-        issues.append(Issue("own-level-broken", mine))
-    elif "not-allowlisted" in own:
-        if not situation.reply_allowlisted:
-            verdict = worst(verdict, "at-risk")
-            issues.append(Issue("reply-blocked", mine))
-    elif "links-attachments" in own:
-        issues.append(Issue("reply-links", mine))
-    return verdict, issues
+        return "block", [Issue("own-level-broken", mine)]
+    if situation.reply_allowlisted:
+        return "deliver", []
+    if "not-allowlisted" in own:
+        return "block", [Issue("reply-blocked", mine)]
+    if "links-attachments" in own:
+        return "at-risk", [Issue("reply-links", mine)]
+    return "deliver", []

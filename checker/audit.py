@@ -20,6 +20,7 @@ whatever the length of the list (a bounded sample, a bounded cache, bounded exam
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import unicodedata
@@ -436,6 +437,9 @@ class Summary:
         self.by_verdict: Counter[str] = Counter()
         self.by_category: Counter[str] = Counter()
         self.by_code: Counter[str] = Counter()
+        #: rows whose customer's reply would be refused by the sender's own server (``reply`` block);
+        #: counted apart: they never change ``arriving`` or ``action_count`` (which follow ``verdict``)
+        self.reply_blocked = 0
         #: rows that would not arrive: (line, address, verdict, reason-free codes)
         self.action: list[Row] = []
         self.action_count = 0
@@ -449,6 +453,8 @@ class Summary:
         self.by_verdict[r.verdict] += 1
         self.by_category[r.category or "-"] += 1
         self.by_code.update(row.codes)
+        if r.reply == "block":
+            self.reply_blocked += 1
         if r.arrives:
             self.arriving += 1
         else:
@@ -473,7 +479,7 @@ class Summary:
 
 _VERDICTS = ("deliver", "spam-folder", "at-risk", "block", "invalid")
 #: the columns the audit adds to a report, in order (their names: messages/audit.toml col-*)
-OUR_COLUMNS = ("verdict", "category", "provider", "findings", "suggestion", "reason")
+OUR_COLUMNS = ("verdict", "reply", "category", "provider", "findings", "suggestion", "reason")
 
 
 class Audit:
@@ -482,11 +488,15 @@ class Audit:
     iterating yields one Row per data row, in order, and fills ``summary``.
 
     column: the address column's header name, or its 1-based number as a string; None to detect.
+    after: applied to each row's result before it is counted (the shell's ``--dns`` answer, for example:
+    ``checker.sender.recipient.with_mx``). ahead / window: ``ahead`` sees each result ``window`` rows before
+    ``after`` is applied to it (so a shell can start slow work, such as DNS queries, for the rows to come).
     """
 
     def __init__(self, chunks: Iterable[bytes], *, column: str | None = None,
                  situation: Situation | None = None, lang: str = "ja", data: Data | None = None,
-                 max_listed: int = MAX_LISTED) -> None:
+                 max_listed: int = MAX_LISTED, after: Callable[[Result], Result] | None = None,
+                 ahead: Callable[[Result], None] | None = None, window: int = 0) -> None:
         self.data = data or default_data()
         self.lang = lang
         self.situation = situation or Situation()
@@ -531,6 +541,9 @@ class Audit:
         self._expected[0] = self.width
         self._records = _chain(body, records)
         self._check = _cached_check(self.situation, lang, self.data)
+        self._after = after
+        self._ahead = ahead
+        self._window = max(0, window)
 
     def _choose_column(self, sample: list[_Record], column: str | None) -> tuple[tuple[str, ...] | None, int]:
         first = sample[0].fields if sample else [""]
@@ -565,7 +578,35 @@ class Audit:
         raise AuditError("no-column", columns=_list(first))
 
     def __iter__(self) -> Iterator[Row]:
-        col, width, check_, add = self.column, self.width, self._check, self.summary.add
+        add, after, ahead = self.summary.add, self._after, self._ahead
+        if after is None:
+            for row in self._rows():
+                add(row)
+                yield row
+            return
+        pending: deque[Row] = deque()
+        window = self._window
+        for row in self._rows():
+            if ahead is not None:
+                ahead(row.result)
+            pending.append(row)
+            if len(pending) > window:
+                done = pending.popleft()
+                result = after(done.result)
+                if result is not done.result:
+                    done = dataclasses.replace(done, result=result)
+                add(done)
+                yield done
+        while pending:
+            done = pending.popleft()
+            result = after(done.result)
+            if result is not done.result:
+                done = dataclasses.replace(done, result=result)
+            add(done)
+            yield done
+
+    def _rows(self) -> Iterator[Row]:
+        col, width, check_ = self.column, self.width, self._check
         for rec in self._records:
             fields = rec.fields
             problems: list[Problem] = []
@@ -584,10 +625,8 @@ class Audit:
                 found = [c for c in fields if _looks_like_address(c)]
                 if len(found) == 1:
                     address = found[0]
-            row = Row(line=rec.line, last_line=rec.last_line, fields=tuple(fields), address=address,
+            yield Row(line=rec.line, last_line=rec.last_line, fields=tuple(fields), address=address,
                       result=check_(address), problems=tuple(problems), end=rec.end)
-            add(row)
-            yield row
 
     # -- output ------------------------------------------------------------------------------
 
@@ -600,7 +639,7 @@ class Audit:
         return base + [text(self.data, f"col-{c}", self.lang) for c in OUR_COLUMNS]
 
     def out_cells(self, row: Row) -> list[str]:
-        """The row's cells followed by ours (verdict, category, provider, codes, suggestion, reason).
+        """The row's cells followed by ours (verdict, reply, category, provider, codes, suggestion, reason).
 
         Our columns always start right after the header's width: a short row is padded with empty
         cells, and the surplus cells of a long row (a stray delimiter) follow ours, so nothing is
@@ -608,14 +647,14 @@ class Audit:
         r = row.result
         fields = list(row.fields[:self.width])
         fields += [""] * (self.width - len(fields))  # short rows are padded so our columns line up
-        return [*fields, r.verdict, r.category or "", r.provider or "", " ".join(row.codes),
+        return [*fields, r.verdict, r.reply, r.category or "", r.provider or "", " ".join(row.codes),
                 r.suggestion or "", row.reason(self.lang, self.data), *row.fields[self.width:]]
 
     def out_json(self, row: Row) -> dict[str, object]:
         """One JSON Lines record (keys are stable English names)."""
         r = row.result
         return {"line": row.line, "fields": list(row.fields), "address": row.address,
-                "verdict": r.verdict, "category": r.category, "provider": r.provider,
+                "verdict": r.verdict, "reply": r.reply, "category": r.category, "provider": r.provider,
                 "findings": list(row.codes), "suggestion": r.suggestion,
                 "reason": row.reason(self.lang, self.data)}
 
@@ -637,6 +676,7 @@ class Audit:
 
         return {
             "rows": s.rows, "arriving": s.arriving, "all_arrive": s.all_arrive,
+            "reply_blocked": s.reply_blocked,
             "encoding": _ENC_NAMES.get(self.encoding, self.encoding),
             "delimiter": text(d, f"delimiter-{_DELIM_KEYS[self.delimiter]}", lang),
             "column": self.describe_column(),
@@ -682,6 +722,8 @@ class Audit:
                            + " ".join(p.message(lang, d) for p in r.problems))
             if s.problem_count > len(s.problem_rows):
                 out.append("  " + t("summary-more", n=_n(s.problem_count - len(s.problem_rows))))
+        if s.reply_blocked:
+            out.append(t("summary-reply-blocked", n=_n(s.reply_blocked)))
         if s.action_count:
             out.append(t("summary-action", n=_n(s.action_count)))
             for r in s.action:
@@ -778,7 +820,7 @@ class Job:
 
     def __init__(self, content: bytes, *, column: str | None = None, level: int = 7,
                  links: bool = False, attachments: bool = False, allowlisted: bool = False,
-                 lang: str = "ja", data: Data | None = None, max_listed: int = MAX_LISTED) -> None:
+                 reply_allowlisted: bool = False, lang: str = "ja", data: Data | None = None, max_listed: int = MAX_LISTED) -> None:
         self.total = len(content)
         self.lang = lang
         self.error: str | None = None
@@ -791,7 +833,8 @@ class Job:
             self.audit: Audit | None = Audit(
                 (bytes(content[i:i + chunk]) for i in range(0, len(content), chunk)), column=column,
                 situation=Situation(level=level, links=links, attachments=attachments,
-                                    allowlisted=allowlisted), lang=lang, data=data, max_listed=max_listed)
+                                    allowlisted=allowlisted, reply_allowlisted=reply_allowlisted),
+                lang=lang, data=data, max_listed=max_listed)
         except AuditError as e:
             self.audit = None
             self.error = e.message(lang, data)

@@ -27,9 +27,11 @@ from ._data import Data, default_data
 from ._model import Result, Situation, provider_url
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
-FLAGS = ("--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--json")
+FLAGS = ("--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--json", "--dns")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-VALUED = {"--level": "--level 5", "--lang": "--lang en"}
+VALUED = {"--level": "--level 5", "--lang": "--lang en", "--nameserver": "--nameserver 127.0.0.1:53"}
+#: check --dns: rows looked ahead, so that their MX queries run concurrently (the pool bounds the concurrency)
+DNS_WINDOW = 256
 #: the human output echoes at most this many characters of an input (the JSON keeps all of it)
 ECHO_LIMIT = 120
 
@@ -51,6 +53,8 @@ class Options:
     reply_allowlisted: bool = False
     lang: str = "ja"
     json: bool = False
+    dns: bool = False
+    nameservers: list[tuple[str, int]] = field(default_factory=list)
     help: bool = False
 
 
@@ -106,6 +110,13 @@ def parse_args(argv: list[str]) -> Options:
                 if not 1 <= level <= 10:
                     raise UsageError("bad-level", value=value)
                 opts.level = level
+            elif name == "--nameserver":
+                from ._dns_resolver import parse_nameserver
+
+                try:
+                    opts.nameservers.append(parse_nameserver(value))
+                except ValueError:
+                    raise UsageError("bad-nameserver", value=value) from None
             else:
                 if value not in ("ja", "en"):
                     raise UsageError("bad-lang", value=value)
@@ -144,7 +155,9 @@ def human(r: Result, lang: str, data: Data, site: str) -> str:
     else:
         shown = _printable(shown)
     lines = [f"{mark} {shown or repr(r.input)}"]
-    lines.append(f"  {t('label-verdict')}: {t('verdict-' + r.verdict)}")
+    lines.append(f"  {t('label-mail')}: {t('verdict-' + r.verdict)}")
+    if r.valid:
+        lines.append(f"  {t('label-reply')}: {t('verdict-' + r.reply)}")
     if r.address is not None and r.address != r.input.strip():
         lines.append(f"  {t('label-address')}: {_printable(r.address)}")
     if r.category is not None:
@@ -225,9 +238,21 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
     situation = Situation(level=opts.level, links=opts.links, attachments=opts.attachments,
                           allowlisted=opts.allowlisted, reply_allowlisted=opts.reply_allowlisted)
     total = failing = 0
+    results: Iterable[Result] = (check(a, situation=situation, lang=opts.lang, data=data)
+                                 for a in _addresses(opts, stdin))
+    resolver = None
+    if opts.dns:  # the recipient domains' MX answers (the only network use of `check`, and only when asked)
+        from ._dns_resolver import MxLookup, Resolver, ResolverUnavailable
+
+        try:
+            resolver = Resolver(opts.nameservers, lifetime=_dns_lifetime(environ))
+        except ResolverUnavailable as exc:
+            message = data.ui[f"domain.{exc.key}"].get(opts.lang).format(detail=exc.detail)
+            stderr.write(data.ui["cli.error"].get(opts.lang).format(message=message) + "\n")
+            return 2
+        results = _looked_ahead(results, MxLookup(resolver, lang=opts.lang, data=data))
     try:
-        for address in _addresses(opts, stdin):
-            r = check(address, situation=situation, lang=opts.lang, data=data)
+        for r in results:
             total += 1
             if not r.arrives:
                 failing += 1
@@ -249,4 +274,33 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
         return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        if resolver is not None:
+            resolver.close()
     return 1 if failing else 0
+
+
+def _dns_lifetime(environ: Mapping[str, str]) -> float:
+    from ._dns_resolver import DEFAULT_LIFETIME
+
+    try:
+        return float(environ.get("TODOKU_DNS_LIFETIME", DEFAULT_LIFETIME))
+    except ValueError:
+        return DEFAULT_LIFETIME
+
+
+def _looked_ahead(results: Iterable[Result], mx: object) -> Iterator[Result]:
+    """``results`` with the MX answer applied, DNS_WINDOW results ahead started early (concurrent queries)."""
+    from collections import deque
+
+    from ._dns_resolver import MxLookup
+
+    assert isinstance(mx, MxLookup)
+    pending: deque[Result] = deque()
+    for r in results:
+        mx.ahead(r)
+        pending.append(r)
+        if len(pending) > DNS_WINDOW:
+            yield mx.after(pending.popleft())
+    while pending:
+        yield mx.after(pending.popleft())

@@ -6,9 +6,10 @@ The module Web Worker (web/todoku-worker.mjs) calls ``handle(request)`` with a J
      "level": 7, "links": false, "attachments": false, "allowlisted": false}
 
 and gets back ``{"ok": true, "result": Result.to_dict(), "view": {...}}``: ``view`` holds what the widget
-shows beside the result, already localized from ``messages/web.toml``, ``messages/cli.toml`` and the data
-(the verdict's label, each finding's severity label, the kind of mail, the provider page, the suggestion's
-button text). The widget itself holds no user-facing string. Bad requests give
+shows beside the result, already localized from ``messages/web.toml``, ``messages/cli.toml`` and the data:
+both answers with their labels (``verdictLabel``/``verdict``: your mail; ``replyLabel``/``reply``: their
+reply, None for an invalid address), each finding's severity label, the kind of mail, the provider page,
+the suggestion's button text. The widget itself holds no user-facing string. Bad requests give
 ``{"ok": false, "error": "<code>"}``, never a traceback.
 """
 from __future__ import annotations
@@ -61,7 +62,10 @@ def view(result: Result, lang: str, data: Data) -> dict[str, Any]:
             kind = t("web.kind-no-provider", category=cat, level=result.level)
     return {
         "heading": t("web.result-heading"),
+        "verdictLabel": t("cli.label-mail"),
         "verdict": t(f"cli.verdict-{result.verdict}"),
+        "replyLabel": t("cli.label-reply"),
+        "reply": None if not result.valid else t(f"cli.verdict-{result.reply}"),
         "kind": kind,
         "providerPage": None if page_url is None else {
             "url": page_url, "text": t("web.provider-page", provider=provider_name)},

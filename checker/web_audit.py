@@ -21,7 +21,7 @@ from .audit import Job
 
 #: strings of messages/audit.toml the page uses for the summary (the CLI uses them too)
 _AUDIT_KEYS = ("summary-input", "summary-by-verdict", "summary-by-category", "summary-top", "summary-problems",
-               "summary-action", "summary-line", "summary-more", "summary-all-arrive", "summary-no-rows")
+               "summary-action", "summary-reply-blocked", "summary-line", "summary-more", "summary-all-arrive", "summary-no-rows")
 #: rows listed in the page (it groups them by problem, so a few hundred stay short; "N more" after them)
 MAX_LISTED = 500
 
@@ -44,7 +44,7 @@ def _options(options: str | dict | None) -> dict:
         "lang": "en" if opts.get("lang") == "en" else "ja",
         "level": level if isinstance(level, int) and 1 <= level <= 10 else 7,
         "links": bool(opts.get("links")), "attachments": bool(opts.get("attachments")),
-        "allowlisted": bool(opts.get("allowlisted")),
+        "allowlisted": bool(opts.get("allowlisted")), "reply_allowlisted": bool(opts.get("reply_allowlisted")),
         "column": opts.get("column") or None,
     }
 
@@ -58,7 +58,8 @@ def start(content: object, options: str | dict | None = None, data: Data | None 
         content = content.to_bytes()  # type: ignore[attr-defined]
     o = _options(options)
     return Job(bytes(content), column=o["column"], level=o["level"], links=o["links"],
-               attachments=o["attachments"], allowlisted=o["allowlisted"], lang=o["lang"],
+               attachments=o["attachments"], allowlisted=o["allowlisted"],
+               reply_allowlisted=o["reply_allowlisted"], lang=o["lang"],
                data=data, max_listed=MAX_LISTED)
 
 

@@ -62,7 +62,7 @@ def build_wheel(out_dir: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="todoku-wheel-") as tmp:
         src = Path(tmp) / "src"
         src.mkdir()
-        for name in ("pyproject.toml", "README.md"):
+        for name in ("pyproject.toml", "README.md", "LICENSE"):
             shutil.copy2(ROOT / name, src / name)
         shutil.copytree(ROOT / "checker", src / "checker",
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo"))

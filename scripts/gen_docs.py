@@ -6,6 +6,7 @@ Writes (all git-ignored, never hand edited, every file starting with MARKER):
   snippets/<lang>/<name> for every entry of scripts/widget.py SNIPPETS       (checker / audit widgets)
   docs/<lang>/providers/index.md, docs/<lang>/providers/<id>.md              (directory, one page each)
   docs/<lang>/findings.md                                                    (one anchor per finding code)
+  docs/<lang>/bounces.md                                                     (one anchor per bounce reason)
 
 Generated tables link to pages relative to a top-level page (e.g. `providers/docomo.md`): include them
 only from pages at the top of docs/<lang>/.
@@ -97,7 +98,7 @@ class Gen:
         brackets, and what the column holds (with the codes it can hold, from the data)."""
         ids = lambda xs: self.t("list-sep").join(f"`{x}`" for x in xs)  # noqa: E731
         seen = {p.category for p in self.data.providers} | {UNKNOWN}  # what a result's category can be
-        codes = {"verdict": ids(get_args(Verdict)),
+        codes = {"verdict": ids(get_args(Verdict)), "reply": ids(get_args(Verdict)),
                  "category": ids(c for c in self.data.categories if c in seen),
                  "provider": ids(p.id for p in self.data.providers[:2])}  # examples
         rows = [f"| {self.t('audit-col-head')} | {self.t('audit-col-content')} |", "|---|---|"]
@@ -214,6 +215,32 @@ class Gen:
         return "".join(out)
 
 
+def bounce_reasons() -> list[str]:
+    """Every reason a bounce can get, in the reference's order: the rules' order (bounces.toml), then those
+    without rules (success notices, auto-replies, complaints, undetermined)."""
+    from checker.message.table import default_rules
+
+    order = list(default_rules().order)
+    return order + [r for r in ("badreputation", "delivered", "vacation", "feedback", "onhold", "undefined")
+                    if r not in order]
+
+
+def bounces_page(data: Data, lang: str) -> str:
+    """The bounce reference: one anchor per reason (title, what happened, what to do), with the anchors the
+    message reader links to for reading problems (#reading) and authentication (#authentication)."""
+    t = lambda key, **kw: data.ui[f"message.{key}"].get(lang).format(**kw)  # noqa: E731
+    out = [_front(t("bounces-title"), t("bounces-description")),
+           f"# {t('bounces-title')}\n\n{t('bounces-intro')}\n\n{t('bounces-japan')}\n"]
+    out.append(f"\n## {t('bounces-reasons')} {{ #reasons }}\n\n{t('bounces-reasons-intro')}\n\n")
+    out.append("\n".join(f"- [{t('title-' + r)}](#{r}) (`{r}`)" for r in bounce_reasons()) + "\n")
+    for r in bounce_reasons():
+        out.append(f"\n### {t('title-' + r)} {{ #{r} }}\n\n`{r}`\n\n{t('explain-' + r)}\n\n"
+                   f"**{t('label-fix')}**: {t('fix-' + r)}\n")
+    out.append(f"\n## {t('bounces-authentication')} {{ #authentication }}\n\n{t('bounces-authentication-text')}\n")
+    out.append(f"\n## {t('bounces-reading')} {{ #reading }}\n\n{t('bounces-reading-text')}\n")
+    return "".join(out)
+
+
 _JA = "\u3040-\u30ff\u3400-\u9fff\u3005\uff01-\uff5e"
 # kept as they are: front matter, code, HTML comments, tags, text already marked, link targets
 _KEEP = re.compile(r'\A---\n.*?\n---\n|`[^`\n]*`|<!--.*?-->|<span lang="ja">.*?</span>|<[^>\n]*>|\]\([^)\s]*\)', re.S)
@@ -259,6 +286,7 @@ def outputs(data: Data, widgets: dict[str, Callable[[str, Data], str]]) -> dict[
         for p in data.providers:
             files[f"{docs}/providers/{p.id}.md"] = g.provider_page(p)
         files[f"{docs}/findings.md"] = g.findings_page()
+        files[f"{docs}/bounces.md"] = bounces_page(data, lang)
     for rel in files:  # the carriers' own (Japanese) words in the English guide are marked as Japanese
         if rel.startswith(("docs/en/", "snippets/en/")):
             files[rel] = mark_japanese(files[rel])
@@ -293,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.update_manifest:
         import site_manifest
         added = site_manifest.update(ROOT / "site", ROOT / "urls.json")
-        print(f"gen_docs: urls.json: {added} new URL(s)/anchor(s) added")
+        print(f"gen_docs: urls.json: {len(added)} new URL(s)/anchor(s) added")
         return 0
     from widget import SNIPPETS
     files = outputs(default_data(), SNIPPETS)

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""Serves the built guide (site/) on http://127.0.0.1:8000/ (scripts/serve builds it first).
+"""Serves the built guide (site/) on http://127.0.0.1:8000/ (scripts/serve sets up and builds it first).
 
 Static files only, with the right types for the in-page checker (.wasm application/wasm, .mjs text/javascript)
 and each language's own not-found page (/en/... -> site/en/404.html, else site/404.html).
-Usage: scripts/serve.py [--port N] [--bind ADDR]
+Usage: scripts/serve [--port N] [--bind ADDR]      (set up, build, serve)
+       scripts/serve.py [--port N] [--bind ADDR]   (serve the site/ already built)
+       scripts/serve.py --check-port [--port N] [--bind ADDR]
+           only tries the address: prints the site's URL and exits 0 when it is free, exits 1 with the reason
+           when it is not (scripts/serve runs this before the set-up and the build). Standard library only.
 """
 from __future__ import annotations
 
@@ -61,21 +65,42 @@ def served(directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] 
             httpd.shutdown()
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--port", type=int, default=8000)
-    ap.add_argument("--bind", default="127.0.0.1")
-    args = ap.parse_args(argv)
-    if not (SITE / "index.html").is_file():
-        print("serve: site/ is not built: run scripts/build", file=sys.stderr)
-        return 2
+def _listen(bind: str, port: int) -> http.server.ThreadingHTTPServer | None:
+    """The server bound to ``bind:port``, or None after printing why it cannot listen there."""
     handler = functools.partial(Handler, directory=str(SITE))
     http.server.ThreadingHTTPServer.allow_reuse_address = True
     try:
-        httpd = http.server.ThreadingHTTPServer((args.bind, args.port), handler)
+        return http.server.ThreadingHTTPServer((bind, port), handler)
     except OSError as e:
-        print(f"serve: cannot listen on {args.bind}:{args.port}: {e.strerror} (another server running? try --port)",
-              file=sys.stderr)
+        print(f"serve: cannot listen on {bind}:{port}: {e.strerror} (another server running? "
+              f"try another port: scripts/serve --port {port + 1})", file=sys.stderr)
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="scripts/serve", description="Sets up, builds and serves the guide with the live checker.",
+        epilog="scripts/serve.py takes the same options and serves the site/ already built, without the set-up "
+               "and the build.")
+    ap.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000)")
+    ap.add_argument("--bind", default="127.0.0.1",
+                    help="the address to listen on (default 127.0.0.1; 0.0.0.0 for the whole network)")
+    ap.add_argument("--check-port", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if not 0 < args.port < 65536:
+        ap.error(f"--port must be between 1 and 65535 (got {args.port})")
+    if args.check_port:
+        probe = _listen(args.bind, args.port)
+        if probe is None:
+            return 1
+        probe.server_close()
+        print(f"http://{args.bind}:{args.port}/")
+        return 0
+    if not (SITE / "index.html").is_file():
+        print("serve: site/ is not built: run scripts/build", file=sys.stderr)
+        return 2
+    httpd = _listen(args.bind, args.port)
+    if httpd is None:
         return 1
     with httpd:
         print(f"serve: Todoku guide on http://{args.bind}:{args.port}/ (English: /en/). Ctrl+C stops.", flush=True)

@@ -6,7 +6,9 @@ urls.json (committed):
    "redirects": {"/old-path/": "/new-path/", "/levels/#old-anchor": "/levels/#new-anchor"}}
 
 - `update(site, manifest)` adds every page URL and heading anchor of the built site (never removes one:
-  tests/test_site_urls.py fails when one disappears without a redirect).
+  tests/test_site_urls.py fails when one disappears without a redirect). scripts/build runs it and says loudly
+  what it added and what the site lost (`build_notes`): a local experiment (a provider tried and removed) must
+  not leave urls.json changed unnoticed; `git checkout urls.json` undoes it.
 - `write_redirects(site, manifest)` (run by scripts/build) makes, for each page redirect, a static page at the
   old path with a meta refresh, a canonical link and a plain link; for each anchor redirect, an empty element
   carrying the old id just before the new anchor, so old links still land on the right heading.
@@ -84,22 +86,39 @@ def dump(manifest: Path, doc: dict) -> None:
     manifest.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def update(site: Path, manifest: Path) -> int:
-    """Add the built site's URLs and anchors to the manifest; returns how many were added."""
+def update(site: Path, manifest: Path) -> list[str]:
+    """Add the built site's URLs and anchors to the manifest; returns what was added ("/x/" or "/x/#a")."""
     if not (site / "index.html").is_file():
         raise SystemExit("site_manifest: site/ is not built: run scripts/build first")
     doc = load(manifest)
-    added = 0
+    added: list[str] = []
     for url, anchors in collect(site).items():
         if url not in doc["pages"]:
             doc["pages"][url] = []
-            added += 1
+            added.append(url)
         known = doc["pages"][url]
         new = [a for a in anchors if a not in known]
-        added += len(new)
+        added.extend(f"{url}#{a}" for a in new)
         known.extend(new)
     dump(manifest, doc)
     return added
+
+
+def build_notes(added: list[str], gone: list[str], show: int = 6) -> list[str]:
+    """What scripts/build says about urls.json after ``update``: the entries it added and the listed ones the
+    site no longer has, each with what to do. Empty when the manifest and the site agree."""
+    def some(items: list[str]) -> str:
+        return ", ".join(items[:show]) + (f" and {len(items) - show} more" if len(items) > show else "")
+    notes = []
+    if added:
+        notes.append(f"NOTE: urls.json gained {len(added)} URL(s)/anchor(s): {some(added)}. Commit urls.json "
+                     "with pages that are meant to be published; after a local experiment undo it with "
+                     "`git checkout urls.json`, or it will demand a redirect once the experiment is gone.")
+    if gone:
+        notes.append(f"WARNING: {len(gone)} URL(s)/anchor(s) of urls.json are no longer built: {some(gone)}. "
+                     "A published one needs a redirect in urls.json (tests/test_site_urls.py fails until then); "
+                     "one added by a local experiment goes with `git checkout urls.json`.")
+    return notes
 
 
 def lost(doc: dict, pages: dict[str, list[str]]) -> list[str]:
@@ -161,7 +180,11 @@ def main(argv: list[str]) -> int:
     cmd = argv[0] if argv else ""
     site, manifest = ROOT / "site", ROOT / "urls.json"
     if cmd == "update":
-        print(f"site_manifest: {update(site, manifest)} URL(s)/anchor(s) added to urls.json")
+        added = update(site, manifest)
+        notes = build_notes(added, lost(load(manifest), collect(site)))
+        print(f"site_manifest: {len(added)} URL(s)/anchor(s) added to urls.json")
+        for note in notes:
+            print(f"site_manifest: {note}", file=sys.stderr)
     elif cmd == "redirects":
         print(f"site_manifest: {write_redirects(site, manifest)} redirect(s) written")
     else:

@@ -64,6 +64,8 @@ CASES: list[tuple[str, dict, str]] = [
     ("taro@example.co.jp", S(level=3), "ja"),
     ("taro@docomo.ne.jp", S(level=1, allowlisted=True), "en"),
     ("taro@gmail.com", S(level=10), "ja"),
+    ("taro@gmail.com", S(level=4, reply_allowlisted=True), "ja"),
+    ("taro@docomo.ne.jp", S(level=5, reply_allowlisted=True), "en"),
     # normalization that is not a finding
     ("  Taro@DOCOMO.NE.JP.  ", S(), "ja"),
     ("taro@Gmail.Com\r\n", S(), "en"),
@@ -132,6 +134,7 @@ CASES: list[tuple[str, dict, str]] = [
     ("taro@xn--0.jp", S(), "en"),
     ("taro@例え.jp", S(), "ja"),
     ("taro@[192.0.2.1]", S(), "en"),
+    ("taro@[192.0.2.1]", S(level=4), "ja"),
     ("taro@[IPv6:2001:db8::1]", S(), "ja"),
     ("taro@[IPv6:::ffff:192.0.2.1]", S(), "en"),  # Python 3.13+ ipaddress writes it differently
     ("taro@[300.1.1.1]", S(), "en"),

@@ -64,5 +64,32 @@ def audit_html(lang: str, data: Data) -> str:
     )
 
 
+def message_html(lang: str, data: Data) -> str:
+    """The static markup of the message page's reader (a paste area and a file input; web/todoku-message.js
+    does the rest). Its strings (messages/message.toml ``page-*``) travel with the form as a JSON data block."""
+    from checker.web_message import page_strings
+
+    t = lambda key: escape(data.ui[f"message.{key}"].get(lang))  # noqa: E731
+    strings = json.dumps(page_strings(lang, data), ensure_ascii=False, sort_keys=True)
+    strings = strings.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return (
+        f'<form class="todoku-message" data-todoku="message" data-lang="{lang}" autocomplete="off">\n'
+        f'<label for="todoku-message-source-{lang}">{t("page-paste")}</label>\n'
+        f'<textarea id="todoku-message-source-{lang}" name="source" spellcheck="false" '
+        f'placeholder="{t("page-placeholder")}"></textarea>\n'
+        f'<div class="todoku-message-actions">\n'
+        f'<label>{t("page-file")} <input name="file" type="file" accept=".eml,.txt,.msg,message/rfc822,text/plain">'
+        f'</label>\n'
+        f'<button type="submit">{t("page-submit")}</button>\n'
+        f'</div>\n'
+        f'<p class="todoku-message-private">{t("page-private")}</p>\n'
+        f'<noscript><p>{t("page-noscript")}</p></noscript>\n'
+        f'<output class="todoku-message-status" aria-live="polite"></output>\n'
+        f'<div class="todoku-message-result" hidden></div>\n'
+        f'<script type="application/json" class="todoku-message-strings">{strings}</script>\n'
+        "</form>\n"
+    )
+
+
 #: Snippets that scripts/gen_docs.py writes to snippets/<lang>/<name> for `--8<-- "<name>"` includes.
-SNIPPETS = {"checker-widget.md": widget_html, "audit-widget.md": audit_html}
+SNIPPETS = {"checker-widget.md": widget_html, "audit-widget.md": audit_html, "message-widget.md": message_html}

@@ -11,7 +11,11 @@ from helpers_core import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
-CORPORA = ROOT.parent / "shared" / "corpora"
+#: beside the repository (../shared/corpora); from a git worktree one level deeper, ../../shared/corpora;
+#: TODOKU_CORPORA names another place
+CORPORA = Path(os.environ["TODOKU_CORPORA"]) if os.environ.get("TODOKU_CORPORA") else next(
+    (p for p in (ROOT.parent / "shared" / "corpora", ROOT.parent.parent / "shared" / "corpora") if p.is_dir()),
+    ROOT.parent / "shared" / "corpora")
 _chromium = load_script("chromium")
 CHROMIUM, CHROMIUM_ARGS = _chromium.CHROMIUM, _chromium.CHROMIUM_ARGS
 

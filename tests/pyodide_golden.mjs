@@ -7,7 +7,8 @@
 // optionally with "audits": [{"path": "/abs/list.csv", "lang": "ja"}, ...] (whole-list audits).
 // Output: one line per case, in order: exactly what `python -m checker check --json` prints for it
 // (checker.cli.json_line of the Result), or {"exception": "..."} when the checker raised; then one line
-// per audit, made by tests/parity_audit.py (the same file the CPython side imports).
+// per audit, made by tests/parity_audit.py (the same file the CPython side imports); then one line per
+// message ("messages": [{"path", "name", "lang"}]): exactly what `python -m checker message --json` prints.
 // A summary line goes to standard error: "pyodide: python=3.14.2 unicodedata=16.0.0 load_ms=... cases=...".
 //
 // No string crosses the JavaScript/Python boundary: the cases file is written into Pyodide's file system
@@ -37,8 +38,12 @@ pyodide.FS.mkdirTree("/parity/audit");
 const casesBytes = readFileSync(casesPath);
 pyodide.FS.writeFile("/parity/cases.json", new Uint8Array(casesBytes));
 pyodide.FS.writeFile("/parity/parity_audit.py", new Uint8Array(readFileSync(join(root, "tests", "parity_audit.py"))));
-const audits = JSON.parse(casesBytes.toString("ascii")).audits ?? [];
+const parsedCases = JSON.parse(casesBytes.toString("ascii"));
+const audits = parsedCases.audits ?? [];
 audits.forEach((a, i) => pyodide.FS.writeFile(`/parity/audit/${i}`, new Uint8Array(readFileSync(a.path))));
+const messages = parsedCases.messages ?? [];
+pyodide.FS.mkdirTree("/parity/message");
+messages.forEach((m, i) => pyodide.FS.writeFile(`/parity/message/${i}`, new Uint8Array(readFileSync(m.path))));
 
 const summary = pyodide.runPython(`
 import json, sys, traceback, unicodedata
@@ -60,6 +65,17 @@ with open("/parity/out.jsonl", "w", encoding="utf-8") as out:
     for i, a in enumerate(doc.get("audits", []) if isinstance(doc, dict) else []):
         with open(f"/parity/audit/{i}", "rb") as f:
             out.write(audit_line(f.read(), a["lang"]) + "\\n")
+    if isinstance(doc, dict) and doc.get("messages"):
+        from checker.cli_message import json_line as message_line
+        from checker.message import read_message
+        for i, m in enumerate(doc["messages"]):
+            with open(f"/parity/message/{i}", "rb") as f:
+                raw = f.read()
+            try:
+                line = message_line(read_message(raw, m["lang"]), m["name"])
+            except Exception:
+                line = json.dumps({"exception": traceback.format_exc()})
+            out.write(line + "\\n")
 v = sys.version_info
 f"python={v.major}.{v.minor}.{v.micro} unicodedata={unicodedata.unidata_version} cases={len(cases)}"
 `);

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker import check, default_data
+from checker import Situation, check, default_data
 from checker.audit import Audit, AuditError, CsvWriter, Job, detect_encoding
 
 FIX = Path(__file__).parent / "fixtures" / "audit"
@@ -190,14 +190,14 @@ def test_output_cells_line_up_and_keep_everything():
     a, rows = run("malformed.csv", lang="en")
     header = a.out_header()
     assert header[:3] == ["name", "email", "memo"]
-    assert header[3:] == ["verdict", "category", "provider", "findings", "suggestion", "reason"]
+    assert header[3:] == ["verdict", "reply", "category", "provider", "findings", "suggestion", "reason"]
     for r in rows:
         cells = a.out_cells(r)
-        assert cells[3] == r.result.verdict
-        assert cells[6] == " ".join(r.codes)
-        assert [c for c in cells[:3] + cells[9:] if c] == [f for f in r.fields if f]  # nothing dropped
+        assert cells[3] == r.result.verdict and cells[4] == r.result.reply
+        assert cells[7] == " ".join(r.codes)
+        assert [c for c in cells[:3] + cells[10:] if c] == [f for f in r.fields if f]  # nothing dropped
     ja = Audit([(FIX / "malformed.csv").read_bytes()], lang="ja")
-    assert ja.out_header()[3:] == ["判定", "種別", "事業者", "検出コード", "修正候補", "理由"]
+    assert ja.out_header()[3:] == ["判定", "返信の判定", "種別", "事業者", "検出コード", "修正候補", "理由"]
 
 
 def test_csv_writer_round_trips():
@@ -218,6 +218,19 @@ def test_summary_counts_add_up_and_lists_are_bounded():
     assert {e["code"] for e in d["top"]} >= {"empty"}
     txt = a.summary_text("x.csv")
     assert f"{s.action_count - 5}" in txt and "ほか" in txt
+    assert s.reply_blocked == 0 and "返信" not in txt
+
+
+def test_blocked_replies_are_counted_apart_from_what_would_not_arrive():
+    """At level 4 every reply is refused unless allowlisted: counted and said, never as "would not arrive"."""
+    lines = b"email\nb@gmail.com\nc@gmail.com\ntaro@docomo.ne.jp\nnot-an-address\n"
+    for sit, blocked in ((Situation(level=4), 3), (Situation(level=4, reply_allowlisted=True), 0)):
+        a, rows = run(lines, situation=sit, lang="en")
+        s, alone = a.summary, run(lines, lang="en")[0].summary
+        assert [r.result.reply for r in rows].count("block") == s.reply_blocked == blocked
+        assert (s.arriving, s.action_count, s.by_verdict) == (alone.arriving, alone.action_count, alone.by_verdict)
+        assert a.summary_dict()["reply_blocked"] == blocked
+        assert (f"{blocked} rows: your own server would refuse" in a.summary_text()) == bool(blocked)
 
 
 def test_streaming_reads_only_what_it_needs():

@@ -38,11 +38,11 @@ def test_csv_report_has_every_row_in_order_with_a_bom(tmp_path):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["name", "email", "memo", "verdict", "category", "provider", "findings",
-                       "suggestion", "reason"]
+    assert rows[0] == ["name", "email", "memo", "verdict", "reply", "category", "provider",
+                       "findings", "suggestion", "reason"]
     assert [r[0] for r in rows[1:]] == ["Taro", "Hanako", "Jiro", "", "Saburo", "Shiro", "Goro", "Rokuro", "Nanako"]
     assert rows[5][2] == "two\nlines"
-    assert rows[6][6].split()[0] == "unterminated-quote"
+    assert rows[6][7].split()[0] == "unterminated-quote"
     assert rows[8][-1] == "x"                 # the surplus cell is kept, after our columns
     assert "9 rows checked" in stdout and "line 8" in stdout and "Report:" in stdout
 
@@ -55,8 +55,8 @@ def test_jsonl_report_parses_back(tmp_path):
     assert [r["line"] for r in recs] == [2, 3, 4, 5, 6]
     assert recs[0]["fields"] == ["山田 太郎", "taro.yamada@docomo.ne.jp", "090-1111-2222"]
     assert recs[0]["verdict"] == "at-risk" and recs[0]["category"] == "carrier"
-    assert all(set(r) == {"line", "fields", "address", "verdict", "category", "provider", "findings",
-                          "suggestion", "reason"} for r in recs)
+    assert all(set(r) == {"line", "fields", "address", "verdict", "reply", "category", "provider",
+                          "findings", "suggestion", "reason"} for r in recs)
     assert "5 行を確認しました" in stdout
 
 
@@ -184,3 +184,15 @@ def test_no_progress_bar_when_not_a_terminal(tmp_path):
     p = proc(str(big), "-o", str(tmp_path / "r.csv"), "--lang", "en")
     assert p.returncode == 0 and p.stderr == b""
     assert b"60,000 rows checked" in p.stdout
+
+
+def test_reply_allowlisted_and_the_blocked_replies_count(tmp_path):
+    out = tmp_path / "r.jsonl"
+    code4, stdout, _ = cli(str(FIX / "excel_cp932.csv"), "--level", "4", "-o", str(out), "--lang", "en")
+    recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    blocked = sum(r["reply"] == "block" for r in recs)
+    assert blocked and f"{blocked} rows: your own server would refuse" in stdout
+    code7, _, _ = cli(str(FIX / "excel_cp932.csv"), "--lang", "en")
+    assert code4 == code7  # the exit status follows the verdict only
+    _, stdout, _ = cli(str(FIX / "excel_cp932.csv"), "--level", "4", "--reply-allowlisted", "--lang", "en")
+    assert "your own server would refuse" not in stdout

@@ -29,7 +29,7 @@ def test_public_api_and_json_contract():
     r = run("taro@docomo.ne.jp", lang="en", links=True)
     d = r.to_dict()
     assert list(d) == ["input", "address", "valid", "category", "provider", "level", "verdict",
-                       "findings", "suggestion"]
+                       "reply", "findings", "suggestion"]
     assert d["verdict"] == "block" and d["provider"] == "docomo" and d["level"] == 5
     assert d["findings"][0] == {"code": "links-blocked", "severity": "error",
                                 "message": d["findings"][0]["message"], "url": "/en/findings/#links-blocked"}
@@ -347,15 +347,6 @@ def test_typo_distance_is_bounded():
     ("taro@strict.example.jp", {}, "block", "allowlist-only"),
     ("taro@strict.example.jp", {"allowlisted": True}, "deliver", "allowlisted"),
     ("taro@broken.example.jp", {"allowlisted": True}, "block", "recipient-refuses-all"),
-    # their reply to you, at your own level
-    ("taro@icloud.com", {"level": 4}, "at-risk", "reply-blocked"),
-    ("taro@icloud.com", {"level": 4, "reply_allowlisted": True}, "deliver", None),
-    ("taro@gmail.com", {"level": 4}, "at-risk", "reply-blocked"),
-    ("taro@icloud.com", {"level": 5}, "deliver", "reply-links"),
-    ("taro@icloud.com", {"level": 3}, "block", "own-level-broken"),
-    ("taro@icloud.com", {"level": 1}, "block", "own-level-broken"),
-    ("taro@icloud.com", {"level": 6}, "deliver", None),
-    ("taro@icloud.com", {"level": 10}, "deliver", None),
 ])
 def test_level_model(address, situation, verdict, code):
     r = run(address, **situation)
@@ -365,6 +356,38 @@ def test_level_model(address, situation, verdict, code):
         assert got == []
     else:
         assert code in got
+
+
+@pytest.mark.parametrize("address,situation,verdict,reply,code", [
+    # their reply to you, at your own level: a second answer, never mixed into the verdict
+    ("taro@icloud.com", {"level": 4}, "deliver", "block", "reply-blocked"),
+    ("taro@icloud.com", {"level": 4, "reply_allowlisted": True}, "deliver", "deliver", None),
+    ("b@gmail.com", {"level": 4}, "spam-folder", "block", "reply-blocked"),
+    ("b@gmail.com", {"level": 4, "reply_allowlisted": True}, "spam-folder", "deliver", None),
+    ("taro@docomo.ne.jp", {"level": 4, "links": True}, "block", "block", "reply-blocked"),
+    ("taro@icloud.com", {"level": 5}, "deliver", "at-risk", "reply-links"),
+    ("taro@icloud.com", {"level": 5, "reply_allowlisted": True}, "deliver", "deliver", None),
+    ("taro@icloud.com", {"level": 3}, "deliver", "block", "own-level-broken"),
+    ("taro@icloud.com", {"level": 1, "reply_allowlisted": True}, "deliver", "block", "own-level-broken"),
+    ("taro@docomo.ne.jp", {"level": 1, "allowlisted": True}, "deliver", "block", "own-level-broken"),
+    ("taro@icloud.com", {"level": 6}, "deliver", "deliver", None),
+    ("taro@icloud.com", {"level": 10}, "deliver", "deliver", None),
+    ("taro@[192.0.2.1]", {"level": 4}, "block", "block", "reply-blocked"),
+    ("taro@gmial.com", {"level": 4}, "at-risk", "block", "reply-blocked"),
+    ("not an address", {"level": 4}, "invalid", "invalid", None),
+])
+def test_reply_is_a_second_answer(address, situation, verdict, reply, code):
+    r = run(address, **situation)
+    got = [f.code for f in r.findings]
+    assert (r.verdict, r.reply) == (verdict, reply), got
+    reply_codes = {"reply-blocked", "reply-links", "own-level-broken"} & set(got)
+    assert reply_codes == ({code} if code else set()), got
+    # reply-blocked <-> block and reply-links <-> at-risk, whatever the recipient
+    assert ("reply-blocked" in got or "own-level-broken" in got) == (reply == "block")
+    assert ("reply-links" in got) == (reply == "at-risk")
+    # the verdict (and so `arrives`, the exit code and the audit's counts) ignores the reply
+    alone = run(address, **{**situation, "level": 7, "reply_allowlisted": False})
+    assert r.verdict == alone.verdict and r.arrives == alone.arrives
 
 
 def test_carrier_filter_names_the_providers_setting():

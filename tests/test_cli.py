@@ -14,7 +14,7 @@ import pytest
 from checker.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYS = ["input", "address", "valid", "category", "provider", "level", "verdict", "findings", "suggestion"]
+KEYS = ["input", "address", "valid", "category", "provider", "level", "verdict", "reply", "findings", "suggestion"]
 
 
 def cli(*argv: str, stdin: str = "", env: dict | None = None) -> tuple[int, str, str]:
@@ -48,7 +48,9 @@ def test_json_one_object_per_address_per_line():
     (["taro@docomo.ne.jp", "--allowlisted"], 0),
     (["taro@docomo.ne.jp", "--allowlisted", "--links"], 0),
     (["taro@docomo.ne.jp", "--links"], 1),
-    (["taro@gmail.com", "--level", "4"], 1),
+    (["taro@gmail.com", "--level", "4"], 0),       # their reply is refused: never the exit code
+    (["taro@gmail.com", "--level", "2"], 0),
+    (["taro@docomo.ne.jp", "--level", "4", "--allowlisted"], 0),
     (["taro@gmail.com", "--level=4", "--reply-allowlisted"], 0),
     (["taro@gmail.com", "not-an-address"], 1),     # any failing address
     (["taro@gmail.com", "taro@example.co.jp"], 0),
@@ -76,13 +78,17 @@ def test_stdin_dash_reads_one_address_per_line():
 
 def test_human_output_is_localized_and_links_are_absolute():
     code, out, _ = cli("check", "taro@docomo.ne.jp")
-    assert "判定: 届かないおそれがあります" in out
+    assert "自社からのメール: 届かないおそれがあります\n  お客様からの返信: 届きます\n" in out
     assert "http://127.0.0.1:8000/findings/#carrier-filter" in out
     assert "http://127.0.0.1:8000/providers/docomo/" in out
     code, out, _ = cli("check", "taro@docomo.ne.jp", "--lang", "en", env={"TODOKU_SITE_URL": "https://t.example/"})
-    assert "Verdict: At risk: may not arrive" in out
+    assert "Your mail: At risk: may not arrive\n  Their reply: Arrives\n" in out
     assert "https://t.example/en/findings/#carrier-filter" in out
-    assert "判定" not in out
+    assert "自社" not in out
+    _, out, _ = cli("check", "b@gmail.com", "--level", "4", "--lang", "en")
+    assert "Your mail: Arrives (may land in the spam folder)\n  Their reply: Will not arrive (refused)\n" in out
+    _, out, _ = cli("check", "not-an-address", "--lang", "en")
+    assert "Your mail: Not a valid" in out and "Their reply" not in out  # no reply without an address
 
 
 def test_human_output_shows_suggestion_and_summary():
@@ -142,7 +148,7 @@ def test_process_exit_codes_and_no_traceback():
     p = proc("check", "--level", "x")
     assert p.returncode == 2 and b"Traceback" not in p.stderr and "--level".encode() in p.stderr
     p = proc("check", "taro@docomo.ne.jp")
-    assert p.returncode == 1 and "判定".encode() in p.stdout
+    assert p.returncode == 1 and "自社からのメール".encode() in p.stdout
 
 
 def test_process_stdin_with_undecodable_bytes():

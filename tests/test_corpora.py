@@ -272,6 +272,8 @@ NOT_MAIL_DOMAINS = {
     "randomsmallcompany.cmo", "mail.randomsmallcompany.cmo", "docomo.ne", "ezweb.ne",
     # email-validator's undeliverable test domain: no MX and no A record
     "g.mail.com",
+    # bounces in sisimai's set (Gmail's "the domain ... couldn't be found"): misspellings that do not exist
+    "gmal.com", "example.jpn",
 }
 _DOMAIN = re.compile(r"(?<![\w.-])((?:[a-z0-9-]+\.)+[a-z]{2,})(?![\w-])")
 
@@ -326,8 +328,10 @@ def test_domains_named_anywhere_in_the_shared_material_are_not_corrected(corpora
     typo rule corrects only misspellings. Before protected.toml it corrected yahoo.ne.jp (Y!mobile mail),
     emobile-s.ne.jp, y-mobile.ne.jp, sannet.ne.jp and OCN's ocn.ad.jp servers."""
     shared = corpora.parent
+    # the reviews (research/review-*.md) quote what testers typed, misspellings on purpose: not a source of
+    # real domains
     files = [p for d in (shared / "research", shared / "seed", corpora) if d.is_dir() for p in d.rglob("*")
-             if p.is_file()]
+             if p.is_file() and not p.name.startswith("review-")]
     domains = {m.group(1) for p in files for m in _DOMAIN.finditer(p.read_text("utf-8", "replace").lower())}
     domains = {d for d in domains if DATA.lookup(d) is None}
     before, after = _before_after("domains named in ../shared", domains)

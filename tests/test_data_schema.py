@@ -393,7 +393,69 @@ def validate(raw: dict[str, Any], *, url_paths: set[str] | None = None) -> list[
     for key, v in raw.get("ui", {}).items():
         stem, _, name = key.partition(".")
         _text(errs, f"messages/{stem}.toml#{name}", v)
+    if "receivers" in raw or "sender" in raw:
+        validate_sender(raw, errs)
     return list(errs)
+
+
+RECEIVER_KEYS = {"id", "name", "provider", "source", "rule"}
+RULE_KEYS = {"when", "verdict", "finding", "source", "secondary", "since", "bulk"}
+RECEIVER_IDS = {"docomo", "au", "softbank", "ymobile", "gmail", "yahoo-japan", "outlook"}
+
+
+def validate_sender(raw: dict[str, Any], errs: Errors) -> None:
+    """receivers.toml and messages/sender.toml (issue 11): every rule's condition is one the code knows, every
+    finding it names exists, every source is an https URL, every message is complete in both languages."""
+    from checker.sender.receivers import CONDITIONS, VERDICTS
+
+    msgs = raw.get("sender")
+    if not isinstance(msgs, dict) or not msgs:
+        errs.add("messages/sender.toml", "missing")
+        msgs = {}
+    for code, m in msgs.items():
+        w = f"messages/sender.toml#{code}"
+        if not ID_RE.match(code):
+            errs.add(w, "code must be lowercase words joined by '-'")
+        errs.fields(w, m, MESSAGE_KEYS - {"page"}, MESSAGE_KEYS - {"page"}, UNDOCUMENTED)
+        if m.get("severity") not in SEVERITIES:
+            errs.add(f"{w}.severity", f"expected one of {sorted(SEVERITIES)}, got {m.get('severity')!r}")
+        for key in ("title", "message", "explain"):
+            _text(errs, f"{w}.{key}", m.get(key))
+    receivers = raw.get("receivers", {}).get("receiver")
+    if not isinstance(receivers, list):
+        errs.add("receivers.toml#receiver", "missing")
+        return
+    prov_ids = {p.get("id") for p in raw.get("providers", {}).get("provider", [])}
+    ids = [r.get("id") for r in receivers]
+    if set(ids) != RECEIVER_IDS or len(ids) != len(set(ids)):
+        errs.add("receivers.toml#receiver", f"expected each of {sorted(RECEIVER_IDS)} once, got {ids}")
+    for r in receivers:
+        w = f"receivers.toml#{r.get('id')}"
+        errs.fields(w, r, RECEIVER_KEYS, RECEIVER_KEYS - {"rule"}, UNDOCUMENTED)
+        _text(errs, f"{w}.name", r.get("name"))
+        _https(errs, f"{w}.source", r.get("source"))
+        if r.get("provider") not in prov_ids:
+            errs.add(f"{w}.provider", f"{r.get('provider')!r} is not a provider id of providers.toml")
+        for i, rule in enumerate(r.get("rule", [])):
+            rw = f"{w}.rule[{i}]"
+            errs.fields(rw, rule, RULE_KEYS, {"when", "verdict", "finding", "source"}, UNDOCUMENTED)
+            when = rule.get("when")
+            if not isinstance(when, list) or not when:
+                errs.add(f"{rw}.when", "expected a non-empty list of conditions")
+            else:
+                for c in when:
+                    if c not in CONDITIONS:
+                        errs.add(f"{rw}.when", f"unknown condition {c!r} (known: {sorted(CONDITIONS)})")
+            if rule.get("verdict") not in VERDICTS:
+                errs.add(f"{rw}.verdict", f"expected one of {list(VERDICTS)}, got {rule.get('verdict')!r}")
+            if rule.get("finding") not in msgs:
+                errs.add(f"{rw}.finding", f"{rule.get('finding')!r} is not a code of messages/sender.toml")
+            _https(errs, f"{rw}.source", rule.get("source"))
+            if "since" in rule and not re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", str(rule["since"])):
+                errs.add(f"{rw}.since", f"expected YYYY-MM or YYYY-MM-DD, got {rule['since']!r}")
+            for flag in ("secondary", "bulk"):
+                if flag in rule and not isinstance(rule[flag], bool):
+                    errs.add(f"{rw}.{flag}", "expected true or false")
 
 
 # ----------------------------------------------------------------------------------------- the shipped data
@@ -423,6 +485,43 @@ def test_shipped_data_parses_and_references_resolve(raw: dict[str, Any]) -> None
             assert data.lookup(probe) is p, (p.id, d)
     for c in data.categories.values():
         assert data.level_for(c.level) is not None
+
+
+def test_shipped_sender_data_is_complete(raw: dict[str, Any]) -> None:
+    """The sender data is present and every code the core can emit has a message (and nothing else)."""
+    import ast
+
+    assert raw.get("receivers") and raw.get("sender")
+    errs = Errors()
+    validate_sender(raw, errs)
+    assert not errs, errs
+    source = (ROOT / "checker" / "sender" / "domain.py").read_text(encoding="utf-8")
+    emitted = {n.args[0].value for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call)
+               and isinstance(n.func, ast.Attribute) and n.func.attr == "add" and n.args
+               and isinstance(n.args[0], ast.Constant)}
+    used = emitted | {rule["finding"] for r in raw["receivers"]["receiver"] for rule in r.get("rule", [])}
+    assert used == set(raw["sender"]), sorted(used ^ set(raw["sender"]))
+
+
+@pytest.mark.parametrize("path, value, expected", [
+    (("receivers", "receiver", 0, "rule", 0, "when"), ["dmarc-absent"], "unknown condition 'dmarc-absent'"),
+    (("receivers", "receiver", 0, "rule", 0, "verdict"), "invalid", "verdict: expected one of"),
+    (("receivers", "receiver", 0, "rule", 0, "finding"), "nope", "'nope' is not a code"),
+    (("receivers", "receiver", 0, "rule", 0, "source"), "http://x.example/", "not an https URL"),
+    (("receivers", "receiver", 0, "provider"), "docomo2", "not a provider id"),
+    (("receivers", "receiver", 0, "id"), "dokomo", "expected each of"),
+    (("sender", "spf-none", "message"), {"ja": "{domain}", "en": "x"}, "placeholders differ"),
+])
+def test_sender_validator_fails_on_broken_data(raw: dict[str, Any], path: tuple[Any, ...], value: Any,
+                                               expected: str) -> None:
+    broken = copy.deepcopy(raw)
+    target: Any = broken
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    errs = Errors()
+    validate_sender(broken, errs)
+    assert any(expected in e for e in errs), errs
 
 
 def test_url_map_is_read_from_architecture() -> None:
@@ -572,3 +671,70 @@ if __name__ == "__main__":  # `python tests/test_data_schema.py`: list every dat
     found = validate(read_raw())
     print("\n".join(found) if found else "checker/data: no errors")
     sys.exit(1 if found else 0)
+
+
+# ----------------------------------------------------------------------------------------- bounces.toml
+
+#: reasons a report can give besides those with rules (checker/message/: success, auto-reply, complaint, fallbacks)
+BOUNCE_EXTRA_REASONS = {"delivered", "vacation", "feedback", "onhold", "undefined", "badreputation"}
+
+
+def validate_bounces(doc: dict[str, Any], ui: dict[str, Any]) -> list[str]:
+    """Every error of checker/data/bounces.toml (the rules of checker.message) and of its strings."""
+    import re as _re
+
+    errs: list[str] = []
+    order = doc.get("order", [])
+    reasons = doc.get("reason", {})
+    if sorted(order) != sorted(reasons):
+        errs.append(f"bounces.toml#order: must list each [reason.*] once (order {sorted(set(order) ^ set(reasons))})")
+    for rid, r in reasons.items():
+        for key in set(r) - {"strong", "weak", "patterns"}:
+            errs.append(f"bounces.toml#reason.{rid}.{key}: unknown key")
+        for code in list(r.get("strong", [])) + list(r.get("weak", [])):
+            if not _re.fullmatch(r"[245]\.\d{1,3}\.\d{1,3}", code):
+                errs.append(f"bounces.toml#reason.{rid}: {code!r} is not a status code")
+        for p in r.get("patterns", []):
+            if p.startswith("re:"):
+                try:
+                    _re.compile(p[3:])
+                except _re.error as exc:
+                    errs.append(f"bounces.toml#reason.{rid}: bad regex {p!r}: {exc}")
+            elif p != p.lower() or not p.strip():
+                errs.append(f"bounces.toml#reason.{rid}: pattern {p!r} must be lowercase and not empty")
+    for rid, pats in doc.get("generic", {}).items():
+        if rid not in reasons:
+            errs.append(f"bounces.toml#generic.{rid}: not a reason")
+    for o in doc.get("override", []) + doc.get("receiver", []) + doc.get("vendor", []):
+        target = o.get("reason") if "becomes" not in o else o["becomes"]
+        if target not in reasons and target not in BOUNCE_EXTRA_REASONS:
+            errs.append(f"bounces.toml: {target!r} is not a reason")
+    for field in ("hard", "not_failed"):
+        for rid in doc.get(field, []):
+            if rid not in reasons and rid not in BOUNCE_EXTRA_REASONS:
+                errs.append(f"bounces.toml#{field}: {rid!r} is not a reason")
+    for rid in list(reasons) + sorted(BOUNCE_EXTRA_REASONS):
+        for prefix in ("title", "explain", "fix"):
+            if f"message.{prefix}-{rid}" not in ui:
+                errs.append(f"messages/message.toml#{prefix}-{rid}: missing")
+    return errs
+
+
+def test_shipped_bounce_rules_are_valid(raw: dict[str, Any]) -> None:
+    from checker.message.table import read_rules_doc
+
+    errors = validate_bounces(read_rules_doc(), raw["ui"])
+    assert not errors, "\n  ".join(errors)
+
+
+def test_bounce_validator_reports_errors(raw: dict[str, Any]) -> None:
+    from checker.message.table import read_rules_doc
+
+    doc = read_rules_doc()
+    doc["reason"]["userunknown"]["strong"] = ["5.1"]
+    doc["reason"]["userunknown"]["patterns"] = ["User Unknown", "re:("]
+    doc["order"] = doc["order"][1:]
+    errors = validate_bounces(doc, {k: v for k, v in raw["ui"].items() if k != "message.fix-expired"})
+    for needle in ("'5.1' is not a status code", "must be lowercase", "bad regex", "bounces.toml#order",
+                   "message.toml#fix-expired"):
+        assert any(needle in e for e in errors), needle

@@ -189,9 +189,10 @@ def test_audit_columns_table_lists_the_reports_columns_and_codes(data, files, la
     for row, col in zip(rows, OUR_COLUMNS):
         name = data.ui[f"audit.col-{col}"]
         assert name.ja in row and f"`{name.en}`" in row, row
+    assert OUR_COLUMNS[:2] == ("verdict", "reply")  # the reply: same vocabulary, its own column
     for verdict in ("deliver", "spam-folder", "at-risk", "block", "invalid"):
-        assert f"`{verdict}`" in rows[0]
+        assert f"`{verdict}`" in rows[0] and f"`{verdict}`" in rows[1]
     hosts = ["mail." + d[2:] if d.startswith("*.") else d for d in (p.domains[0] for p in data.providers)]
     answered = {check(f"taro@{h}").category for h in hosts}
     answered.add(check("taro@example.co.jp").category)
-    assert set(re.findall(r"`([a-z-]+)`", rows[1].split("|")[2])) == answered
+    assert set(re.findall(r"`([a-z-]+)`", rows[2].split("|")[2])) == answered

@@ -183,9 +183,11 @@ def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
     cases = golden + generated_cases()
     tmp = tmp_path_factory.mktemp("cases")
     audits = [{"path": str(p), "lang": lang} for p in audit_lists(cases, tmp) for lang in ("ja", "en")]
+    messages = message_cases(tmp)
     path = tmp / "cases.json"
     # ensure_ascii: lone surrogates are written as \udXXX escapes, read back unchanged by Python's json
-    path.write_text(json.dumps({"vectors": cases, "audits": audits}, ensure_ascii=True), encoding="ascii")
+    path.write_text(json.dumps({"vectors": cases, "audits": audits, "messages": messages}, ensure_ascii=True),
+                    encoding="ascii")
     proc = subprocess.run([node, str(SCRIPT), str(wheel), str(path)], capture_output=True, timeout=600,
                           cwd=ROOT)
     stderr = proc.stderr.decode("utf-8", "replace")
@@ -195,9 +197,39 @@ def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
     lines = proc.stdout.decode("utf-8").split("\n")
     assert lines[-1] == "", "output must end with a newline"
     lines = lines[:-1]
-    assert len(lines) == len(cases) + len(audits), (len(lines), len(cases), len(audits))
+    assert len(lines) == len(cases) + len(audits) + len(messages), (len(lines), len(cases), len(audits))
+    end = len(cases) + len(audits)
     return {"cases": cases, "lines": lines[:len(cases)], "golden": len(golden), "meta": meta,
-            "audits": audits, "audit_lines": lines[len(cases):]}
+            "audits": audits, "audit_lines": lines[len(cases):end], "messages": messages,
+            "message_lines": lines[end:]}
+
+
+def message_cases(tmp: Path) -> list[dict]:
+    """``message --json`` inputs: every bounce of the sisimai corpus (in place) in both languages, and hostile
+    or Japanese-encoded messages written here."""
+    from message_corpus import CORPUS
+
+    made = {
+        "empty": b"", "binary": bytes(range(256)) * 64,
+        "nested": b"From: MAILER-DAEMON@x.example\nSubject: failure notice\n" + b"".join(
+            b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i) for i in range(300)),
+        "sjis": b"From: MAILER-DAEMON@x.example\nSubject: =?ISO-2022-JP?B?GyRCJWEhPCVrJSglaSE8GyhC?=\n"
+                b"Content-Type: text/plain; charset=Shift_JIS\n\n"
+                + "<a@docomo.ne.jp>: 550 Unknown user (in reply to end of DATA command)\n送信できませんでした\n".encode("cp932"),
+        "eucjp-mislabelled": b"From: postmaster@x.example\nSubject: error\nContent-Type: text/plain; charset=iso-2022-jp\n\n"
+                             + "<b@ezweb.ne.jp>: 550 : User unknown\n宛先不明\n".encode("euc_jp"),
+        "auth": b"Authentication-Results: mx.google.com; dkim=pass header.i=@example.co.jp; spf=fail "
+                b"smtp.mailfrom=x@example.co.jp; dmarc=fail header.from=example.co.jp\nFrom: a@example.co.jp\n\nhi\n",
+    }
+    out = []
+    for name, raw in made.items():
+        path = tmp / f"message-{name}.eml"
+        path.write_bytes(raw)
+        out += [{"path": str(path), "name": name, "lang": lang} for lang in ("ja", "en")]
+    if CORPUS.is_dir():
+        out += [{"path": str(p), "name": p.name, "lang": lang}
+                for p in sorted(CORPUS.glob("*.eml")) for lang in ("ja", "en")]
+    return out
 
 
 def _diffs(cases: list[dict], lines: list[str]) -> list[tuple[dict, str, str]]:
@@ -283,3 +315,20 @@ def test_generated_inputs_reach_the_interesting_cases():
         assert code in codes, code
     assert any(json.loads(cpython_line(v))["address"] == "u@[IPv6:::ffff:c000:201]" for v in cases)
     assert generated_cases() == cases  # deterministic
+
+
+def test_messages_are_byte_identical(pyodide_run):
+    """``python -m checker message --json`` gives the same line in Pyodide for every corpus bounce and the
+    hostile and Japanese-encoded messages (the /message/ page runs the same core in its worker)."""
+    from checker.cli_message import json_line as message_line
+    from checker.message import read_message
+
+    diffs = []
+    for m, theirs in zip(pyodide_run["messages"], pyodide_run["message_lines"]):
+        ours = message_line(read_message(Path(m["path"]).read_bytes(), m["lang"]), m["name"])
+        if ours != theirs:
+            diffs.append((m["name"], m["lang"], ours, theirs))
+    corpus = sum(1 for m in pyodide_run["messages"] if m["name"].endswith(".eml"))
+    FIGURES["messages"] = (f"{len(pyodide_run['messages'])} compared ({corpus} corpus bounces x languages), "
+                           f"{len(diffs)} differ")
+    assert not diffs, "\n".join(f"{n} {lang}:\n  CPython: {o}\n  Pyodide: {t}" for n, lang, o, t in diffs[:5])

@@ -60,7 +60,7 @@ def test_update_only_adds_and_redirect_pages_are_written(tmp_path):
     manifest = tmp_path / "urls.json"
     manifest.write_text(json.dumps({"pages": {"/gone/": ["k"]},
                                     "redirects": {"/gone/": "/a/", "/a/#old": "/a/#new"}}))
-    assert site_manifest.update(site, manifest) == 4  # "/", "#one", "/a/", "#new"
+    assert sorted(site_manifest.update(site, manifest)) == ["/", "/#one", "/a/", "/a/#new"]  # h1 is the page
     doc = site_manifest.load(manifest)
     assert doc["pages"] == {"/": ["one"], "/a/": ["new"], "/gone/": ["k"]}  # h1 is the page, not an anchor
     assert site_manifest.write_redirects(site, manifest) == 2
@@ -68,3 +68,31 @@ def test_update_only_adds_and_redirect_pages_are_written(tmp_path):
     assert 'http-equiv="refresh" content="0; url=/a/"' in refresh and 'rel="canonical" href="/a/"' in refresh
     assert '<span id="old"></span><h2 id="new">' in (site / "a" / "index.html").read_text()
     assert site_manifest.lost(site_manifest.load(manifest), site_manifest.collect(site)) == []
+
+
+def test_build_says_when_urls_json_changed_and_what_the_site_lost(tmp_path):
+    """A provider tried locally then removed: the build names what it added to urls.json, then what is gone,
+    with the way out (`git checkout urls.json`) each time; nothing to say when manifest and site agree."""
+    site = tmp_path / "site"
+    (site / "providers" / "tried").mkdir(parents=True)
+    (site / "index.html").write_text('<article><h2 id="one">1</h2></article>')
+    (site / "providers" / "tried" / "index.html").write_text('<article><h2 id="steps">S</h2></article>')
+    manifest = tmp_path / "urls.json"
+    manifest.write_text(json.dumps({"pages": {"/": ["one"]}, "redirects": {}}))
+    added = site_manifest.update(site, manifest)
+    notes = site_manifest.build_notes(added, site_manifest.lost(site_manifest.load(manifest),
+                                                                site_manifest.collect(site)))
+    assert len(notes) == 1 and "urls.json gained 2" in notes[0] and "/providers/tried/#steps" in notes[0]
+    assert "git checkout urls.json" in notes[0]
+    # the experiment is removed from the data: the next build still has the entries, and says so
+    (site / "providers" / "tried" / "index.html").unlink()
+    added = site_manifest.update(site, manifest)
+    notes = site_manifest.build_notes(added, site_manifest.lost(site_manifest.load(manifest),
+                                                                site_manifest.collect(site)))
+    assert added == [] and len(notes) == 1 and notes[0].startswith("WARNING: 1 URL(s)")
+    assert "/providers/tried/" in notes[0] and "git checkout urls.json" in notes[0]
+    # the manifest restored: silence
+    manifest.write_text(json.dumps({"pages": {"/": ["one"]}, "redirects": {}}))
+    assert site_manifest.build_notes(site_manifest.update(site, manifest), []) == []
+    many = site_manifest.build_notes([f"/p{i}/" for i in range(9)], [])
+    assert "/p5/" in many[0] and "/p6/" not in many[0] and "and 3 more" in many[0]

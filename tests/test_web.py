@@ -537,3 +537,20 @@ def test_options_lay_out_cleanly_on_a_phone(browser, base_url, screenshots, lang
         page.locator(FORM).screenshot(path=str(screenshots / f"options-phone-{lang}.png"))
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_widget_shows_your_mail_and_their_reply(page, screenshots, lang):
+    """Two answers (issue 10): your mail to them, their reply to you; an invalid address has no reply line."""
+    page.goto(f"{prefix(lang)}checker/")
+    out = run_check(page, "b@gmail.com", level=4)
+    want = expected("b@gmail.com", lang, level=4)
+    assert want.verdict != want.reply  # the case where the two answers differ
+    mail = out.locator('[data-answer="mail"]')
+    reply = out.locator('[data-answer="reply"]')
+    assert ui("cli.label-mail", lang) in mail.inner_text() and ui(f"cli.verdict-{want.verdict}", lang) in mail.inner_text()
+    assert ui("cli.label-reply", lang) in reply.inner_text() and ui(f"cli.verdict-{want.reply}", lang) in reply.inner_text()
+    assert out.get_attribute("data-reply") == want.reply
+    page.locator(FORM).screenshot(path=str(screenshots / f"widget-two-answers-{lang}.png"))
+    out = run_check(page, "taro@@docomo.ne.jp")
+    assert out.locator('[data-answer="reply"]').count() == 0 and out.get_attribute("data-reply") is None

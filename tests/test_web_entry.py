@@ -24,6 +24,9 @@ def ask(**req):
     ("a..b@docomo.ne.jp", {"attachments": True, "allowlisted": True}),
     ("ｔａｒｏ＠ｇｍａｉｌ．ｃｏｍ", {}),
     ("", {}),
+    ("b@gmail.com", {"level": 4}),
+    ("b@gmail.com", {"level": 4, "reply_allowlisted": True}),
+    ("taro@docomo.ne.jp", {"level": 5}),
 ])
 def test_result_is_the_cli_contract(lang, address, situation):
     got = ask(op="check", address=address, lang=lang, **situation)
@@ -32,6 +35,9 @@ def test_result_is_the_cli_contract(lang, address, situation):
     assert got["result"] == want
     view = got["view"]
     assert view["verdict"] == DATA.ui[f"cli.verdict-{want['verdict']}"].get(lang)
+    assert view["verdictLabel"] == DATA.ui["cli.label-mail"].get(lang)
+    assert view["replyLabel"] == DATA.ui["cli.label-reply"].get(lang)
+    assert view["reply"] == (None if want["reply"] == "invalid" else DATA.ui[f"cli.verdict-{want['reply']}"].get(lang))
     assert len(view["severity"]) == len(want["findings"])
     assert (view["suggestion"] is None) == (want["suggestion"] is None)
     if want["suggestion"]:

@@ -187,6 +187,10 @@
             el("td", null, [el("code", null, [code])]), cell(p.title), cell(num(p.count), { "class": "num" })]);
         })));
       }
+      if (s.reply_blocked) {
+        summary.appendChild(el("p", { "class": "todoku-audit-reply", "data-count": s.reply_blocked,
+                                      text: t("summary-reply-blocked", { n: num(s.reply_blocked) }) }));
+      }
       // the rows that need action first (invalid, then refused, then at risk), then faulty lines
       if (s.action_count) {
         summary.appendChild(el("h4", { text: t("summary-action", { n: num(s.action_count) }) }));

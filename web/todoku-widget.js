@@ -4,7 +4,7 @@
 // (#check=...) starts the worker at once, while the page is still loading; otherwise it starts lazily.
 //
 // Contract (browser tests, benchmark): form[data-state] = idle | loading | ready | error;
-// output.todoku-result[data-verdict][data-address] (the address as typed); each finding [data-code];
+// output.todoku-result[data-verdict][data-reply][data-address] (the address as typed); each finding [data-code];
 // output[data-stale] while the inputs differ from the result shown (a re-check is on its way).
 // The form's markup (scripts/widget.py) never submits by itself (method="dialog", button disabled): this
 // script enables the button; without it nothing typed leaves the page.
@@ -149,6 +149,7 @@ function submit(form) {
     const out = form.querySelector("output.todoku-result");
     out.replaceChildren(el("p", { class: "todoku-empty", text: t.empty }));
     out.removeAttribute("data-verdict");
+    out.removeAttribute("data-reply");
     out.removeAttribute("data-address");
     out.removeAttribute("data-stale");
     form._todokuShown = null;
@@ -177,9 +178,15 @@ function render(form, request, answer, workerMs) {
   const r = answer.result;
   const v = answer.view;
   const parts = [];
-  parts.push(el("p", { class: `todoku-verdict todoku-verdict--${r.verdict}` },
-                el("span", { class: "todoku-label", text: v.heading }), " ",
+  // two answers: your mail to them, and (when the address is valid) their reply to you
+  parts.push(el("p", { class: `todoku-verdict todoku-verdict--${r.verdict}`, "data-answer": "mail" },
+                el("span", { class: "todoku-label", text: v.verdictLabel || v.heading }), " ",
                 el("strong", { text: v.verdict })));
+  if (v.reply && r.reply) {
+    parts.push(el("p", { class: `todoku-verdict todoku-verdict--reply todoku-verdict--${r.reply}`, "data-answer": "reply" },
+                  el("span", { class: "todoku-label", text: v.replyLabel }), " ",
+                  el("strong", { text: v.reply })));
+  }
   if (v.kind) {
     const kind = el("p", { class: "todoku-kind" }, el("span", { text: v.kind }));
     if (v.providerPage) {
@@ -211,6 +218,8 @@ function render(form, request, answer, workerMs) {
   }
   parts.push(el("p", { class: "todoku-share", text: v.share }));
   out.dataset.verdict = r.verdict;
+  if (r.reply) out.dataset.reply = r.reply;
+  else out.removeAttribute("data-reply");
   out.dataset.address = request.address;
   out.replaceChildren(...parts);
   form._todokuShown = request;
@@ -252,7 +261,7 @@ function edited(form, event) {
   clearTimeout(form._todokuRecheck);
   if (!form.elements.address.value.trim()) { // emptied: no result, no shared link, no message yet
     out.replaceChildren();
-    for (const a of ["data-verdict", "data-address", "data-stale"]) out.removeAttribute(a);
+    for (const a of ["data-verdict", "data-reply", "data-address", "data-stale"]) out.removeAttribute(a);
     form._todokuShown = null;
     unshare(form);
     return;

@@ -1,0 +1,252 @@
+"""Command-line shell: ``python -m checker domain DOMAIN... [options]`` (issue 11), the sender-domain check.
+
+Contract (other tools rely on it; keep it stable)::
+
+    python -m checker domain DOMAIN... [--ip ADDRESS] [--dkim-selector NAME]... [--nameserver HOST[:PORT]]...
+                                       [--lang ja|en] [--json]
+
+``-`` reads one domain per line from standard input. ``--json`` prints one object per domain per line
+(``DomainResult.to_dict()``). Exit status: 0 when every receiver accepts every domain's mail, 1 when one would
+not, 2 on a usage error (a localized message, never a traceback). DNS goes through dnspython
+(``checker._dns_resolver``): the system resolver, or ``--nameserver``; ``$TODOKU_DNS_LIFETIME`` (seconds per
+query, default 6) bounds the wait; a query without answer is a ``dns-temperror`` finding.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from ._data import Data, default_data
+from ._dns_resolver import DEFAULT_LIFETIME, Resolver, ResolverUnavailable, parse_nameserver
+from .cli import DEFAULT_SITE_URL, _printable, _stdin_lines
+from .sender.dkim import valid_selector
+from .sender.dns import drive
+from .sender.domain import DomainResult, InvalidDomain, check_domain, normalize_domain
+
+_VALUED = {"--ip": "--ip 192.0.2.1", "--dkim-selector": "--dkim-selector default",
+           "--nameserver": "--nameserver 127.0.0.1:53", "--lang": "--lang en"}
+
+
+class Usage(Exception):
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key, self.params = key, params
+
+
+@dataclass
+class Options:
+    domains: list[str] = field(default_factory=list)
+    ip: str | None = None
+    selectors: list[str] = field(default_factory=list)
+    nameservers: list[tuple[str, int]] = field(default_factory=list)
+    lang: str = "ja"
+    json: bool = False
+    help: bool = False
+
+
+def _lang_hint(argv: list[str]) -> str:
+    for i, a in enumerate(argv):
+        if a == "--":
+            break
+        if a == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("ja", "en"):
+            return argv[i + 1]
+        if a in ("--lang=ja", "--lang=en"):
+            return a[7:]
+    return "ja"
+
+
+def parse_args(argv: list[str]) -> Options:
+    import ipaddress
+
+    opts = Options(lang=_lang_hint(argv))
+    only = False
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        i += 1
+        if only or a == "-" or not a.startswith("-"):
+            opts.domains.append(a)
+            continue
+        if a == "--":
+            only = True
+            continue
+        if a in ("-h", "--help"):
+            opts.help = True
+            continue
+        name, eq, value = a.partition("=")
+        if name == "--json":
+            if eq:
+                raise Usage("cli.unexpected-value", option=name)
+            opts.json = True
+            continue
+        if name not in _VALUED:
+            raise Usage("cli.unknown-option", option=name)
+        if not eq:
+            if i >= len(argv):
+                raise Usage("cli.missing-value", option=name, example=_VALUED[name])
+            value = argv[i]
+            i += 1
+        if name == "--ip":
+            try:
+                ipaddress.ip_address(value.strip())
+            except ValueError:
+                raise Usage("domain.bad-ip", value=value) from None
+            opts.ip = value.strip()
+        elif name == "--dkim-selector":
+            if not valid_selector(value):
+                raise Usage("domain.bad-selector", value=value)
+            opts.selectors.append(value)
+        elif name == "--nameserver":
+            try:
+                opts.nameservers.append(parse_nameserver(value))
+            except ValueError:
+                raise Usage("domain.bad-nameserver", value=value) from None
+        else:
+            if value not in ("ja", "en"):
+                raise Usage("cli.bad-lang", value=value)
+            opts.lang = value
+    if not opts.help:
+        if not opts.domains:
+            raise Usage("domain.no-domain")
+        if opts.domains.count("-") > 1:
+            raise Usage("cli.stdin-twice")
+        for d in opts.domains:
+            if d != "-":
+                try:
+                    normalize_domain(d)
+                except InvalidDomain:
+                    raise Usage("domain.bad-domain", value=d) from None
+    return opts
+
+
+def _domains(opts: Options, stdin: TextIO) -> Iterator[str]:
+    for d in opts.domains:
+        if d == "-":
+            yield from _stdin_lines(stdin)
+        else:
+            yield d
+
+
+def json_line(r: DomainResult) -> str:
+    return json.dumps(r.to_dict(), ensure_ascii=False)
+
+
+def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = None) -> str:
+    def t(key: str, **kw: object) -> str:
+        return data.ui[key].get(lang).format(**kw)
+
+    from .sender.data import default_sender_data
+
+    sd = default_sender_data()
+    mark = "✔" if r.arrives else "✖"
+    out = [f"{mark} {r.domain}", f"  {t('cli.label-verdict')}: {t('cli.verdict-' + r.verdict)}"]
+    if r.mx.null:
+        mx = t("domain.mx-null")
+    elif r.mx.implicit:
+        mx = t("domain.mx-implicit")
+    elif r.mx.hosts:
+        mx = ", ".join(f"{h} ({p})" for p, h in zip(r.mx.preferences, r.mx.hosts, strict=True))
+    else:
+        mx = t("domain.none")
+    out.append(f"  {t('domain.label-mx')}: {_printable(mx)}")
+    spf = _printable(r.spf.record) if r.spf.record else t("domain.none")
+    if r.spf.record:
+        spf += f"  ({t('domain.spf-lookups', lookups=r.spf.lookups)})"
+    out.append(f"  {t('domain.label-spf')}: {spf}")
+    if r.spf_ip is not None:
+        out.append(f"        {t('domain.spf-result', ip=ip, result=r.spf_ip.result)}")
+    if r.dmarc.record:
+        out.append(f"  {t('domain.label-dmarc')}: {_printable(r.dmarc.record)}")
+        out.append(f"        {t('domain.dmarc-at', location=r.dmarc.location, policy=r.dmarc.policy or '-')}")
+    else:
+        out.append(f"  {t('domain.label-dmarc')}: {t('domain.none')}")
+    keys = [t("domain.dkim-key", selector=k.selector, kind=k.key_type, bits=k.bits) if k.valid
+            else t("domain.dkim-bad", selector=k.selector) for k in r.dkim if k.found]
+    out.append(f"  {t('domain.label-dkim')}: {', '.join(keys) if keys else t('domain.none')}")
+    if r.probed:
+        out.append(f"        {t('domain.dkim-probed', selectors=', '.join(k.selector for k in r.dkim))}")
+    for f in r.findings:
+        out.append(f"  [{t('cli.severity-' + f.severity)}] {_printable(f.message)}")
+        out.append(f"      {site}{f.url}")
+    out.append(f"  {t('domain.label-receivers')}:")
+    names = {rc.id: rc.name.get(lang) for rc in sd.receivers}
+    for v in r.receivers:
+        out.append(f"    {'✔' if v.verdict in ('deliver', 'spam-folder') else '✖'} {names.get(v.id, v.id)}: "
+                   f"{t('cli.verdict-' + v.verdict)}")
+        for f in v.findings:
+            out.append(f"        [{t('cli.severity-' + f.severity)}] {_printable(f.message)}")
+            out.append(f"            {site}{f.url}")
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None, environ: Mapping[str, str] | None = None) -> int:
+    stdin = stdin if stdin is not None else sys.stdin
+    stdout = stdout if stdout is not None else sys.stdout
+    stderr = stderr if stderr is not None else sys.stderr
+    environ = environ if environ is not None else os.environ
+    data = default_data()
+    lang = _lang_hint(argv)
+
+    def fail(key: str, **params: object) -> int:
+        message = data.ui[key].get(lang).format(**{k: _printable(str(v)) for k, v in params.items()})
+        stderr.write(data.ui["cli.error"].get(lang).format(message=message) + "\n")
+        stderr.write(data.ui["domain.hint"].get(lang) + "\n")
+        return 2
+
+    try:
+        opts = parse_args(argv)
+    except Usage as exc:
+        return fail(exc.key, **exc.params)
+    if opts.help:
+        stdout.write(data.ui["domain.help"].get(opts.lang).lstrip("\n"))
+        return 0
+    lang = opts.lang
+    try:
+        lifetime = float(environ.get("TODOKU_DNS_LIFETIME", DEFAULT_LIFETIME))
+    except ValueError:
+        lifetime = DEFAULT_LIFETIME
+    try:
+        resolver = Resolver(opts.nameservers, timeout=min(2.0, lifetime), lifetime=lifetime)
+    except ResolverUnavailable as exc:
+        return fail("domain." + exc.key, detail=exc.detail)
+    site = environ.get("TODOKU_SITE_URL", DEFAULT_SITE_URL).rstrip("/")
+    total = failing = bad = 0
+    try:
+        with resolver:
+            for text in _domains(opts, stdin):
+                try:
+                    normalize_domain(text)
+                except InvalidDomain:  # a bad line of standard input: said, and the others still checked
+                    message = data.ui["domain.bad-domain"].get(lang).format(value=_printable(text[:200]))
+                    stderr.write(data.ui["cli.error"].get(lang).format(message=message) + "\n")
+                    bad += 1
+                    continue
+                r = drive(check_domain(text, ip=opts.ip, selectors=tuple(opts.selectors), lang=lang),
+                          resolver.resolve_batch)
+                total += 1
+                if not r.arrives:
+                    failing += 1
+                if opts.json:
+                    stdout.write(json_line(r) + "\n")
+                else:
+                    if total > 1:
+                        stdout.write("\n")
+                    stdout.write(human(r, lang, data, site, opts.ip))
+                stdout.flush()
+            if not opts.json and total > 1:
+                key = "domain.summary" if failing else "domain.summary-ok"
+                stdout.write("\n" + data.ui[key].get(lang).format(total=total, failing=failing) + "\n")
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:  # pragma: no cover
+            pass
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 2 if bad else 1 if failing else 0

@@ -1,0 +1,190 @@
+"""``python -m checker message FILE... [--lang ja|en] [--json]``: the command-line shell of ``checker.message``.
+
+Contract (stable): ``-`` reads standard input. ``--json`` prints exactly one JSON object per input file per
+line, in order (``Report.to_dict(file)``: file, kind, recipients, authentication, findings). Exit status:
+0 when nothing failed, 1 when a recipient failed, 2 on a usage error or an unreadable file (a localized
+message on standard error, never a traceback; the file still gets its JSON line, kind "unknown").
+Every string comes from ``messages/message.toml`` and ``messages/cli.toml``. Moves to ``checker/cli/message.py``
+when the package layout (issue 15) lands.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from typing import BinaryIO, Mapping, TextIO
+
+from ._data import Data, default_data
+from ._model import Finding
+from .message import Report, read_message
+from .message.parse import MAX_BYTES
+from .message.report import bounce_url
+
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _Usage(Exception):
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key, self.params = key, params
+
+
+def _printable(s: str) -> str:
+    return "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" for c in s)
+
+
+def json_line(report: Report, file: str) -> str:
+    line = json.dumps(report.to_dict(file), ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+
+
+def _t(data: Data, key: str, lang: str, **params: object) -> str:
+    return data.ui[f"message.{key}"].get(lang).format(**params)
+
+
+def human(report: Report, file: str, lang: str, data: Data, site: str) -> str:
+    t = lambda key, **kw: _t(data, key, lang, **kw)  # noqa: E731
+    sev = lambda s: data.ui[f"cli.severity-{s}"].get(lang)  # noqa: E731
+    lines = [f"== {_printable(file)}: {t('kind-' + report.kind)}"]
+    if report.subject:
+        lines.append(f"  {t('label-subject')}: {_printable(report.subject[:200])}")
+    for r in report.recipients:
+        mark = "✖" if r.failed else "✔"
+        lines.append(f"{mark} {_printable(r.address) or '?'}")
+        lines.append(f"  {t('label-reason')}: {t('title-' + r.reason)} ({r.reason}"
+                     + (f", {t('hard')}" if r.hard else "") + ")")
+        code = " / ".join(x for x in (r.status, r.reply_code, r.command) if x)
+        if code:
+            lines.append(f"  {t('label-codes')}: {code}")
+        if r.diagnostic:
+            shown = r.diagnostic if len(r.diagnostic) <= 300 else r.diagnostic[:300] + "…"
+            lines.append(f"  {t('label-diagnostic')}: {_printable(shown)}")
+        lines.append(f"  {t('label-explain')}: {r.message}")
+        lines.append(f"  {t('label-fix')}: {t('fix-' + r.reason)}")
+        lines.append(f"      {site}{r.url}")
+    a = report.authentication
+    if a is not None:
+        na = t("auth-none")
+        lines.append(f"  SPF: {a.spf or na}  DKIM: {a.dkim or na}  DMARC: {a.dmarc or na}  "
+                     f"{t('label-aligned')}: {t('yes') if a.aligned else t('no') if a.aligned is False else na}")
+    for f in report.findings:
+        lines.append(f"  [{sev(f.severity)}] {_printable(f.message)}")
+        lines.append(f"      {site}{f.url}")
+    return "\n".join(lines) + "\n"
+
+
+def _parse(argv: list[str]) -> tuple[list[str], str, bool, bool]:
+    files: list[str] = []
+    lang, as_json, help_ = "ja", False, False
+    only_files = False
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        i += 1
+        if only_files or a == "-" or not a.startswith("-"):
+            files.append(a)
+        elif a == "--":
+            only_files = True
+        elif a in ("-h", "--help"):
+            help_ = True
+        elif a == "--json":
+            as_json = True
+        elif a == "--lang" or a.startswith("--lang="):
+            if a == "--lang":
+                if i >= len(argv):
+                    raise _Usage("missing-value", option="--lang", example="--lang en")
+                value = argv[i]
+                i += 1
+            else:
+                value = a.partition("=")[2]
+            if value not in ("ja", "en"):
+                raise _Usage("bad-lang", value=value)
+            lang = value
+        else:
+            raise _Usage("unknown-option", option=a.partition("=")[0])
+    if not help_:
+        if not files:
+            raise _Usage("message-no-file")
+        if files.count("-") > 1:
+            raise _Usage("stdin-twice")
+    return files, lang, as_json, help_
+
+
+def _guess_lang(argv: list[str]) -> str:
+    for i, a in enumerate(argv):
+        if a == "--lang=en" or (a == "--lang" and i + 1 < len(argv) and argv[i + 1] == "en"):
+            return "en"
+    return "ja"
+
+
+def _read(name: str, stdin: BinaryIO) -> bytes:
+    """At most MAX_BYTES + 1 bytes: enough to know the input was longer (the core reads MAX_BYTES)."""
+    if name == "-":
+        return stdin.read(MAX_BYTES + 1)
+    with open(name, "rb") as fh:
+        return fh.read(MAX_BYTES + 1)
+
+
+def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None, environ: Mapping[str, str] | None = None) -> int:
+    stdin = stdin if stdin is not None else sys.stdin.buffer
+    stdout = stdout if stdout is not None else sys.stdout
+    stderr = stderr if stderr is not None else sys.stderr
+    environ = environ if environ is not None else os.environ
+    for stream in (stdout, stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover
+                pass
+    data = default_data()
+    lang = _guess_lang(argv)
+    try:
+        files, lang, as_json, help_ = _parse(argv)
+    except _Usage as exc:
+        key = exc.key if f"message.{exc.key}" in data.ui else exc.key
+        table = "message" if f"message.{key}" in data.ui else "cli"
+        msg = data.ui[f"{table}.{key}"].get(lang).format(**{k: _printable(str(v)) for k, v in exc.params.items()})
+        stderr.write(data.ui["cli.error"].get(lang).format(message=msg) + "\n")
+        stderr.write(_t(data, "hint", lang) + "\n")
+        return 2
+    if help_:
+        stdout.write(_t(data, "help", lang).lstrip("\n"))
+        return 0
+    site = environ.get("TODOKU_SITE_URL", DEFAULT_SITE_URL).rstrip("/")
+    status = 0
+    try:
+        for n, name in enumerate(files):
+            shown = "-" if name == "-" else name
+            try:
+                raw = _read(name, stdin)
+            except (OSError, ValueError) as exc:
+                reason = getattr(exc, "strerror", None) or type(exc).__name__
+                message = _t(data, "unreadable", lang, file=_printable(shown), reason=reason)
+                stderr.write(data.ui["cli.error"].get(lang).format(message=message) + "\n")
+                report = Report(kind="unknown", findings=(Finding(code="unreadable", severity="error",
+                                                                   message=message, url=bounce_url("reading", lang)),))
+                status = 2
+            else:
+                report = read_message(raw, lang, data)
+                if report.failed and status == 0:
+                    status = 1
+            if as_json:
+                stdout.write(json_line(report, shown) + "\n")
+            else:
+                if n:
+                    stdout.write("\n")
+                stdout.write(human(report, shown, lang, data, site))
+        stdout.flush()
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:  # pragma: no cover
+            pass
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return status

@@ -1,0 +1,136 @@
+"""Classify one failed recipient into sisimai's taxonomy of reasons, from its status code, SMTP reply code,
+the SMTP command refused and the diagnostic text (rules in ``checker/data/bounces.toml``). Pure.
+
+Text patterns: of all reasons' patterns, the one that occurs first in the diagnostic wins (a server states
+its main reason first; "Client host rejected: blocked using ..." is about the client host), the longer one
+on a tie, then the reason listed first in ``order``.
+"""
+from __future__ import annotations
+
+import re
+
+from .table import Rules
+
+_SPACE = re.compile(r"\s+")
+#: continuation prefixes of multi-line SMTP replies ("550-5.1.1 "), which split phrases in two
+_CONTINUATION = re.compile(
+    r"(?<=\S)\s+[245]\d\d(?:-(?:[245]\.\d{1,3}\.\d{1,3}\s+)?|\s[245]\.\d{1,3}\.\d{1,3}\s+)(?=\S)")
+
+
+_ADDRESS = re.compile(r"[^\s<>()\[\]\"',;:]{1,64}@[a-z0-9.-]{1,255}")
+
+
+def normalize(text: str) -> str:
+    """Lowercase, one space for any whitespace, multi-line reply prefixes removed, addresses masked (an
+    address like filtered@ or spam@ must not decide a reason)."""
+    text = _SPACE.sub(" ", text.lower()).strip()
+    text = _ADDRESS.sub("<address>", text)
+    return _CONTINUATION.sub(" ", text)
+
+
+def command_of(text: str, rules: Rules) -> str:
+    """The SMTP command a diagnostic or transcript says the server refused ("RCPT", "DATA", ...), or ""."""
+    low = normalize(text)
+    best = ""
+    best_pos = -1
+    for command, matcher in rules.commands:
+        # the command named last before the error is the one refused: take the latest mention
+        for s in matcher.subs:
+            pos = low.rfind(s)
+            if pos > best_pos:
+                best, best_pos = command, pos
+        for r in matcher.regexes:
+            for m in r.finditer(low):
+                if m.start() > best_pos:
+                    best, best_pos = command, m.start()
+    return best
+
+
+def by_status(status: str, rules: Rules, kind: str) -> str:
+    if not status:
+        return ""
+    for rid in rules.order:
+        codes = rules.reasons[rid].strong if kind == "strong" else rules.reasons[rid].weak
+        if status in codes:
+            return rid
+    return ""
+
+
+def by_text(text: str, rules: Rules, generic: bool = False) -> str:
+    """The reason whose pattern occurs first in ``text`` (normalized), or ""."""
+    best: tuple[int, int, int] | None = None
+    reason = ""
+    for index, rid in enumerate(rules.order):
+        matcher = rules.generic[rid] if generic else rules.reasons[rid].patterns
+        if matcher is None:
+            continue
+        for s in matcher.subs:
+            pos = text.find(s)
+            if pos >= 0:
+                key = (pos, -len(s), index)
+                if best is None or key < best:
+                    best, reason = key, rid
+        for r in matcher.regexes:
+            m = r.search(text)
+            if m is not None:
+                key = (m.start(), -len(m.group(0)), index)
+                if best is None or key < best:
+                    best, reason = key, rid
+    return reason
+
+
+def classify(status: str, reply: str, command: str, diagnostic: str, rules: Rules, action: str = "",
+             diagnostic_type: str = "") -> str:
+    """The reason code of one recipient."""
+    if action in ("delivered", "relayed", "expanded") or status.startswith("2"):
+        return "delivered"
+    if diagnostic_type == "x-unix":  # a local delivery program failed (procmail, a pipe...)
+        return "mailererror"
+    text = normalize(diagnostic)
+    override = ""
+    for pattern, rid in rules.overrides:
+        if pattern.search(text):
+            override = rid
+            break
+    if override:
+        return override
+    reason = by_status(status, rules, "strong")
+    if reason:
+        return reason
+    reason = by_text(text, rules)
+    if reason == "userunknown" and command == "DATA" and not status.startswith("5.1."):
+        # "unknown user" answered after the message itself was sent, without a status saying the mailbox
+        # does not exist (5.1.x): the receiver's filter refused the content (docomo answers this way)
+        return "filtered"
+    if reason:
+        return reason
+    if command in ("HELO", "CONN"):
+        return "blocked"
+    if command == "MAIL":
+        return "rejected"
+    reason = by_status(status, rules, "weak")
+    if reason:
+        return reason
+    reason = by_text(text, rules, generic=True)
+    if reason:
+        return reason
+    if reply in ("500", "501", "502", "503", "504"):
+        return "syntaxerror"
+    if action == "delayed":
+        return "expired"
+    if status.startswith("4") or reply.startswith("4"):
+        return "onhold"
+    if command == "RCPT" and (reply.startswith("5") or status.startswith("5")):
+        return "userunknown"
+    if command == "DATA" and (reply.startswith("5") or status.startswith("5")):
+        return "filtered"
+    return "undefined" if not text else "onhold"
+
+
+def receiver_rule(reason: str, command: str, where: str, rules: Rules) -> str:
+    """``reason`` as the receiver means it: docomo's "unknown user" after DATA is its filter."""
+    low = where.lower()
+    for hosts, when, cmd, becomes in rules.receivers:
+        if reason == when and command == cmd and any(h in low for h in hosts):
+            return becomes
+    return reason

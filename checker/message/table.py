@@ -1,0 +1,94 @@
+"""The bounce rules of ``checker/data/bounces.toml`` as frozen values (read once, like ``checker._data``)."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """Lowercase substrings and compiled regular expressions; ``find`` returns the first that occurs."""
+
+    subs: tuple[str, ...]
+    regexes: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def of(cls, patterns: tuple[str, ...] | list[str]) -> Matcher:
+        subs = tuple(p for p in patterns if not p.startswith("re:"))
+        regexes = tuple(re.compile(p[3:]) for p in patterns if p.startswith("re:"))
+        return cls(subs=subs, regexes=regexes)
+
+    def find(self, text: str) -> str | None:
+        for s in self.subs:
+            if s in text:
+                return s
+        for r in self.regexes:
+            m = r.search(text)
+            if m is not None:
+                return m.group(0)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    id: str
+    strong: tuple[str, ...]
+    weak: tuple[str, ...]
+    patterns: Matcher
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    order: tuple[str, ...]
+    reasons: Mapping[str, Reason]
+    hard: frozenset[str]
+    not_failed: frozenset[str]
+    original_markers: tuple[str, ...]
+    bounce_subjects: tuple[str, ...]
+    bounce_senders: tuple[str, ...]
+    commands: tuple[tuple[str, Matcher], ...]
+    #: weaker phrases ("rejected", "denied"), tried after the status code and the command
+    generic: Mapping[str, Matcher | None]
+    #: phrases that decide the reason before anything else (regular expressions, reason)
+    overrides: tuple[tuple[re.Pattern[str], str], ...]
+    #: phrases in a message's text that make it a delivery report
+    bounce_phrases: tuple[str, ...]
+    #: (header, lowercase substring, reason): reports of a sender that always mean one reason
+    vendors: tuple[tuple[str, str, str], ...] = ()
+    #: (hosts, reason, command, becomes): a receiver's answer that means another reason
+    receivers: tuple[tuple[tuple[str, ...], str, str, str], ...] = ()
+
+
+def parse_rules(doc: Mapping[str, Any]) -> Rules:
+    reasons = {
+        rid: Reason(id=rid, strong=tuple(r.get("strong", ())), weak=tuple(r.get("weak", ())),
+                    patterns=Matcher.of(r.get("patterns", [])))
+        for rid, r in doc["reason"].items()
+    }
+    return Rules(
+        order=tuple(doc["order"]), reasons=reasons, hard=frozenset(doc["hard"]),
+        not_failed=frozenset(doc["not_failed"]),
+        original_markers=tuple(doc["markers"]["original"]),
+        bounce_subjects=tuple(doc["markers"]["bounce_subjects"]),
+        bounce_senders=tuple(doc["markers"]["bounce_senders"]),
+        commands=tuple((c["command"], Matcher.of(c["patterns"])) for c in doc["command"]),
+        generic={rid: Matcher.of(doc["generic"][rid]) if rid in doc.get("generic", {}) else None
+                 for rid in doc["order"]},
+        overrides=tuple((re.compile(o["pattern"]), o["reason"]) for o in doc.get("override", ())),
+        bounce_phrases=tuple(doc["markers"]["bounce_phrases"]),
+        vendors=tuple((v["header"], v["contains"], v["reason"]) for v in doc.get("vendor", ())),
+        receivers=tuple((tuple(r["hosts"]), r["reason"], r["command"], r["becomes"]) for r in doc.get("receiver", ())),
+    )
+
+
+def read_rules_doc() -> dict[str, Any]:
+    return tomllib.loads((resources.files("checker") / "data" / "bounces.toml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> Rules:
+    return parse_rules(read_rules_doc())

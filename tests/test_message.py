@@ -1,0 +1,252 @@
+"""checker.message: reading bounces and received messages (core), hostile input, and the CLI contract."""
+from __future__ import annotations
+
+import io
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker.cli_message import main as cli_main
+from checker.message import read_message
+from checker.message.parse import MAX_BYTES, decode_bytes
+
+DSN = b"""From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.jp>
+To: sender@example.jp
+Subject: Returned mail: see transcript for details
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+   ----- Transcript of session follows -----
+... while talking to mfsmax.docomo.ne.jp.:
+>>> DATA
+<<< 550 Unknown user taro@docomo.ne.jp
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.jp
+
+Final-Recipient: RFC822; taro@docomo.ne.jp
+Action: failed
+Status: 5.1.1
+Remote-MTA: DNS; mfsmax.docomo.ne.jp
+Diagnostic-Code: SMTP; 550 Unknown user taro@docomo.ne.jp
+
+Final-Recipient: RFC822; hanako@example.com
+Action: failed
+Status: 5.2.2
+Diagnostic-Code: SMTP; 552 5.2.2 Mailbox full
+
+--B
+Content-Type: message/rfc822
+
+From: sender@example.jp
+To: taro@docomo.ne.jp, hanako@example.com
+Subject: hello
+
+hi
+--B--
+"""
+
+
+def test_dsn_recipients_codes_and_docomo_data_filter() -> None:
+    r = read_message(DSN, "ja")
+    assert r.kind == "bounce"
+    assert [x.address for x in r.recipients] == ["taro@docomo.ne.jp", "hanako@example.com"]
+    taro, hanako = r.recipients
+    # docomo's "Unknown user" after DATA is its filter, even with 5.1.1: the address exists
+    assert (taro.reason, taro.command, taro.reply_code, taro.status, taro.hard) == ("filtered", "DATA", "550",
+                                                                                      "5.1.1", False)
+    assert (hanako.reason, hanako.reply_code, hanako.hard) == ("mailboxfull", "552", False)
+    assert taro.url == "/bounces/#filtered"
+    assert any(f.code == "carrier-data-filter" for f in r.findings)
+    assert r.failed
+    d = r.to_dict("x.eml")
+    assert list(d) == ["file", "kind", "recipients", "authentication", "findings"]
+    assert list(d["recipients"][0]) == ["address", "status", "reply_code", "command", "reason", "hard",
+                                        "diagnostic", "message", "url"]
+
+
+def test_unknown_user_at_rcpt_is_a_hard_userunknown_and_suggests_a_carrier_change() -> None:
+    raw = DSN.replace(b">>> DATA", b">>> RCPT To:<taro@docomo.ne.jp>").replace(b"mfsmax.docomo", b"mx.other")
+    r = read_message(raw, "en")
+    taro = r.recipients[0]
+    assert (taro.reason, taro.command, taro.hard) == ("userunknown", "RCPT", True)
+    changed = [f for f in r.findings if f.code == "carrier-changed"]
+    assert changed and changed[0].url == "/en/carrier-mail/#portability"
+
+
+def test_au_anonymous_user_unknown_is_a_filter() -> None:
+    text = ("From: MAILER-DAEMON@mx.example.jp\nSubject: Undelivered Mail Returned to Sender\n\n"
+            "<jiro@ezweb.ne.jp>: host lsean.ezweb.ne.jp[27.85.176.228] said: 550 : User unknown\n"
+            "    (in reply to end of DATA command)\n")
+    r = read_message(text.encode(), "ja")
+    assert r.recipients[0].reason == "filtered"
+    assert {f.code for f in r.findings} >= {"carrier-anonymous-unknown"} or \
+        {f.code for f in r.findings} >= {"carrier-data-filter"}
+
+
+def test_japanese_bounce_in_iso2022jp_and_shift_jis() -> None:
+    body = "送信先のメールボックスが一杯のため、送信できませんでした。\n\nCould not be delivered to: <a@ezweb.ne.jp>\n"
+    for charset, codec in (("ISO-2022-JP", "iso2022_jp"), ("Shift_JIS", "cp932"), ("EUC-JP", "euc_jp")):
+        raw = (f"From: Postmaster@ezweb.ne.jp\nSubject: =?ISO-2022-JP?B?GyRCJWEhPCVrJSglaSE8GyhC?=\n"
+               f"MIME-Version: 1.0\nContent-Type: text/plain; charset={charset}\n\n").encode() + body.encode(codec)
+        r = read_message(raw, "ja")
+        assert r.subject == "メールエラー"
+        assert r.recipients[0].address == "a@ezweb.ne.jp"
+        assert r.recipients[0].reason == "mailboxfull"
+
+
+def test_wrongly_labelled_charset_is_guessed() -> None:
+    raw = (b"From: MAILER-DAEMON@example.jp\nSubject: failure notice\nContent-Type: text/plain; charset=iso-2022-jp\n\n"
+           + "宛先が見つかりません <x@example.jp>\n".encode("euc_jp"))
+    r = read_message(raw)
+    assert "宛先が見つかりません" in r.recipients[0].diagnostic
+    assert decode_bytes("テスト".encode("cp932"), "x-unknown-charset") == "テスト"
+    assert decode_bytes(b"abc", "rot13") == "abc"  # not a text charset: ignored
+
+
+def test_quoted_printable_and_pasted_text_without_headers() -> None:
+    raw = (b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n"
+           b"From: mailer-daemon@googlemail.com\nSubject: Delivery Status Notification (Failure)\n\n"
+           b"The email account that you tried to reach does not exist =\n<no.one@gmail.com> 550 5.1.1\n")
+    r = read_message(raw, "en")
+    assert r.recipients[0].reason == "userunknown"
+    pasted = "\n\n  kijitora@example.org\n    SMTP error from remote mail server after RCPT TO:<kijitora@example.org>:\n" \
+             "    550 5.1.1 <kijitora@example.org>... User Unknown\n"
+    r = read_message(("Subject: Mail delivery failed\n" + pasted).encode())
+    assert r.kind == "bounce" and r.recipients[0].reason == "userunknown" and r.recipients[0].command == "RCPT"
+
+
+def test_received_message_authentication_and_alignment() -> None:
+    ok = (b"Authentication-Results: mx.google.com;\n dkim=pass header.i=@example.co.jp header.s=s1;\n"
+          b" spf=pass (google.com: domain of bounce@mail.example.co.jp designates 192.0.2.1 as permitted sender)"
+          b" smtp.mailfrom=bounce@mail.example.co.jp;\n dmarc=pass (p=NONE) header.from=example.co.jp\n"
+          b"From: Shop <info@example.co.jp>\nTo: me@gmail.com\nSubject: test\n\nhello\n")
+    r = read_message(ok, "en")
+    assert r.kind == "message" and not r.recipients
+    a = r.authentication
+    assert a is not None and (a.spf, a.dkim, a.dmarc, a.aligned) == ("pass", "pass", "pass", True)
+    assert [f.code for f in r.findings] == ["auth-ok"]
+    bad = ok.replace(b"spf=pass", b"spf=softfail").replace(b"dkim=pass header.i=@example.co.jp",
+                                                              b"dkim=pass header.i=@esp.example.net")
+    bad = bad.replace(b"dmarc=pass", b"dmarc=fail")
+    a = read_message(bad, "en").authentication
+    assert a is not None and (a.spf, a.dkim, a.dmarc, a.aligned) == ("softfail", "pass", "fail", False)
+    assert not read_message(bad).failed
+
+
+def test_arf_and_autoreply_are_not_failures() -> None:
+    arf = (b'From: abuse@example.net\nSubject: complaint\nContent-Type: multipart/report; report-type=feedback-report;'
+           b' boundary="b"\n\n--b\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n'
+           b"Original-Rcpt-To: <user@example.net>\n--b--\n")
+    r = read_message(arf)
+    assert r.recipients[0].reason == "feedback" and not r.failed
+    auto = b"From: boss@example.jp\nAuto-Submitted: auto-replied\nSubject: Out of office\n\naway\n"
+    r = read_message(auto)
+    assert r.recipients[0].reason == "vacation" and not r.failed
+
+
+# -- hostile input -------------------------------------------------------------------------------------------
+
+def _nested(depth: int) -> bytes:
+    head = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i) for i in range(depth))
+    return b"From: MAILER-DAEMON@x.example\nSubject: failure notice\n" + head + b"Content-Type: text/plain\n\nx\n"
+
+
+def test_hostile_inputs_never_raise() -> None:
+    cases = {
+        "empty": b"", "blank": b"  \n\r\n", "binary": bytes(range(256)) * 200, "nul": b"\x00" * 1000,
+        "huge": b"From: MAILER-DAEMON@x.example\nSubject: failure notice\n\n" + b"a@b.example said: 550 x\n" * 1_000_000,
+        "nested": _nested(5000), "nested-small": _nested(40),
+        "no-boundary": b'Content-Type: multipart/report; boundary="nope"\nFrom: postmaster@x.example\n\nbody <a@x.example>\n',
+        "bad-base64": b"From: MAILER-DAEMON@x\nContent-Transfer-Encoding: base64\n\n!!!!====@@@\n",
+        "bad-charset": b"From: MAILER-DAEMON@x\nContent-Type: text/plain; charset=\"\x00\xff\"\n\n\xff\xfe\n",
+        "bad-encoded-word": b"From: =?utf-8?B?////?= <MAILER-DAEMON@x>\nSubject: =?x-bogus?Q?=ZZ?=\n\nhi\n",
+        "long-header": b"Subject: " + b"x" * 3_000_000 + b"\n\n",
+        "many-addresses": b"From: MAILER-DAEMON@x\n\n" + b"<a@b.example>\n" * 200_000,
+    }
+    for name, raw in cases.items():
+        r = read_message(raw, "en")
+        json.dumps(r.to_dict(name), ensure_ascii=False)
+        assert len(r.recipients) <= 100, name
+    assert read_message(cases["empty"]).findings[0].code == "empty"
+    assert read_message(cases["binary"]).kind == "unknown"
+    assert any(f.code == "truncated" for f in read_message(cases["huge"]).findings)
+    assert any(f.code == "limited" for f in read_message(cases["nested"]).findings)
+
+
+def test_injected_headers_in_pasted_text_stay_in_the_body() -> None:
+    raw = (b"From: MAILER-DAEMON@mx.example.jp\nSubject: failure notice\n\n"
+           b"<a@example.jp>: 550 5.1.1 user unknown\nAuthentication-Results: x; spf=pass\n"
+           b"X-Failed-Recipients: evil@example.com\n")
+    r = read_message(raw)
+    assert [x.address for x in r.recipients] == ["a@example.jp"]
+    assert r.authentication is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000))
+def test_any_bytes_give_a_report(raw: bytes) -> None:
+    r = read_message(raw)
+    json.dumps(r.to_dict("f"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=500))
+def test_any_text_after_bounce_headers_gives_a_report(text: str) -> None:
+    r = read_message(b"From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail\n\n" + text.encode("utf-8", "surrogatepass"))
+    json.dumps(r.to_dict("f"))
+
+
+# -- the command line ----------------------------------------------------------------------------------------
+
+def _run(argv: list[str], stdin: bytes = b"") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli_main(argv, stdin=io.BytesIO(stdin), stdout=out, stderr=err, environ={})
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_cli_json_contract_exit_codes_and_stdin(tmp_path) -> None:
+    f = tmp_path / "b.eml"
+    f.write_bytes(DSN)
+    code, out, _ = _run([str(f), "-", "--json", "--lang", "en"], stdin=b"From: a@example.jp\nSubject: hi\n\nhi\n")
+    assert code == 1
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert [x["file"] for x in lines] == [str(f), "-"]
+    assert [x["kind"] for x in lines] == ["bounce", "message"]
+    assert lines[0]["recipients"][0]["url"] == "/en/bounces/#filtered"
+    assert lines[1]["authentication"] is not None
+    code, out, _ = _run(["-"], stdin=b"From: a@example.jp\nSubject: hi\n\nhi\n")
+    assert code == 0 and "受信したメール" in out
+
+
+def test_cli_errors_are_localized_with_exit_2(tmp_path) -> None:
+    code, out, err = _run([])
+    assert code == 2 and "ファイルがありません" in err and "Traceback" not in err
+    code, _, err = _run(["--lang", "fr", "x"])
+    assert code == 2
+    code, out, err = _run([str(tmp_path / "missing.eml"), "--json", "--lang", "en"])
+    assert code == 2 and "cannot read" in err
+    assert json.loads(out)["kind"] == "unknown"
+    code, out, err = _run([str(tmp_path), "--lang", "en"])  # a directory
+    assert code == 2 and "cannot read" in err
+    code, out, _ = _run(["--help"])
+    assert code == 0 and "python -m checker message" in out
+
+
+def test_cli_human_output_escapes_terminal_control_characters() -> None:
+    raw = b"From: MAILER-DAEMON@x.example\nSubject: failure \x1b[2J notice\n\n<a@x.example>: 550 \x1b]0;owned\x07 user unknown\n"
+    code, out, _ = _run(["-", "--lang", "en"], stdin=raw)
+    assert code == 1 and "\x1b" not in out and "\x07" not in out
+
+
+def test_truncation_limit_is_what_the_cli_reads(tmp_path) -> None:
+    f = tmp_path / "big.eml"
+    f.write_bytes(b"From: MAILER-DAEMON@x\n\n" + b"x" * (MAX_BYTES + 10))
+    code, out, _ = _run([str(f), "--json"])
+    assert any(x["code"] == "truncated" for x in json.loads(out)["findings"])
