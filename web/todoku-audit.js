@@ -205,23 +205,28 @@
       summary.hidden = false;
     }
 
-    // Rows with the same verdict and the same reason are one problem: shown once, with how many rows have
-    // it; most urgent first (invalid, refused, at risk), then the most frequent. The core may send the
-    // groups counted over the whole file (s.groups); else the listed rows are grouped here.
+    // Rows with the same verdict and the same findings are one problem: shown once, with how many rows
+    // have it; most urgent first (invalid, refused, at risk), then the most frequent. The core sends the
+    // groups counted over the whole file (s.groups); without them the listed rows are grouped here the same
+    // way (their reasons counted, as the reasons name the provider or the address).
     var URGENCY = { "invalid": 0, "block": 1, "at-risk": 2, "spam-folder": 3, "deliver": 4 };
     function group(rows, keepOrder) {
       var byKey = {};
       var out = [];
       rows.forEach(function (r) {
-        var key = r.verdict + "\u0000" + r.reason;
-        if (!byKey[key]) {
-          byKey[key] = { verdict: r.verdict, verdict_label: r.verdict_label, reason: r.reason,
-                         codes: r.codes || [], count: 0, rows: [] };
-          out.push(byKey[key]);
+        var key = r.verdict + "\u0000" + (r.codes || []).join(" ");
+        var g = byKey[key];
+        if (!g) {
+          g = byKey[key] = { verdict: r.verdict, verdict_label: r.verdict_label, codes: r.codes || [], count: 0,
+                             reasons: [], rows: [], more: 0, _reason: {} };
+          out.push(g);
         }
-        byKey[key].count += 1;
-        byKey[key].rows.push({ line: r.line, address: r.address });
+        g.count += 1;
+        g.rows.push({ line: r.line, address: r.address, reason: r.reason });
+        if (!g._reason[r.reason]) g.reasons.push(g._reason[r.reason] = { reason: r.reason, count: 0 });
+        g._reason[r.reason].count += 1;
       });
+      out.forEach(function (g) { g.reasons.sort(function (x, y) { return y.count - x.count; }); });
       if (!keepOrder) {
         out.sort(function (a, b) {
           return (URGENCY[a.verdict] - URGENCY[b.verdict]) || (b.count - a.count) || (a.rows[0].line - b.rows[0].line);
@@ -231,29 +236,57 @@
     }
 
     var SHOWN = 3; // rows shown per problem; the rest behind "and N more"
+    var MAX_SHARED = 3; // distinct reasons listed once for a whole card; more: each row shows its own
+    // One card per problem. A group from the core (s.groups) has a title (the first finding's, linked to
+    // its article), its reasons with their counts and its first rows; a group made here from the listed
+    // rows has one reason. Both: the verdict, how many rows, the rows (line and address).
     function groups(cls, list, total) {
       var wrap = el("div", { "class": "todoku-audit-groups " + cls });
       var listed = 0;
       list.forEach(function (g) {
-        listed += g.rows.length;
+        var rows = g.rows || [];
+        listed += rows.length + (g.more || 0);
+        var reasons = g.reasons || [{ reason: g.reason, count: g.count }];
+        // the reasons are listed once for the card when they repeat (a carrier filter read per provider);
+        // when nearly every row reads differently (a typo names its own domain), each row says its own
+        var few = !g.reasons_more && (reasons.length <= MAX_SHARED || reasons.length * 2 <= g.count);
         var item = function (r) {
           return el("li", { "data-line": r.line, "data-verdict": g.verdict }, [
             el("span", { "class": "todoku-audit-line", text: t("summary-line", { line: r.line }) }),
             document.createTextNode(" "),
-            el("code", { text: r.address })]);
+            el("code", { text: r.address }),
+            few || !r.reason ? null : el("span", { "class": "todoku-audit-row-reason", text: r.reason })]);
         };
+        var head = [el("span", { "class": "todoku-audit-verdict", "data-verdict": g.verdict, text: g.verdict_label })];
+        if (g.title) {
+          head.push(document.createTextNode(" "));
+          head.push(g.url ? el("a", { "class": "todoku-audit-title", href: g.url, text: g.title })
+                          : el("span", { "class": "todoku-audit-title", text: g.title }));
+        }
+        head.push(document.createTextNode(" "));
+        head.push(el("span", { "class": "todoku-audit-count", text: t("rows-count", { n: num(g.count) }) }));
         var card = el("section", { "class": "todoku-audit-group", "data-verdict": g.verdict, "data-count": g.count,
-                                   "data-codes": (g.codes || []).join(" ") }, [
-          el("p", { "class": "todoku-audit-group-head" }, [
-            el("span", { "class": "todoku-audit-verdict", "data-verdict": g.verdict, text: g.verdict_label }),
-            document.createTextNode(" "),
-            el("span", { "class": "todoku-audit-count", text: t("rows-count", { n: num(g.count) }) })]),
-          el("p", { "class": "todoku-audit-reason", text: g.reason }),
-          el("ul", { "class": "todoku-audit-rows" }, g.rows.slice(0, SHOWN).map(item))]);
-        if (g.rows.length > SHOWN) {
-          card.appendChild(el("details", null, [
-            el("summary", { text: t("summary-more", { n: num(g.rows.length - SHOWN) }) }),
-            el("ul", { "class": "todoku-audit-rows" }, g.rows.slice(SHOWN).map(item))]));
+                                   "data-codes": (g.codes || []).join(" ") },
+                      [el("p", { "class": "todoku-audit-group-head" }, head)]);
+        if (!few) {
+          // many readings of one problem (each names its address or provider): the rows carry them
+        } else if (reasons.length === 1) {
+          card.appendChild(el("p", { "class": "todoku-audit-reason", text: reasons[0].reason }));
+        } else { // the same problem read several ways (the reasons name the provider): each once, counted
+          var ul = el("ul", { "class": "todoku-audit-reasons" }, reasons.map(function (r) {
+            return el("li", { "data-count": r.count }, [
+              el("span", { "class": "todoku-audit-reason", text: r.reason }), document.createTextNode(" "),
+              el("span", { "class": "todoku-audit-count", text: t("rows-count", { n: num(r.count) }) })]);
+          }));
+          card.appendChild(ul);
+        }
+        card.appendChild(el("ul", { "class": "todoku-audit-rows" }, rows.slice(0, SHOWN).map(item)));
+        var hidden = rows.length - SHOWN + (g.more || 0);
+        if (hidden > 0) {
+          var rest = [el("summary", { text: t("summary-more", { n: num(hidden) }) })];
+          if (rows.length > SHOWN) rest.push(el("ul", { "class": "todoku-audit-rows" }, rows.slice(SHOWN).map(item)));
+          if (g.more) rest.push(el("p", { "class": "todoku-audit-note", text: t("not-listed", { n: num(g.more) }) }));
+          card.appendChild(el("details", null, rest));
         }
         wrap.appendChild(card);
       });
