@@ -9,7 +9,7 @@ clock in here; the CLI (``python -m checker``), the browser worker and the site 
 """
 from __future__ import annotations
 
-from ._check import check
+from .address.check import check
 from ._data import Data, default_data
 from ._model import ARRIVES, Finding, Result, Situation
 

@@ -43,12 +43,21 @@ class Category:
     summary: Text
 
 
+#: what a recipient-side setting is for (``role`` in providers.toml)
+ROLES: tuple[str, ...] = ("allowlist", "pc-refusal", "url-filter", "spoofing", "rescue")
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     name: str
     en: str
     does: Text
     source: str
+    #: one of ROLES, or None: "allowlist" is the setting the checker names when it asks a recipient to
+    #: let the sender's domain through (never "the first setting listed")
+    role: str | None = None
+    #: True when only a secondary page names the setting (the provider page says so)
+    secondary: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +90,17 @@ class Provider:
     facts: tuple[Fact, ...] = ()
     #: why ``level`` differs from the category's level (only set when it does)
     level_reason: Text | None = None
+    #: a carrier whose allowlist's name no official page confirms: the wording used instead (ja / en)
+    allowlist_unverified: Text | None = None
+    #: the operator's own web hosts (real domains: never a typo)
+    hosts: tuple[str, ...] = ()
+
+    def role(self, role: str) -> Setting | None:
+        """The first setting with this role (``allowlist``, ``url-filter``...), or None."""
+        for s in self.settings:
+            if s.role == role:
+                return s
+        return None
 
     def steps(self, lang: str) -> tuple[str, ...]:
         return self.steps_en if lang == "en" else self.steps_ja
@@ -98,10 +118,15 @@ class Message:
     message: Text
     explain: Text
     page: str | None
+    #: set when the checker no longer reports this code: why, and what it reports instead (the anchor stays)
+    retired: Text | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Data:
+    """Everything the checker and the pages know, loaded once. Compared and hashed by identity (one
+    loaded data set), so the core's bounded caches can be keyed by it."""
+
     levels: tuple[Level, ...]
     categories: Mapping[str, Category]
     providers: tuple[Provider, ...]
@@ -120,6 +145,11 @@ class Data:
         """True when ``domain`` is a protected real domain or under one (softbank.co.jp, g.softbank.co.jp)."""
         domain = domain.lower().removesuffix(".")
         return any(domain == p or domain.endswith("." + p) for p in self.protected)
+
+    def is_operator_host(self, domain: str) -> bool:
+        """True when ``domain`` is one of the operators' own web hosts or under one (softbank.jp)."""
+        domain = domain.lower().removesuffix(".")
+        return any(domain == h or domain.endswith("." + h) for p in self.providers for h in p.hosts)
 
     def is_legacy(self, domain: str) -> bool:
         """True when ``domain`` is matched only by a provider's legacy domain (e.g. me.com, *.vodafone.ne.jp)."""
@@ -195,7 +225,8 @@ def parse(levels: Mapping[str, Any], categories: Mapping[str, Any], providers: M
             level=int(e.get("level", cats[e["category"]].level)),
             domains=tuple(d.lower() for d in e["domains"]), source=e["source"],
             settings=tuple(
-                Setting(name=s["name"], en=s["en"], does=_text(s["does"]), source=s["source"])
+                Setting(name=s["name"], en=s["en"], does=_text(s["does"]), source=s["source"],
+                        role=s.get("role"), secondary=bool(s.get("secondary", False)))
                 for s in e.get("settings", ())
             ),
             steps_ja=tuple(steps.get("ja", ())), steps_en=tuple(steps.get("en", ())),
@@ -205,6 +236,8 @@ def parse(levels: Mapping[str, Any], categories: Mapping[str, Any], providers: M
             facts=tuple(Fact(text=_text(f), source=f["source"], secondary=bool(f.get("secondary", False)))
                         for f in e.get("facts", ())),
             level_reason=_text(e["level_reason"]) if "level_reason" in e else None,
+            allowlist_unverified=_text(e["allowlist_unverified"]) if "allowlist_unverified" in e else None,
+            hosts=tuple(str(h).lower() for h in e.get("hosts", ())),
         ))
     exact: dict[str, str] = {}
     wild: dict[str, str] = {}
@@ -216,7 +249,8 @@ def parse(levels: Mapping[str, Any], categories: Mapping[str, Any], providers: M
                 exact[d] = p.id
     msgs = {
         code: Message(code=code, severity=m["severity"], title=_text(m["title"]),
-                      message=_text(m["message"]), explain=_text(m["explain"]), page=m.get("page"))
+                      message=_text(m["message"]), explain=_text(m["explain"]), page=m.get("page"),
+                      retired=_text(m["retired"]) if "retired" in m else None)
         for code, m in messages.items()
     }
     return Data(levels=lv, categories=MappingProxyType(cats), providers=tuple(provs),
@@ -232,7 +266,7 @@ def read_raw() -> dict[str, Any]:
     root = resources.files("checker") / "data"
     raw: dict[str, Any] = {
         name: tomllib.loads((root / f"{name}.toml").read_text(encoding="utf-8"))
-        for name in ("levels", "categories", "providers", "protected", "receivers")
+        for name in ("levels", "categories", "providers", "protected", "receivers", "bounces")
     }
     # messages/findings.toml: the findings; messages/sender.toml: the sender-domain findings (same form);
     # every other messages/<file>.toml: interface strings of a shell, flat `key = { ja = "...", en = "..." }` tables, addressed as "<file>.<key>".

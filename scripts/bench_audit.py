@@ -14,7 +14,7 @@ temporary directory:
    as fast while doing more: classification, typo and full-width detection, verdicts, a report);
 2. peak RSS of a 1,000,000-row audit with a CSV report (the child's ru_maxrss; must stay < 200 MB);
 3. rows per second of the same audit in Pyodide in Node (node_modules/pyodide; the checker wheel
-   installed with unpackArchive, no micropip), through checker.web_audit, the page's entry.
+   installed with unpackArchive, no micropip), through checker.web.audit, the page's entry.
 
 Usage: .venv/bin/python scripts/bench_audit.py [--rows N] [--big N] [--repeat N] [--no-big] [--no-pyodide]
 Exits 1 when a target is missed (ratio < 1.0 on CPU time, or peak RSS >= 200 MB).
@@ -66,7 +66,7 @@ const py = await loadPyodide({ indexURL: "PYODIDE_DIR/" });
 const t1 = performance.now();
 const site = py.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
 py.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel", { extractDir: site });
-const wa = py.pyimport("checker.web_audit");
+const wa = py.pyimport("checker.web.audit");
 const t2 = performance.now();
 const bytes = new Uint8Array(readFileSync(list));
 const job = wa.start(bytes, JSON.stringify({ lang: "ja" }));
@@ -175,7 +175,7 @@ def pyodide(tmp: Path, lst: Path, n: int) -> bool:
     print(f"\nPyodide {version} in Node {subprocess.run([node, '--version'], capture_output=True, text=True).stdout.strip()}: "
           f"loadPyodide {r['load_ms'] / 1000:.2f} s, wheel install + import {r['install_ms']:.0f} ms, "
           f"audit of {r['rows']:,} rows with the report {r['audit_ms'] / 1000:.2f} s = "
-          f"{r['rows'] / (r['audit_ms'] / 1000):,.0f} rows/s (checker.web_audit, the page's entry)")
+          f"{r['rows'] / (r['audit_ms'] / 1000):,.0f} rows/s (checker.web.audit, the page's entry)")
     return r["rows"] == n
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from checker import Situation, check, default_data  # noqa: E402
-from checker._check import MAX_INPUT  # noqa: E402
+from checker.address.check import MAX_INPUT  # noqa: E402
 
 TARGET_MS = 10.0
 K64 = 64 * 1024

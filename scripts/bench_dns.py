@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from checker._audit_cli import main as audit_main  # noqa: E402
+from checker.cli.audit import main as audit_main  # noqa: E402
 
 
 def main() -> int:

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Write checker/_unicode_table.py: the Unicode facts the checker's character scan needs, frozen.
+"""Write checker/address/unicode_table.py: the Unicode facts the checker's character scan needs, frozen.
 
 Why: the checker must give the same answer on every Python it runs on, and the Unicode database
 differs between them (CPython 3.11 has Unicode 14.0.0, Pyodide 314 / CPython 3.14 has 16.0.0; each
 release assigns new characters, some with compatibility decompositions). Asking the running
 ``unicodedata`` would make, say, U+1CCF5 (OUTLINED DIGIT FIVE, Unicode 16) an "unusable, unassigned"
-character on the command line and a look-alike of "5" in the browser. So ``checker/_normalize.py``
+character on the command line and a look-alike of "5" in the browser. So ``checker/address/normalize.py``
 never asks ``unicodedata``: it reads this table, generated once from one Unicode version.
 
 The version is the one of the oldest Python the package supports (``requires-python >= 3.11``:
@@ -40,7 +40,7 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "checker" / "_unicode_table.py"
+OUT = ROOT / "checker" / "address" / "unicode_table.py"
 FIRST = 0x80
 
 

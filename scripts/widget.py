@@ -49,7 +49,7 @@ def audit_html(lang: str, data: Data) -> str:
 
     The page's strings (messages/web.toml ``audit-*`` and the summary headings of messages/audit.toml)
     travel with the form as a JSON data block, so the script shows them before Pyodide has loaded."""
-    from checker.web_audit import page_strings
+    from checker.web.audit import page_strings
 
     t = lambda key: escape(data.ui[f"web.{key}"].get(lang))  # noqa: E731
     strings = json.dumps(page_strings(lang, data), ensure_ascii=False, sort_keys=True)
@@ -67,7 +67,7 @@ def audit_html(lang: str, data: Data) -> str:
 def message_html(lang: str, data: Data) -> str:
     """The static markup of the message page's reader (a paste area and a file input; web/todoku-message.js
     does the rest). Its strings (messages/message.toml ``page-*``) travel with the form as a JSON data block."""
-    from checker.web_message import page_strings
+    from checker.web.message import page_strings
 
     t = lambda key: escape(data.ui[f"message.{key}"].get(lang))  # noqa: E731
     strings = json.dumps(page_strings(lang, data), ensure_ascii=False, sort_keys=True)

@@ -12,9 +12,14 @@ def _p(pid: str, category: str, domains: list[str], level: int | None = None,
     if level is not None:
         e["level"] = level
     if settings:
-        e["settings"] = [{"name": "受信リスト設定", "en": "Receive list setting",
+        # the allowlist is named by its role, never taken as "the first setting"
+        e["settings"] = [{"name": "なりすまし拒否", "en": "Spoofing refusal", "role": "spoofing",
+                          "does": {"ja": "拒否します。", "en": "Refuses."}, "source": f"https://{pid}.example/help"},
+                         {"name": "受信リスト設定", "en": "Receive list setting", "role": "allowlist",
                           "does": {"ja": "必ず受信します。", "en": "Always accepts."},
-                          "source": f"https://{pid}.example/help"}]
+                          "source": f"https://{pid}.example/help"},
+                         {"name": "URL付きメール拒否", "en": "URL refusal", "role": "url-filter",
+                          "does": {"ja": "拒否します。", "en": "Refuses."}, "source": f"https://{pid}.example/help"}]
     return e
 
 

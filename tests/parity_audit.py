@@ -8,13 +8,15 @@ import json
 
 
 def audit_line(raw: bytes, lang: str) -> str:
-    from checker.audit import Audit, AuditError
+    from checker.lists import report
+    from checker.lists.audit import Audit
+    from checker.lists.errors import AuditError
 
     try:
         a = Audit([raw[i:i + 4096] for i in range(0, len(raw), 4096)], lang=lang)
-        rows = [a.out_json(row) for row in a]
-        out = {"header": a.out_header(), "cells": [a.out_cells(row) for row in a.summary.action],
-               "rows": rows, "summary": a.summary_dict(), "text": a.summary_text("list.csv")}
+        rows = [report.json_record(a, row) for row in a]
+        out = {"header": report.header(a), "cells": [report.cells(a, row) for row in a.summary.action],
+               "rows": rows, "summary": report.summary_dict(a), "text": report.summary_text(a, "list.csv")}
     except AuditError as exc:
         out = {"error": exc.message(lang)}
     except Exception as exc:  # a difference to report, never a crash of the comparison

@@ -6,9 +6,11 @@
 // CASES.json: {"vectors": [{"input", "situation", "lang"}, ...]} (tests/golden/vectors.json has this shape),
 // optionally with "audits": [{"path": "/abs/list.csv", "lang": "ja"}, ...] (whole-list audits).
 // Output: one line per case, in order: exactly what `python -m checker check --json` prints for it
-// (checker.cli.json_line of the Result), or {"exception": "..."} when the checker raised; then one line
+// (checker.cli.check.json_line of the Result), or {"exception": "..."} when the checker raised; then one line
 // per audit, made by tests/parity_audit.py (the same file the CPython side imports); then one line per
-// message ("messages": [{"path", "name", "lang"}]): exactly what `python -m checker message --json` prints.
+// message ("messages": [{"path", "name", "lang"}]): exactly what `python -m checker message --json` prints;
+// then, when the file has "sender": {"zone", "cases": [{"domain", "ip", "selectors", "lang"}]}, one line per
+// sender-domain check driven from that recorded zone: exactly what `python -m checker domain --json` prints.
 // A summary line goes to standard error: "pyodide: python=3.14.2 unicodedata=16.0.0 load_ms=... cases=...".
 //
 // No string crosses the JavaScript/Python boundary: the cases file is written into Pyodide's file system
@@ -48,7 +50,7 @@ messages.forEach((m, i) => pyodide.FS.writeFile(`/parity/message/${i}`, new Uint
 const summary = pyodide.runPython(`
 import json, sys, traceback, unicodedata
 from checker import Situation, check
-from checker.cli import json_line
+from checker.cli.check import json_line
 
 with open("/parity/cases.json", encoding="utf-8") as f:
     doc = json.load(f)
@@ -66,13 +68,26 @@ with open("/parity/out.jsonl", "w", encoding="utf-8") as out:
         with open(f"/parity/audit/{i}", "rb") as f:
             out.write(audit_line(f.read(), a["lang"]) + "\\n")
     if isinstance(doc, dict) and doc.get("messages"):
-        from checker.cli_message import json_line as message_line
+        from checker.cli.message import json_line as message_line
         from checker.message import read_message
         for i, m in enumerate(doc["messages"]):
             with open(f"/parity/message/{i}", "rb") as f:
                 raw = f.read()
             try:
                 line = message_line(read_message(raw, m["lang"]), m["name"])
+            except Exception:
+                line = json.dumps({"exception": traceback.format_exc()})
+            out.write(line + "\\n")
+    sender = doc.get("sender") if isinstance(doc, dict) else None
+    if sender:  # the sender-domain check from recorded DNS answers (issue 11)
+        from checker.sender.dns import Zone, drive
+        from checker.sender.domain import check_domain
+        zone = Zone.from_json(sender["zone"])
+        for c in sender["cases"]:
+            try:
+                r = drive(check_domain(c["domain"], ip=c["ip"], selectors=tuple(c["selectors"]), lang=c["lang"]),
+                          zone.resolve_batch)
+                line = json.dumps(r.to_dict(), ensure_ascii=False)
             except Exception:
                 line = json.dumps({"exception": traceback.format_exc()})
             out.write(line + "\\n")

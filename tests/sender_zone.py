@@ -117,3 +117,8 @@ for part in (
     good("dmarconly.example", **{"@": {"MX": [[10, "mx"]]}, "default._domainkey.@": None}),
 ):
     ZONE.update(part)
+
+
+#: the domains checked (the other names of the zone are what they point at)
+DOMAINS = sorted({n for n in ZONE if not n.startswith(("_", "default.", "key.", "spf", "slowinc", "loop2"))
+                  and "_report" not in n and not (n.startswith("i") and n[1].isdigit())})

@@ -1,4 +1,4 @@
-"""The pure list audit (checker.audit): encodings, delimiters, header and column detection,
+"""The pure list audit (checker.lists): encodings, delimiters, header and column detection,
 malformed lines, every row accounted for, streaming, the in-page Job."""
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker import Situation, check, default_data
-from checker.audit import Audit, AuditError, CsvWriter, Job, detect_encoding
+from checker.lists import report
+from checker.lists.audit import Audit
+from checker.lists.decode import detect_encoding
+from checker.lists.errors import AuditError
+from checker.lists.job import Job
+from checker.lists.report import CsvWriter
 
 FIX = Path(__file__).parent / "fixtures" / "audit"
 
@@ -188,16 +193,16 @@ def test_results_are_the_checkers_results():
 
 def test_output_cells_line_up_and_keep_everything():
     a, rows = run("malformed.csv", lang="en")
-    header = a.out_header()
+    header = report.header(a)
     assert header[:3] == ["name", "email", "memo"]
     assert header[3:] == ["verdict", "reply", "category", "provider", "findings", "suggestion", "reason"]
     for r in rows:
-        cells = a.out_cells(r)
+        cells = report.cells(a, r)
         assert cells[3] == r.result.verdict and cells[4] == r.result.reply
         assert cells[7] == " ".join(r.codes)
         assert [c for c in cells[:3] + cells[10:] if c] == [f for f in r.fields if f]  # nothing dropped
     ja = Audit([(FIX / "malformed.csv").read_bytes()], lang="ja")
-    assert ja.out_header()[3:] == ["判定", "返信の判定", "種別", "事業者", "検出コード", "修正候補", "理由"]
+    assert report.header(ja)[3:] == ["判定", "返信の判定", "メールの種類", "事業者", "検出コード", "修正候補", "理由"]
 
 
 def test_csv_writer_round_trips():
@@ -213,10 +218,10 @@ def test_summary_counts_add_up_and_lists_are_bounded():
     assert s.rows == 300 == sum(s.by_verdict.values()) == sum(s.by_category.values())
     assert s.action_count == 300 - s.arriving and len(s.action) == 5
     assert [r.line for r in s.action] == [2, 3, 4, 5, 6]
-    d = a.summary_dict()
+    d = report.summary_dict(a)
     assert d["action_count"] == s.action_count and len(d["action"]) == 5
     assert {e["code"] for e in d["top"]} >= {"empty"}
-    txt = a.summary_text("x.csv")
+    txt = report.summary_text(a, "x.csv")
     assert f"{s.action_count - 5}" in txt and "ほか" in txt
     assert s.reply_blocked == 0 and "返信" not in txt
 
@@ -229,8 +234,8 @@ def test_blocked_replies_are_counted_apart_from_what_would_not_arrive():
         s, alone = a.summary, run(lines, lang="en")[0].summary
         assert [r.result.reply for r in rows].count("block") == s.reply_blocked == blocked
         assert (s.arriving, s.action_count, s.by_verdict) == (alone.arriving, alone.action_count, alone.by_verdict)
-        assert a.summary_dict()["reply_blocked"] == blocked
-        assert (f"{blocked} rows: your own server would refuse" in a.summary_text()) == bool(blocked)
+        assert report.summary_dict(a)["reply_blocked"] == blocked
+        assert (f"{blocked} rows: your own server would refuse" in report.summary_text(a)) == bool(blocked)
 
 
 def test_streaming_reads_only_what_it_needs():
@@ -297,8 +302,10 @@ def test_any_csv_reads_back_exactly(rows, encoding, eol, chunk):
     assert all(not r.problems for r in out)
 
 
-def test_core_module_does_no_io():
-    tree = ast.parse((Path(__file__).parent.parent / "checker" / "audit.py").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("path", sorted((Path(__file__).parent.parent / "checker" / "lists").glob("*.py")),
+                         ids=lambda p: p.name)
+def test_core_module_does_no_io(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
                 for a in n.names} | {n.module.split(".")[0] for n in ast.walk(tree)
@@ -310,7 +317,7 @@ def test_core_module_does_no_io():
 
 def _reference_lines(raw: bytes, encoding: str) -> list[tuple]:
     """Line by line, the slow and obvious way: what the bulk-decoding reader must give."""
-    from checker.audit import _decode
+    from checker.lists.decode import decode as _decode
 
     enc = "utf-8" if encoding == "utf-8-sig" else encoding
     out, offset = [], 0
@@ -330,14 +337,14 @@ def test_bulk_line_reader_equals_line_by_line(parts, encoding, chunk, sample):
     """Whole buffers are decoded at once when they can be; line numbers, text, undecodable bytes and
     byte offsets are the same as decoding each line alone, whatever the chunks and buffer sizes
     (CRLF split across chunks, lone CRs, bad bytes, a U+FEFF inside the file)."""
-    import checker.audit as audit_mod
+    import checker.lists.decode as audit_mod
 
     raw = b"".join(parts)
     old = audit_mod.SAMPLE_BYTES
     audit_mod.SAMPLE_BYTES = sample
     try:
         it = iter([raw[i:i + chunk] for i in range(0, len(raw), chunk)])
-        got = list(audit_mod._lines_8bit(it, b"", encoding, 0))
+        got = list(audit_mod.lines_8bit(it, b"", encoding, 0))
     finally:
         audit_mod.SAMPLE_BYTES = old
     assert got == _reference_lines(raw, encoding)
@@ -345,7 +352,7 @@ def test_bulk_line_reader_equals_line_by_line(parts, encoding, chunk, sample):
 
 def test_a_cr_only_file_is_streamed_not_buffered_whole():
     """Old Mac line ends (CR only) are still read a buffer at a time."""
-    import checker.audit as audit_mod
+    import checker.lists.decode as audit_mod
 
     raw = b"email\r" + b"taro@docomo.ne.jp\r" * 50_000
     seen = []
@@ -355,7 +362,7 @@ def test_a_cr_only_file_is_streamed_not_buffered_whole():
             seen.append(i)
             yield raw[i:i + 4096]
 
-    lines = audit_mod._lines_8bit(chunks(), b"", "utf-8", 0)
+    lines = audit_mod.lines_8bit(chunks(), b"", "utf-8", 0)
     for n, ln in enumerate(lines, 1):
         if n == 20_000:
             break
@@ -367,8 +374,8 @@ def test_summary_counts_unknown_company_domains_as_unknown():
     data = default_data()
     a, rows = run("email\ntaro@example.co.jp\nhanako@shop.example\njiro@docomo.ne.jp\n".encode(), lang="en")
     assert [r.result.category for r in rows] == ["unknown", "unknown", "carrier"]
-    d = a.summary_dict()
+    d = report.summary_dict(a)
     by = {e["category"]: e for e in d["by_category"]}
     assert by["unknown"]["count"] == 2 and by["unknown"]["label"] == data.categories["unknown"].name.en
     assert "domain" not in by
-    assert data.categories["unknown"].name.en in a.summary_text("x.csv")
+    assert data.categories["unknown"].name.en in report.summary_text(a, "x.csv")

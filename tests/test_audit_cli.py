@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from checker._audit_cli import main
+from checker.cli.audit import main
 
 FIX = Path(__file__).parent / "fixtures" / "audit"
 ROOT = Path(__file__).parent.parent

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import _audit_cli
-from checker.audit import Audit
+from checker.cli import audit as audit_cli
+from checker.lists.audit import Audit
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = ROOT / "tests" / "fixtures" / "audit"
@@ -26,7 +26,7 @@ TIMEOUT = 240_000  # a cold Pyodide start on a busy 2-core machine can take tens
 
 def cli(path: Path, tmp_path: Path, lang: str) -> tuple[Audit, bytes]:
     out = tmp_path / f"cli-{lang}.csv"
-    rc = _audit_cli.main([str(path), "-o", str(out), "--lang", lang], stdout=io.StringIO(), stderr=io.StringIO())
+    rc = audit_cli.main([str(path), "-o", str(out), "--lang", lang], stdout=io.StringIO(), stderr=io.StringIO())
     assert rc in (0, 1)
     raw = path.read_bytes()
     a = Audit([raw], lang=lang)

@@ -198,7 +198,8 @@ def test_kikobeats_jp_free_mail_domains_we_list_are_not_carriers(corpora: Path) 
           + f"\n  not known to us ({len(unknown)}): {', '.join(unknown)}")
     ours_free = sorted({d for p in DATA.providers if p.category == "free" for d in p.all_domains
                         if not d.startswith("*.") and d.endswith(".jp")})
-    missing = [d for d in ours_free if d not in set(domains)]
+    # yahoo.ne.jp is Y!mobile mail (a Yahoo! Mail address of Y!mobile subscribers): free mail kikobeats lacks
+    missing = [d for d in ours_free if d not in set(domains) and d != "yahoo.ne.jp"]
     assert not missing, f"our free .jp domains absent from kikobeats' free list: {missing}"
     assert len(jp) >= 50 and len(jp) - len(unknown) >= 20
     # carriers appear in kikobeats; they must map to the right carrier, never to free mail

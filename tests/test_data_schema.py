@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from checker._data import LANGS, parse, read_raw
-from checker._typo import JP_SLDS
+from checker.address.typo import JP_SLDS
 
 ROOT = Path(__file__).resolve().parent.parent
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -24,11 +24,13 @@ REFUSALS = {"typical-spam", "listed-senders", "links-attachments", "not-allowlis
 PROVIDER_CATEGORIES = {"carrier", "free", "provider"}
 REQUIRED_CATEGORIES = {"carrier", "free", "provider", "domain", "unknown"}
 PROVIDER_KEYS = {"id", "name", "aliases", "category", "level", "level_reason", "domains", "legacy_domains",
-                 "hosts", "source", "settings", "steps", "facts", "notes"}
+                 "hosts", "source", "settings", "steps", "facts", "notes", "allowlist_unverified"}
 PROVIDER_REQUIRED = {"id", "name", "category", "domains", "hosts", "source", "steps"}
-SETTING_KEYS = {"name", "en", "does", "source"}
+SETTING_KEYS = {"name", "en", "does", "source", "role", "secondary"}
+SETTING_REQUIRED = {"name", "en", "does", "source"}
+ROLES = {"allowlist", "pc-refusal", "url-filter", "spoofing", "rescue"}
 FACT_KEYS = {"ja", "en", "source", "secondary"}
-MESSAGE_KEYS = {"severity", "title", "message", "explain", "page"}
+MESSAGE_KEYS = {"severity", "title", "message", "explain", "page", "retired"}
 PROTECTED_KEYS = {"domain", "owner", "source", "reason"}
 
 # Placeholders must be the same in ja and en, except where a language deliberately leaves one out.
@@ -267,15 +269,36 @@ def validate(raw: dict[str, Any], *, url_paths: set[str] | None = None) -> list[
             settings = []
         for j, s in enumerate(settings):
             sw = f"{w}.settings[{j}]"
-            errs.fields(sw, s, SETTING_KEYS, SETTING_KEYS)
+            errs.fields(sw, s, SETTING_KEYS, SETTING_REQUIRED)
             for key in ("name", "en"):
                 if key in s and (not isinstance(s[key], str) or not s[key].strip()):
                     errs.add(f"{sw}.{key}", "missing or empty")
             if "does" in s:
                 _text(errs, f"{sw}.does", s["does"])
-            if "source" in s and _https(errs, f"{sw}.source", s["source"]) and hosts \
-                    and not on_hosts(s["source"], hosts):
-                errs.add(f"{sw}.source", f"{host_of(s['source'])} is not one of the operator's hosts {hosts}")
+            if "role" in s and s["role"] not in ROLES:
+                errs.add(f"{sw}.role", f"expected one of {sorted(ROLES)}, got {s['role']!r}")
+            secondary = s.get("secondary", False)
+            if not isinstance(secondary, bool):
+                errs.add(f"{sw}.secondary", "expected true or false")
+            if "source" in s and _https(errs, f"{sw}.source", s["source"]) and hosts:
+                official = on_hosts(s["source"], hosts)
+                if official and secondary:
+                    errs.add(f"{sw}.secondary", "the source is the operator's own page: drop secondary")
+                if not official and not secondary:
+                    errs.add(f"{sw}.source", f"{host_of(s['source'])} is not one of the operator's hosts {hosts}")
+        roles = [s.get("role") for s in settings if isinstance(s, dict)]
+        for role in set(roles) - {None}:
+            if roles.count(role) > 1 and role in ("allowlist", "url-filter", "pc-refusal"):
+                errs.add(f"{w}.settings", f"two settings with role {role!r}: name one")
+        if "allowlist_unverified" in p:
+            _text(errs, f"{w}.allowlist_unverified", p["allowlist_unverified"])
+            if "allowlist" in roles:
+                errs.add(f"{w}.allowlist_unverified", "the allowlist is named (role = \"allowlist\"): drop this")
+            if p.get("category") != "carrier":
+                errs.add(f"{w}.allowlist_unverified", "only for carriers")
+        if p.get("category") == "carrier" and "allowlist" not in roles and "allowlist_unverified" not in p:
+            errs.add(f"{w}.settings", "a carrier needs its allowlist named: a setting with role = \"allowlist\" "
+                                      "(or allowlist_unverified saying why no official page names it)")
 
         steps = p.get("steps")
         if steps is not None:
@@ -380,6 +403,8 @@ def validate(raw: dict[str, Any], *, url_paths: set[str] | None = None) -> list[
             errs.add(f"{w}.severity", f"expected one of {sorted(SEVERITIES)}, got {m.get('severity')!r}")
         for key in ("title", "message", "explain"):
             _text(errs, f"{w}.{key}", m.get(key))
+        if "retired" in m:
+            _text(errs, f"{w}.retired", m["retired"])
         if "page" in m:
             page = m["page"]
             path = page.split("#", 1)[0] if isinstance(page, str) else None
@@ -416,7 +441,7 @@ def validate_sender(raw: dict[str, Any], errs: Errors) -> None:
         w = f"messages/sender.toml#{code}"
         if not ID_RE.match(code):
             errs.add(w, "code must be lowercase words joined by '-'")
-        errs.fields(w, m, MESSAGE_KEYS - {"page"}, MESSAGE_KEYS - {"page"}, UNDOCUMENTED)
+        errs.fields(w, m, MESSAGE_KEYS - {"page", "retired"}, MESSAGE_KEYS - {"page", "retired"}, UNDOCUMENTED)
         if m.get("severity") not in SEVERITIES:
             errs.add(f"{w}.severity", f"expected one of {sorted(SEVERITIES)}, got {m.get('severity')!r}")
         for key in ("title", "message", "explain"):
@@ -549,7 +574,7 @@ def _good() -> dict[str, Any]:
         "providers": {"provider": [
             {"id": "acme", "name": t("Acme"), "category": "carrier", "domains": ["acme.ne.jp", "*.acme.jp"],
              "hosts": ["acme.co.jp"], "source": "https://www.acme.co.jp/help/",
-             "settings": [{"name": "受信リスト", "en": "list", "does": t("x"),
+             "settings": [{"name": "受信リスト", "en": "list", "does": t("x"), "role": "allowlist",
                            "source": "https://www.acme.co.jp/help/list/"}],
              "steps": {"ja": ["一"], "en": ["one"]},
              "facts": [{"ja": "事実", "en": "fact", "source": "https://blog.example.com/", "secondary": True}]},
@@ -606,6 +631,12 @@ BROKEN = [
     ("providers.provider.1.steps", {"ja": ["一", "二"], "en": ["one"]}, "different number of steps"),
     ("providers.provider.1.name", {"ja": "ベータ", "en": ""}, "providers.toml#beta.name.en: missing or empty"),
     ("providers.provider.0.settings", [], "providers.toml#acme.settings: no recipient-side setting listed"),
+    ("providers.provider.0.settings.0.role", ..., "providers.toml#acme.settings: a carrier needs its allowlist named"),
+    ("providers.provider.0.settings.0.role", "whitelist", "providers.toml#acme.settings[0].role: expected one of"),
+    ("providers.provider.0.settings.0.secondary", True, "the source is the operator's own page: drop secondary"),
+    ("providers.provider.0.allowlist_unverified", {"ja": "受信許可", "en": "allow"}, "role = \"allowlist\"): drop this"),
+    ("providers.provider.1.allowlist_unverified", {"ja": "受信許可", "en": "allow"}, "only for carriers"),
+    ("messages.typo.retired", {"ja": "廃止", "en": ""}, "messages/findings.toml#typo.retired.en: missing or empty"),
     ("levels.level.1.levels", [7, 6, 5], "levels must cover 10..1 exactly once"),
     ("levels.level.2.levels", [4, 3, 2, 1], "levels must cover 10..1 exactly once"),
     ("levels.level.0.refuses", ["attachments"], "unknown refusal kind"),
@@ -679,7 +710,7 @@ if __name__ == "__main__":  # `python tests/test_data_schema.py`: list every dat
 BOUNCE_EXTRA_REASONS = {"delivered", "vacation", "feedback", "onhold", "undefined", "badreputation"}
 
 
-def validate_bounces(doc: dict[str, Any], ui: dict[str, Any]) -> list[str]:
+def validate_bounces(doc: dict[str, Any], ui: dict[str, Any], providers_ids: set[str] | None = None) -> list[str]:
     """Every error of checker/data/bounces.toml (the rules of checker.message) and of its strings."""
     import re as _re
 
@@ -713,6 +744,21 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any]) -> list[str]:
         for rid in doc.get(field, []):
             if rid not in reasons and rid not in BOUNCE_EXTRA_REASONS:
                 errs.append(f"bounces.toml#{field}: {rid!r} is not a reason")
+    providers = providers_ids if providers_ids is not None else set()
+    for n, e in enumerate(doc.get("example", [])):
+        w = f"bounces.toml#example[{n}]"
+        for key in set(e) - {"provider", "text", "reason", "meaning", "source", "secondary", "command", "status",
+                             "action"}:
+            errs.append(f"{w}.{key}: unknown key")
+        if providers_ids is not None and e.get("provider") not in providers:
+            errs.append(f"{w}.provider: {e.get('provider')!r} is not in providers.toml")
+        if e.get("reason") not in reasons and e.get("reason") not in BOUNCE_EXTRA_REASONS:
+            errs.append(f"{w}.reason: {e.get('reason')!r} is not a reason")
+        if not str(e.get("source", "")).startswith("https://"):
+            errs.append(f"{w}.source: must be an https URL")
+        m = e.get("meaning", {})
+        if not (isinstance(m, dict) and str(m.get("ja", "")).strip() and str(m.get("en", "")).strip()):
+            errs.append(f"{w}.meaning: ja and en are required")
     for rid in list(reasons) + sorted(BOUNCE_EXTRA_REASONS):
         for prefix in ("title", "explain", "fix"):
             if f"message.{prefix}-{rid}" not in ui:
@@ -723,7 +769,7 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any]) -> list[str]:
 def test_shipped_bounce_rules_are_valid(raw: dict[str, Any]) -> None:
     from checker.message.table import read_rules_doc
 
-    errors = validate_bounces(read_rules_doc(), raw["ui"])
+    errors = validate_bounces(read_rules_doc(), raw["ui"], {p["id"] for p in raw["providers"]["provider"]})
     assert not errors, "\n  ".join(errors)
 
 
@@ -734,7 +780,10 @@ def test_bounce_validator_reports_errors(raw: dict[str, Any]) -> None:
     doc["reason"]["userunknown"]["strong"] = ["5.1"]
     doc["reason"]["userunknown"]["patterns"] = ["User Unknown", "re:("]
     doc["order"] = doc["order"][1:]
-    errors = validate_bounces(doc, {k: v for k, v in raw["ui"].items() if k != "message.fix-expired"})
+    doc["example"][0]["provider"] = "nowhere"
+    doc["example"][1]["source"] = "http://x"
+    errors = validate_bounces(doc, {k: v for k, v in raw["ui"].items() if k != "message.fix-expired"},
+                              {p["id"] for p in raw["providers"]["provider"]})
     for needle in ("'5.1' is not a status code", "must be lowercase", "bad regex", "bounces.toml#order",
-                   "message.toml#fix-expired"):
+                   "message.toml#fix-expired", "'nowhere' is not in providers.toml", "must be an https URL"):
         assert any(needle in e for e in errors), needle

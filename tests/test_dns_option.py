@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import checker._dns_resolver as dns_shell
+import checker.cli.dns as dns_shell
 from checker import check
-from checker._audit_cli import main as audit_main
+from checker.cli.audit import main as audit_main
 from checker._data import default_data
-from checker.cli import main as check_main
+from checker.cli.check import main as check_main
 from checker.sender.dns import Answer
 from checker.sender.recipient import mx_query, with_mx
 from dns_server import LocalDNS

@@ -181,7 +181,7 @@ def test_audit_columns_table_lists_the_reports_columns_and_codes(data, files, la
     """The audit page's column table names each column the report adds, in both languages, with the
     verdicts and exactly the categories the checker can answer (never the sender's own ``domain``)."""
     from checker import check
-    from checker.audit import OUR_COLUMNS
+    from checker.lists.report import OUR_COLUMNS
 
     table = files[f"snippets/{lang}/audit-columns.md"]
     rows = [ln for ln in table.splitlines() if ln.startswith("| ") and not ln.startswith("|---")][1:]
@@ -196,3 +196,14 @@ def test_audit_columns_table_lists_the_reports_columns_and_codes(data, files, la
     answered = {check(f"taro@{h}").category for h in hosts}
     answered.add(check("taro@example.co.jp").category)
     assert set(re.findall(r"`([a-z-]+)`", rows[2].split("|")[2])) == answered
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_setting_only_a_secondary_page_names_is_not_called_official(data, files, lang):
+    page = files[f"docs/{lang}/providers/docomo.md"]
+    official, other = data.ui["guide.official-link"].get(lang), data.ui["guide.provider-secondary"].get(lang)
+    rows = {s.name: next(ln for ln in page.splitlines() if s.name in ln and ln.startswith("|"))
+            for s in data.provider("docomo").settings}
+    for s in data.provider("docomo").settings:
+        assert (f"[{other}]" in rows[s.name]) == s.secondary and (f"[{official}]" in rows[s.name]) != s.secondary
+    assert any(s.secondary for s in data.provider("docomo").settings)

@@ -15,8 +15,7 @@ from checker.__main__ import main
 from checker.sender.dns import Zone, drive
 from checker.sender.domain import check_domain
 from dns_server import LocalDNS
-from sender_zone import ZONE
-from test_sender_domain import DOMAINS
+from sender_zone import DOMAINS, ZONE
 
 ENV = {"TODOKU_DNS_LIFETIME": "0.6", "TODOKU_SITE_URL": "https://todoku.example"}
 
@@ -35,7 +34,7 @@ def run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
 
 
 def _domain(argv: list[str], stdin: str, out: io.StringIO, err: io.StringIO) -> int:
-    from checker._domain_cli import main as domain_main
+    from checker.cli.domain import main as domain_main
 
     return domain_main(argv, stdin=io.StringIO(stdin), stdout=out, stderr=err, environ=ENV)
 
@@ -75,10 +74,11 @@ def test_human_output_and_exit_codes(server: LocalDNS) -> None:
     code, out, err = run(["domain", "ok.example", "--ip", "192.0.2.9", "--dkim-selector", "default",
                           "--nameserver", server.address, "--lang", "en"])
     assert code == 0 and err == ""
-    assert out.startswith("✔ ok.example\n  Verdict: Arrives\n")
+    assert out.startswith("✔ ok.example\n  Verdict (the strictest receiver): Arrives\n")
     assert "sent from 192.0.2.9: pass" in out and "https://todoku.example/en/sender/#spf-ip-pass" in out
     code, out, _ = run(["domain", "bare.example", "--nameserver", server.address])
     assert code == 1 and "✖ bare.example" in out and "https://todoku.example/sender/#gmail-auth-required" in out
+    assert "出典: https://support.google.com/a/answer/81126" in out
     assert "よく使われるセレクタを調べました: default, google" in out
 
 
@@ -94,6 +94,7 @@ def test_standard_input_reports_every_line(server: LocalDNS) -> None:
     (["domain", "a..jp"], "ドメイン名ではありません"),
     (["domain", "ok.example", "--ip", "1.2.3"], "--ip は IP アドレスです"),
     (["domain", "ok.example", "--ip"], "--ip には値が必要です"),
+    (["domain", "ok.example", "--ip", "fe80::1%eth0"], "--ip は IP アドレスです"),
     (["domain", "ok.example", "--nameserver", "dns.example:53", "--lang", "en"], "--nameserver must be an IP"),
     (["domain", "ok.example", "--dkim-selector", "a b"], "DKIM のセレクタとして使えない"),
     (["domain", "ok.example", "--lang", "fr"], "--lang は ja か en"),

@@ -7,7 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.cli_message import main as cli_main
+from checker.cli.message import main as cli_main
 from checker.message import read_message
 from checker.message.parse import MAX_BYTES, decode_bytes
 
@@ -140,6 +140,42 @@ def test_received_message_authentication_and_alignment() -> None:
     assert not read_message(bad).failed
 
 
+def test_received_message_gets_the_receivers_view_of_the_sender_checks() -> None:
+    """What docomo, Gmail... do with mail authenticated like this: the sender checks' rules (receivers.toml)."""
+    raw = (b"Authentication-Results: mx.google.com; spf=softfail (google.com: domain of transitioning "
+           b"x@example.co.jp does not designate 192.0.2.9 as permitted sender) smtp.mailfrom=x@example.co.jp;"
+           b" dkim=none; dmarc=none header.from=example.co.jp\nFrom: a@example.co.jp\n\nhi\n")
+    r = read_message(raw, "ja")
+    codes = {f.code for f in r.findings}
+    assert {"spf-fail", "docomo-dmarc-warning", "gmail-spf-fail"} <= codes
+    gmail = next(f for f in r.findings if f.code == "gmail-spf-fail")
+    assert "192.0.2.9" in gmail.message and gmail.url == "/sender/#gmail-spf-fail"
+    clean = raw.replace(b"spf=softfail", b"spf=pass").replace(b"dkim=none", b"dkim=pass header.d=example.co.jp")
+    clean = clean.replace(b"dmarc=none", b"dmarc=pass (p=REJECT)")
+    assert [f.code for f in read_message(clean).findings] == ["auth-ok"]
+
+
+def test_gmail_show_original_page_copied_whole() -> None:
+    """The summary Gmail's "Show original" (メッセージのソースを表示) page puts above the source is skipped."""
+    source = (b"Delivered-To: me@gmail.com\nReceived: by 2002:a05::1 with SMTP id x;\n"
+              b"Authentication-Results: mx.google.com;\n       dkim=pass header.i=@example.co.jp;\n"
+              b"       spf=pass (google.com: domain of bounce@example.co.jp designates 192.0.2.1 as permitted sender)"
+              b" smtp.mailfrom=bounce@example.co.jp;\n       dmarc=pass (p=NONE) header.from=example.co.jp\n"
+              b"From: Shop <info@example.co.jp>\nTo: me@gmail.com\nSubject: test\n\nhello\n")
+    for summary in ("Original message\nMessage ID\t<a@example.co.jp>\nCreated at:\tMon, 1 Dec 2026\n"
+                    "SPF:\tPASS with IP 192.0.2.1 Learn more\nDKIM:\t'PASS' with domain example.co.jp\n"
+                    "DMARC:\t'PASS' Learn more\nDownload Original\tCopy to clipboard\n",
+                    "元のメッセージ\nメッセージ ID\t<a@example.co.jp>\nSPF:\tPASS（IP: 192.0.2.1）\n"
+                    "DKIM:\t'PASS'（ドメイン: example.co.jp）\nDMARC:\t'PASS'\n元のメッセージをダウンロード\n"):
+        r = read_message(summary.encode() + source, "ja")
+        assert r.kind == "message"
+        a = r.authentication
+        assert a is not None and (a.spf, a.dkim, a.dmarc, a.aligned) == ("pass", "pass", "pass", True)
+    # a pasted bounce body is never cut at its quoted original's headers
+    body = b"<a@example.jp>: 550 5.1.1 user unknown\n\nReceived: from x\nFrom: me@example.jp\n"
+    assert read_message(b"Subject: failure notice\nFrom: MAILER-DAEMON@x.example\n\n" + body).recipients
+
+
 def test_arf_and_autoreply_are_not_failures() -> None:
     arf = (b'From: abuse@example.net\nSubject: complaint\nContent-Type: multipart/report; report-type=feedback-report;'
            b' boundary="b"\n\n--b\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n'
@@ -149,6 +185,20 @@ def test_arf_and_autoreply_are_not_failures() -> None:
     auto = b"From: boss@example.jp\nAuto-Submitted: auto-replied\nSubject: Out of office\n\naway\n"
     r = read_message(auto)
     assert r.recipients[0].reason == "vacation" and not r.failed
+
+
+def test_the_guide_examples_are_classified_as_the_guide_says() -> None:
+    """Every real answer shown in the bounce reference gets the reason the reference gives it."""
+    from checker.message.reasons import classify, receiver_rule
+    from checker.message.scan import reply_code
+    from checker.message.table import default_rules
+
+    rules = default_rules()
+    assert {e.provider for e in rules.examples} >= {"docomo", "au", "softbank", "gmail", "outlook", "yahoo-japan"}
+    for e in rules.examples:
+        got = classify(e.status, reply_code(e.text), e.command, e.text, rules, e.action)
+        got = receiver_rule(got, e.command, e.text, rules)
+        assert got == e.reason, (e.provider, e.text, got)
 
 
 # -- hostile input -------------------------------------------------------------------------------------------
@@ -248,5 +298,5 @@ def test_cli_human_output_escapes_terminal_control_characters() -> None:
 def test_truncation_limit_is_what_the_cli_reads(tmp_path) -> None:
     f = tmp_path / "big.eml"
     f.write_bytes(b"From: MAILER-DAEMON@x\n\n" + b"x" * (MAX_BYTES + 10))
-    code, out, _ = _run([str(f), "--json"])
+    _, out, _ = _run([str(f), "--json"])
     assert any(x["code"] == "truncated" for x in json.loads(out)["findings"])

@@ -7,9 +7,8 @@ below guard against regressions; they are the measured figures rounded down, not
 from __future__ import annotations
 
 import pytest
-
 from helpers_core import figures_report
-from message_corpus import CORPUS, confusion, figures, rows
+from message_corpus import CORPUS, DISPUTED, confusion, figures, rows
 
 pytestmark = pytest.mark.skipif(not (CORPUS / "expected.json").exists(),
                                 reason=f"sisimai corpus not found at {CORPUS} (set TODOKU_CORPORA in a worktree)")
@@ -26,7 +25,11 @@ def test_agreement_with_sisimai() -> None:
     figs = figures(rs)
     FIGURES.update(figs)
     FIGURES["confusion"] = "\n" + confusion(rs)
-    assert _pct(figs["reason agreement, all"]) >= 77.0
+    disputed = [r for r in rs if r.stem in DISPUTED and r.want_reason != r.got_reason]
+    FIGURES["differences where we think sisimai is wrong (tests/message_corpus.py DISPUTED)"] = (
+        f"{len(disputed)}: " + ", ".join(f"{r.stem} ({r.want_reason} -> {r.got_reason})" for r in disputed))
+    assert all(not r.held_out for r in rs if r.stem in DISPUTED)  # judged on the tuned part only
+    assert _pct(figs["reason agreement, all"]) >= 78.0
     assert _pct(figs["reason agreement, held out (1/3)"]) >= 70.0
     assert _pct(figs["status agreement where sisimai's status is a real code, all"]) >= 93.0
 

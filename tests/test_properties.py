@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker import Situation, check
-from checker._check import MAX_INPUT
+from checker.address.check import MAX_INPUT
 from helpers_core import fixture_data
 
 D = fixture_data()

@@ -2,12 +2,12 @@
 offline) gives byte-identical JSON to CPython for every golden vector and for a few thousand generated
 inputs (random Unicode from every plane, characters newer than CPython 3.11's Unicode, lone surrogates,
 bidi marks, emoji, look-alikes, full-width forms, long inputs, near-miss domains, IP literals), and the
-list audit (checker.audit, which the page runs too) gives the same rows, summary and text for every audit
+list audit (checker.lists, which the page runs too) gives the same rows, summary and text for every audit
 fixture and for lists made of those inputs (tests/parity_audit.py, shared by both sides).
 
 The wheel is the one the site ships (``scripts/build_web.py``: ``python -m build --wheel``, pure ``py3-none-any``),
 installed unchanged with ``unpackArchive`` (no micropip) by ``tests/pyodide_golden.mjs``, which prints,
-per case, exactly the line ``python -m checker check --json`` prints (``checker.cli.json_line``). The
+per case, exactly the line ``python -m checker check --json`` prints (``checker.cli.check.json_line``). The
 CPython side computes the same line here. Lone surrogates cross no JavaScript string: the cases go into
 Pyodide's file system as bytes and are parsed by Python's ``json``.
 
@@ -27,9 +27,11 @@ from pathlib import Path
 import pytest
 
 from checker import Situation, check
-from checker._normalize import ucd_kind
-from checker.cli import json_line
+from checker.address.normalize import ucd_kind
+from checker.cli.check import json_line
 from helpers_core import figures_report, load_script
+from sender_zone import DOMAINS as SENDER_DOMAINS
+from sender_zone import ZONE as SENDER_ZONE
 
 
 pytestmark = pytest.mark.node
@@ -112,6 +114,25 @@ def generated_cases(n: int = GENERATED, seed: int = 20261129) -> list[dict]:
     return out
 
 
+#: the sender-domain check (issue 11) driven from recorded DNS answers (tests/sender_zone.py): every domain,
+#: without and with --ip (v4 and v6), both languages; each line is what `python -m checker domain --json` prints
+SENDER_CASES = [{"domain": d, "ip": ip, "selectors": ["default"], "lang": lang}
+                for d in SENDER_DOMAINS for ip in (None, "192.0.2.9", "2001:db8::1") for lang in ("ja", "en")]
+
+
+def sender_line(v: dict) -> str:
+    from checker.cli.domain import json_line as domain_json_line
+    from checker.sender.dns import Zone, drive
+    from checker.sender.domain import check_domain
+
+    zone = Zone.from_json(SENDER_ZONE)
+    try:
+        return domain_json_line(drive(check_domain(v["domain"], ip=v["ip"], selectors=tuple(v["selectors"]),
+                                                   lang=v["lang"]), zone.resolve_batch))
+    except Exception as exc:
+        return json.dumps({"exception": repr(exc)})
+
+
 def cpython_line(v: dict) -> str:
     try:
         return json_line(check(v["input"], situation=Situation(**v["situation"]), lang=v["lang"]))
@@ -186,7 +207,9 @@ def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
     messages = message_cases(tmp)
     path = tmp / "cases.json"
     # ensure_ascii: lone surrogates are written as \udXXX escapes, read back unchanged by Python's json
-    path.write_text(json.dumps({"vectors": cases, "audits": audits, "messages": messages}, ensure_ascii=True),
+    sender = {"zone": SENDER_ZONE, "cases": SENDER_CASES}
+    path.write_text(json.dumps({"vectors": cases, "audits": audits, "messages": messages, "sender": sender},
+                               ensure_ascii=True),
                     encoding="ascii")
     proc = subprocess.run([node, str(SCRIPT), str(wheel), str(path)], capture_output=True, timeout=600,
                           cwd=ROOT)
@@ -197,11 +220,13 @@ def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
     lines = proc.stdout.decode("utf-8").split("\n")
     assert lines[-1] == "", "output must end with a newline"
     lines = lines[:-1]
-    assert len(lines) == len(cases) + len(audits) + len(messages), (len(lines), len(cases), len(audits))
+    assert len(lines) == len(cases) + len(audits) + len(messages) + len(SENDER_CASES), \
+        (len(lines), len(cases), len(audits), len(messages))
     end = len(cases) + len(audits)
+    end_messages = end + len(messages)
     return {"cases": cases, "lines": lines[:len(cases)], "golden": len(golden), "meta": meta,
             "audits": audits, "audit_lines": lines[len(cases):end], "messages": messages,
-            "message_lines": lines[end:]}
+            "message_lines": lines[end:end_messages], "sender_lines": lines[end_messages:]}
 
 
 def message_cases(tmp: Path) -> list[dict]:
@@ -288,7 +313,7 @@ def test_generated_inputs_are_byte_identical(pyodide_run):
 
 
 def test_list_audits_are_byte_identical(pyodide_run):
-    """The page's list audit runs the same audit.py: the same rows, summary and text for every fixture."""
+    """The page's list audit runs the same checker.lists: the same rows, summary and text for every fixture."""
     from parity_audit import audit_line
 
     audits, lines = pyodide_run["audits"], pyodide_run["audit_lines"]
@@ -299,6 +324,16 @@ def test_list_audits_are_byte_identical(pyodide_run):
     assert len(audits) >= 20 and rows >= 1000
     assert sum("error" in json.loads(line) for line in lines) >= 2  # the unreadable fixtures: messages compared
     assert not diffs, "\n".join(f"{a}:\n  CPython: {o[:600]}\n  Pyodide: {t[:600]}" for a, o, t in diffs[:3])
+
+
+def test_sender_domains_are_byte_identical(pyodide_run):
+    """`domain --json` from recorded answers: the sender core gives the same bytes in Pyodide."""
+    lines = pyodide_run["sender_lines"]
+    diffs = [(v, ours, theirs) for v, theirs in zip(SENDER_CASES, lines) if (ours := sender_line(v)) != theirs]
+    FIGURES["sender domains"] = f"{len(SENDER_CASES)} domain checks compared (`domain --json`), {len(diffs)} differ"
+    assert len(lines) == len(SENDER_CASES) >= 250
+    assert not any("exception" in json.loads(line) for line in lines)
+    assert not diffs, "\n".join(f"{v}:\n  CPython: {o[:800]}\n  Pyodide: {t[:800]}" for v, o, t in diffs[:3])
 
 
 def test_generated_inputs_reach_the_interesting_cases():
@@ -320,7 +355,7 @@ def test_generated_inputs_reach_the_interesting_cases():
 def test_messages_are_byte_identical(pyodide_run):
     """``python -m checker message --json`` gives the same line in Pyodide for every corpus bounce and the
     hostile and Japanese-encoded messages (the /message/ page runs the same core in its worker)."""
-    from checker.cli_message import json_line as message_line
+    from checker.cli.message import json_line as message_line
     from checker.message import read_message
 
     diffs = []

@@ -1,4 +1,4 @@
-"""The frozen Unicode table (checker/_unicode_table.py, scripts/gen_unicode_table.py): it is what the
+"""The frozen Unicode table (checker/address/unicode_table.py, scripts/gen_unicode_table.py): it is what the
 script makes, the scan reads it instead of the running unicodedata, and characters assigned after its
 version get the same answer on every Python."""
 from __future__ import annotations
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from checker import check
-from checker import _normalize, _unicode_table
+from checker.address import normalize as _normalize
+from checker.address import unicode_table as _unicode_table
 from helpers_core import load_script
 
 
@@ -33,7 +34,7 @@ def test_table_version_is_the_oldest_supported_python():
                     reason=f"this Python has Unicode {unicodedata.unidata_version}; the table is "
                            f"{_unicode_table.UNICODE_VERSION} (regenerate it with Python 3.11)")
 def test_file_is_what_the_script_makes():
-    assert (ROOT / "checker" / "_unicode_table.py").read_text(encoding="utf-8") == _script().render()
+    assert (ROOT / "checker" / "address" / "unicode_table.py").read_text(encoding="utf-8") == _script().render()
 
 
 def _reference(cp: int) -> tuple[str, str | None]:

@@ -1,4 +1,4 @@
-"""checker.web_audit, the page audit's Python side (the Web Worker calls it through Pyodide): the same
+"""checker.web.audit, the page audit's Python side (the Web Worker calls it through Pyodide): the same
 rows, summary and report as the command line, strings for the page from the data, never a traceback."""
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import _audit_cli, web_audit
+from checker.cli import audit as audit_cli
+from checker.web import audit as web_audit
 from checker._data import default_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +30,7 @@ def run_page(raw: bytes, **options) -> tuple[dict, bytes, list[dict]]:
 def run_cli(path: Path, tmp_path: Path, *args: str) -> bytes:
     out = tmp_path / "report.csv"
     import io
-    _audit_cli.main([str(path), "-o", str(out), *args], stdout=io.StringIO(), stderr=io.StringIO())
+    audit_cli.main([str(path), "-o", str(out), *args], stdout=io.StringIO(), stderr=io.StringIO())
     return out.read_bytes()
 
 
@@ -68,7 +69,10 @@ def test_unreadable_files_give_a_message_not_an_exception():
 def test_options_are_checked():
     raw = b"email\ntaro@docomo.ne.jp\n"
     s, _, _ = run_page(raw, lang="en", level=99, links=True)
-    assert s["by_verdict"] == [{"verdict": "block", "label": "refused", "count": 1}]  # links refused at level 5
+    assert s["by_verdict"] == [{"verdict": "at-risk", "label": "at risk", "count": 1}]
+    assert "carrier-links" in {t["code"] for t in s["top"]}  # the links option reached the checker
+    s, _, _ = run_page(raw, lang="en", level=4, reply_allowlisted=False)
+    assert s["reply_blocked"] == 1 and s["arriving"] == 0
     s, _, _ = run_page(raw, lang="fr", allowlisted=True)
     assert s["by_verdict"][0]["label"] == default_data().ui["audit.verdict-deliver"].ja
 

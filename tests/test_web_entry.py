@@ -1,4 +1,4 @@
-"""checker.web: the Pyodide entry (JSON in, JSON out), run here on CPython."""
+"""checker.web.check: the Pyodide entry (JSON in, JSON out), run here on CPython."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,7 @@ import re
 import pytest
 
 from checker import Situation, check, default_data
-from checker.web import handle
+from checker.web.check import handle
 
 DATA = default_data()
 

@@ -1,4 +1,4 @@
-// The page audit's module Web Worker: runs checker.audit (the same Python as the command line)
+// The page audit's module Web Worker: runs checker.lists (the same Python as the command line)
 // through the self-hosted Pyodide on the bytes of a dropped file. The file never leaves the browser:
 // this worker fetches only the site's own files (manifest.json, the Pyodide runtime, our wheel), loaded by
 // todoku-pyodide.mjs (shared with the checker's worker).
@@ -21,7 +21,7 @@ function boot() {
       const t0 = performance.now();
       postMessage({ type: "loading" });
       const { pyodide } = await loadChecker();
-      const api = pyodide.pyimport("checker.web_audit");
+      const api = pyodide.pyimport("checker.web.audit");
       postMessage({ type: "ready", ms: performance.now() - t0 });
       return api;
     })();

@@ -1,4 +1,4 @@
-// The page audit (/audit/, /en/audit/): choose or drop a customer list; checker.audit runs on it in a
+// The page audit (/audit/, /en/audit/): choose or drop a customer list; checker.lists runs on it in a
 // module Web Worker (todoku-audit-worker.mjs, self-hosted Pyodide); the summary shows here and the
 // report downloads as a CSV made in the browser (a Blob link). No byte of the file is sent anywhere.
 // Loaded on every page: a no-op where there is no form[data-todoku="audit"]. Every string comes from

@@ -5,7 +5,7 @@
 // in:  {type: "warm"}                                   load Pyodide now (the form came into view)
 //      {type: "read", bytes: ArrayBuffer, lang}
 // out: {type: "loading"} | {type: "ready", ms}
-//      {type: "done", view, ms}                         view: checker.web_message.read's JSON
+//      {type: "done", view, ms}                         view: checker.web.message.read's JSON
 //      {type: "failed", detail}                         Pyodide or the wheel could not load
 import { loadChecker } from "./todoku-pyodide.mjs";
 
@@ -17,7 +17,7 @@ function boot() {
       const t0 = performance.now();
       postMessage({ type: "loading" });
       const { pyodide } = await loadChecker();
-      const api = pyodide.pyimport("checker.web_message");
+      const api = pyodide.pyimport("checker.web.message");
       postMessage({ type: "ready", ms: performance.now() - t0 });
       return api;
     })();

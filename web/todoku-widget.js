@@ -9,7 +9,7 @@
 // The form's markup (scripts/widget.py) never submits by itself (method="dialog", button disabled): this
 // script enables the button; without it nothing typed leaves the page.
 // Every user-facing string comes from the page (data-strings, from messages/web.toml) or from the checker
-// (checker/web.py); user data is only ever set as text, never as HTML.
+// (checker/web/check.py); user data is only ever set as text, never as HTML.
 
 let forms = []; // filled when the document is parsed (boot)
 const LOAD_TIMEOUT_MS = 60000;

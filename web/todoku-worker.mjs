@@ -1,8 +1,8 @@
 // Todoku: the in-page checker's module Web Worker. It loads the self-hosted Pyodide runtime and our wheel,
-// then answers check requests with checker.web.handle (JSON text in, JSON text out). Loading, paths and
+// then answers check requests with checker.web.check.handle (JSON text in, JSON text out). Loading, paths and
 // failures: todoku-pyodide.mjs (shared with the page audit's worker).
 //
-// Messages in:  {type: "check", id, request}   (request: the JSON object checker.web.handle takes)
+// Messages in:  {type: "check", id, request}   (request: the JSON object checker.web.check.handle takes)
 // Messages out: {type: "progress", stage} | {type: "ready", root, ms} | {type: "error", reason, detail}
 //               {type: "answer", id, answer}  (answer: the decoded JSON of handle())
 
@@ -14,7 +14,7 @@ const mark = (name) => { stages[name] = Math.round(performance.now() - started);
 
 async function load() {
   const { pyodide, root } = await loadChecker({ stage: (stage) => postMessage({ type: "progress", stage }), mark });
-  const handle = pyodide.pyimport("checker.web").handle;
+  const handle = pyodide.pyimport("checker.web.check").handle;
   mark("wheel installed, checker imported");
   // the first check reads the data files: do it now so the reader's first check is fast
   handle(JSON.stringify({ op: "check", address: "taro@docomo.ne.jp", lang: "ja" }));

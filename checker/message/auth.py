@@ -19,8 +19,8 @@ _SECOND_LEVEL = frozenset({
     "co.jp", "ne.jp", "or.jp", "ac.jp", "go.jp", "ad.jp", "ed.jp", "gr.jp", "lg.jp", "co.uk", "org.uk", "ac.uk",
     "com.au", "net.au", "org.au", "co.nz", "com.br", "com.cn", "com.tw", "co.kr", "com.sg", "com.hk", "co.in",
 })
-_RESULT = re.compile(r"\b(spf|dkim|dmarc)\s*=\s*([a-z]+)", re.I)
-_PROP = re.compile(r"\b(smtp\.mailfrom|header\.from|header\.d|header\.i|smtp\.helo)\s*=\s*\"?([^\s;\"]+)", re.I)
+_RESULT = re.compile(r"\b(spf|dkim|dmarc)\s*=\s*([a-z]+)", re.IGNORECASE)
+_PROP = re.compile(r"\b(smtp\.mailfrom|header\.from|header\.d|header\.i|smtp\.helo)\s*=\s*\"?([^\s;\"]+)", re.IGNORECASE)
 _ADDR_DOMAIN = re.compile(r"@([A-Za-z0-9.-]+)")
 _RANK = {"pass": 0, "fail": 5, "softfail": 4, "neutral": 3, "none": 2, "temperror": 3, "permerror": 5,
          "policy": 3, "hardfail": 5}
@@ -87,7 +87,7 @@ def authentication(parsed: Parsed, lang: str, data: Data) -> tuple[Authenticatio
         received_spf = parsed.header("received-spf")
         if received_spf:
             spf = received_spf.split()[0].lower().strip(";")
-            m = re.search(r"envelope-from=\"?([^\s;\"]+)", received_spf, re.I)
+            m = re.search(r"envelope-from=\"?([^\s;\"]+)", received_spf, re.IGNORECASE)
             spf_domain = _domain(m.group(1)) if m else ""
     signatures = parsed.headers_named("dkim-signature")
     if dkim is None and signatures:
@@ -101,7 +101,55 @@ def authentication(parsed: Parsed, lang: str, data: Data) -> tuple[Authenticatio
         aligned = spf_ok or dkim_ok
     auth = Authentication(spf=spf, dkim=dkim, dmarc=dmarc, aligned=aligned, from_domain=from_domain,
                           spf_domain=spf_domain, dkim_domains=tuple(dkim_pass))
-    return auth, _findings(auth, bool(results) or bool(parsed.header("received-spf")), bool(signatures), lang, data)
+    has_results = bool(results) or bool(parsed.header("received-spf"))
+    findings = _findings(auth, has_results, bool(signatures), lang, data)
+    if has_results:
+        ip = _sending_ip((results[0] if results else "") + " " + parsed.header("received-spf"))
+        findings += receivers_view(auth, _dmarc_policy(results[0] if results else ""), lang,
+                                   ip or data.ui["message.sending-ip"].get(lang))
+    return auth, findings
+
+
+_IP = r"(\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7})"
+
+
+def _sending_ip(text: str) -> str:
+    """The sending IP a receiver names in its SPF result ("designates 192.0.2.1", "client-ip=192.0.2.1")."""
+    for pattern in (rf"client-ip={_IP}", rf"designates? {_IP}", rf"\b{_IP} is neither", rf"sender\.ip={_IP}"):
+        m = re.search(pattern, text, re.IGNORECASE)
+        if m is not None:
+            return m.group(1)
+    return ""
+
+
+def _dmarc_policy(result: str) -> str | None:
+    """The policy a receiver noted beside its DMARC result (Gmail: ``dmarc=pass (p=REJECT sp=NONE ...)``)."""
+    m = re.search(r"\bdmarc\s*=\s*[a-z]+\s*\(([^)]*)\)", result, re.IGNORECASE)
+    p = re.search(r"\bp=([a-z]+)", m.group(1), re.IGNORECASE) if m else None
+    return p.group(1).lower() if p else None
+
+
+def receivers_view(a: Authentication, policy: str | None, lang: str, ip: str) -> list[Finding]:
+    """What docomo, au, SoftBank, Gmail... do with mail authenticated like this one: the sender checks' own
+    rules (``data/receivers.toml``, checker/sender/receivers.py) applied to the receiving server's results.
+    The results stand for what the sender check asks DNS: SPF for the sending IP, a valid DKIM signature, a
+    DMARC record (``dmarc=none``: none published)."""
+    from ..sender.data import default_sender_data
+    from ..sender.receivers import Facts, judge
+
+    facts = Facts(exists=True, spf_unusable=a.spf in (None, "none", "permerror", "temperror"),
+                  spf_ip=a.spf if a.spf is not None else None, dkim_missing=a.dkim != "pass",
+                  dmarc_missing=a.dmarc in (None, "none", "permerror", "temperror"), dmarc_policy=policy)
+    params: dict[str, object] = {"domain": a.from_domain or "-", "ip": ip, "result": a.spf or "",
+                                 "location": "", "policy": policy or ""}
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for view in judge(facts, default_sender_data(), lang, params):
+        for f in view.findings:
+            if f.code not in seen:
+                seen.add(f.code)
+                out.append(f)
+    return out
 
 
 def _findings(a: Authentication, has_results: bool, signed: bool, lang: str, data: Data) -> list[Finding]:

@@ -88,7 +88,7 @@ def header_text(value: object) -> str:
             text = decode_bytes(text.encode("utf-8", "surrogateescape"))
         try:
             chunks = email.header.decode_header(text)
-        except Exception:  # malformed encoded words: show the text as it is
+        except Exception:  # noqa: BLE001 - hostile input: whatever the stdlib raises means unreadable
             chunks = [(text, None)]
     out: list[str] = []
     for part, charset in chunks:
@@ -141,7 +141,7 @@ def _headers(msg: Message) -> tuple[tuple[str, str], ...]:
 def _payload_text(msg: Message) -> str:
     try:
         raw = msg.get_payload(decode=True)
-    except Exception:
+    except Exception:  # noqa: BLE001 - hostile input: whatever the stdlib raises means unreadable
         raw = None
     if raw is None:
         payload = getattr(msg, "_payload", None)
@@ -153,15 +153,32 @@ def _payload_text(msg: Message) -> str:
         return ""
     try:
         charset = msg.get_content_charset()
-    except Exception:
+    except Exception:  # noqa: BLE001 - hostile input: whatever the stdlib raises means unreadable
         charset = None
     return decode_bytes(raw[: MAX_TEXT * 4], charset)[:MAX_TEXT]
 
 
+#: a line of the summary Gmail's "Show original" page puts above the source (copied with the page), in English or
+#: Japanese ("SPF: PASS with IP ...", "Message ID", "メッセージ ID", "元のメッセージ")
+_SUMMARY_LINE = re.compile((r"(?im)^[ \t]*(?:spf|dkim|dmarc)[ \t]*:|^[ \t]*(?:message id|original message)[ \t]*$|"
+                            r"^[ \t]*(?:メッセージ ID|元のメッセージ)").encode())
+#: the first header of a message's source as receivers write it
+_SOURCE_START = re.compile(rb"(?im)^(?:delivered-to|return-path|received|arc-seal|arc-message-signature|"
+                           rb"arc-authentication-results|authentication-results|x-received|dkim-signature):")
+
+
 def _strip_envelope(raw: bytes) -> bytes:
+    """Without a BOM, leading blank lines, an mbox ``From `` line, or the summary a mail app's "show original"
+    page puts above the source when the whole page was copied."""
     raw = raw.lstrip(b"\xef\xbb\xbf").lstrip(b"\r\n\t ")
     if raw.startswith(b"From ") and b"\n" in raw:  # mbox separator line
         raw = raw.split(b"\n", 1)[1]
+    head = raw[:8192]
+    first = head.split(b"\n", 1)[0].decode("utf-8", "replace")
+    if not is_header_line(first) and _SUMMARY_LINE.search(head):
+        start = _SOURCE_START.search(head)
+        if start is not None:
+            raw = raw[start.start():]
     return raw
 
 
@@ -186,14 +203,14 @@ def read(raw: bytes) -> Parsed:
         try:
             top = email.message_from_bytes(head + b"\n\n", policy=email.policy.compat32)
             headers = _headers(top)
-        except Exception:
+        except Exception:  # noqa: BLE001 - hostile input: whatever the stdlib raises means unreadable
             headers = ()
         return Parsed(headers=headers, parts=(Part("text/plain", 0, False, decode_bytes(body)[:MAX_TEXT]),),
                       originals=(), truncated=truncated, limited=True, binary=binary)
     try:
         msg = email.message_from_bytes(raw, policy=email.policy.compat32)
         headers = _headers(msg)
-    except Exception:
+    except Exception:  # noqa: BLE001 - hostile input: whatever the stdlib raises means unreadable
         return Parsed(headers=(), parts=(Part("text/plain", 0, False, decode_bytes(raw)[:MAX_TEXT]),),
                       originals=(), truncated=truncated, limited=True, binary=binary)
     parts: list[Part] = []
@@ -208,12 +225,10 @@ def read(raw: bytes) -> Parsed:
             continue
         try:
             ctype = node.get_content_type()
-        except Exception:
+        except Exception:  # noqa: BLE001 - hostile input: whatever the stdlib raises means unreadable
             ctype = "text/plain"
-        try:
-            payload = node._payload  # noqa: SLF001 - the raw payload; get_payload() can raise on bad charsets
-        except AttributeError:
-            payload = None
+        # the raw payload: get_payload() can raise on a bad charset parameter
+        payload = getattr(node, "_payload", None)
         if ctype == "message/rfc822" or (isinstance(payload, list) and ctype.startswith("message/")
                                          and ctype not in ("message/delivery-status", "message/global-delivery-status",
                                                            "message/feedback-report")):
@@ -256,7 +271,7 @@ def read(raw: bytes) -> Parsed:
                   limited=limited, binary=binary)
 
 
-_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{0,2000}>", re.S | re.I)
+_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{0,2000}>", re.DOTALL | re.IGNORECASE)
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'", "&nbsp;": " "}
 
 

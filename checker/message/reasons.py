@@ -108,6 +108,8 @@ def classify(status: str, reply: str, command: str, diagnostic: str, rules: Rule
         return "blocked"
     if command == "MAIL":
         return "rejected"
+    if action == "delayed":  # still queued, not refused: it expires unless the receiver accepts in time
+        return "expired"
     reason = by_status(status, rules, "weak")
     if reason:
         return reason

@@ -201,7 +201,7 @@ def _diag_line(text: str) -> str:
     """From a recipient block, the part that is the server's answer (after "said:", "<<<", a reply code)."""
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     for i, line in enumerate(lines):
-        m = re.search(r"(?:said:|<<<|reason:|returned was:|diagnostic code:|error:)\s*(.*)", line, re.I)
+        m = re.search(r"(?:said:|<<<|reason:|returned was:|diagnostic code:|error:)\s*(.*)", line, re.IGNORECASE)
         if m is not None:
             return " ".join([m.group(1)] + lines[i + 1:i + 3])
     for i, line in enumerate(lines):
@@ -242,7 +242,7 @@ def _recipient(raw: _Raw, expl: str, lang: str, data: Data, rules: Rules, vendor
             reason = second
     if vendor and not status:
         reason = vendor
-    reason = receiver_rule(reason, command, "\n".join((raw.address, raw.remote_mta, raw.context, diag)), rules)
+    reason = receiver_rule(reason, command, f"{raw.address}\n{raw.remote_mta}\n{raw.context}\n{diag}", rules)
     temporary = status.startswith("4") or (not status and reply.startswith("4")) or raw.action == "delayed"
     hard = reason in rules.hard and not temporary
     return Recipient(address=raw.address, status=status, reply_code=reply, command=command, reason=reason,

@@ -33,10 +33,15 @@ class Block:
 def explanation(text: str, rules: Rules) -> str:
     """``text`` up to the line where the quoted original message begins (at most MAX_LINES lines)."""
     lines = text.replace("\r\n", "\n").split("\n")[:MAX_LINES]
-    markers = tuple(m.lstrip(_DECORATION) for m in rules.original_markers)
+    # a decorated marker ("------ original message") matches a decorated line whatever its decoration; a plain
+    # marker only a line that starts with it ("The original message was received at" is Sendmail's first line)
+    decorated = tuple(m.lstrip(_DECORATION) for m in rules.original_markers if m[:1] in _DECORATION)
+    plain = tuple(m for m in rules.original_markers if m[:1] not in _DECORATION)
     for i, line in enumerate(lines):
-        low = line.strip().lower().lstrip(_DECORATION)
-        if i > 0 and low and low.startswith(markers):
+        low = line.strip().lower()
+        if i == 0 or not low:
+            continue
+        if low.startswith(plain) or (low[:1] in _DECORATION and low.lstrip(_DECORATION).startswith(decorated)):
             return "\n".join(lines[:i])
     return "\n".join(lines)
 
@@ -83,7 +88,7 @@ def reply_code(text: str) -> str:
     """The SMTP reply code of a diagnostic: the first 2xx/4xx/5xx number standing as a reply."""
     for line in text.split("\n"):
         s = line.strip().lstrip("<>").strip()
-        m = re.search(r"(?:said:|<<<|^|:\s|\()\s*([245]\d\d)(?:[ -]|$)", s)
+        m = re.search(r"(?:said:|<<<|^|:\s|:|\()\s*([245]\d\d)(?:[ \-:,;]|$)", s)
         if m is not None:
             return m.group(1)
     m = _REPLY.search(text)

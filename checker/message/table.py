@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Any, Mapping
+from typing import Any
+
+from .._data import read_raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,25 @@ class Reason:
 
 
 @dataclass(frozen=True, slots=True)
+class Example:
+    """A real answer of a receiver, shown in the bounce reference (the rules must classify it as ``reason``)."""
+
+    provider: str
+    text: str
+    reason: str
+    meaning_ja: str
+    meaning_en: str
+    source: str
+    secondary: bool = False
+    command: str = ""
+    status: str = ""
+    action: str = ""
+
+    def meaning(self, lang: str) -> str:
+        return self.meaning_en if lang == "en" else self.meaning_ja
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
     order: tuple[str, ...]
     reasons: Mapping[str, Reason]
@@ -61,6 +81,7 @@ class Rules:
     vendors: tuple[tuple[str, str, str], ...] = ()
     #: (hosts, reason, command, becomes): a receiver's answer that means another reason
     receivers: tuple[tuple[tuple[str, ...], str, str, str], ...] = ()
+    examples: tuple[Example, ...] = ()
 
 
 def parse_rules(doc: Mapping[str, Any]) -> Rules:
@@ -82,11 +103,17 @@ def parse_rules(doc: Mapping[str, Any]) -> Rules:
         bounce_phrases=tuple(doc["markers"]["bounce_phrases"]),
         vendors=tuple((v["header"], v["contains"], v["reason"]) for v in doc.get("vendor", ())),
         receivers=tuple((tuple(r["hosts"]), r["reason"], r["command"], r["becomes"]) for r in doc.get("receiver", ())),
+        examples=tuple(Example(provider=e["provider"], text=e["text"], reason=e["reason"],
+                               meaning_ja=e["meaning"]["ja"], meaning_en=e["meaning"]["en"], source=e["source"],
+                               secondary=bool(e.get("secondary", False)), command=e.get("command", ""),
+                               status=e.get("status", ""), action=e.get("action", ""))
+                       for e in doc.get("example", ())),
     )
 
 
 def read_rules_doc() -> dict[str, Any]:
-    return tomllib.loads((resources.files("checker") / "data" / "bounces.toml").read_text(encoding="utf-8"))
+    """data/bounces.toml, as read by the data layer (``_data.read_raw``, the one reader of our files)."""
+    return read_raw()["bounces"]
 
 
 @lru_cache(maxsize=1)

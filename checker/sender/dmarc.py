@@ -9,8 +9,9 @@
   ``sp``, else ``p``; ``t=y`` (testing) lowers it one step (reject -> quarantine -> none), RFC 9989 4.7.
 
 RFC 9989 removed ``pct``, ``rf`` and ``ri`` (RFC 7489 readers still honour them): they are flagged, not refused.
-Unknown tags are ignored (RFC 9989 4.7) and reported as information. A missing or invalid ``p`` makes the
-record's policy ``none`` (RFC 9989 4.10.1) and is reported as an error of the record.
+Unknown tags are ignored (RFC 9989 4.7) and reported as information. A missing ``p`` makes the record's policy
+``none`` (RFC 9989 no longer requires it) and is a warning (RFC 7489 receivers ignore such a record); an invalid
+``p`` value is an error of the record (its policy is taken as ``none``).
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ class Issue:
 
     @property
     def error(self) -> bool:
-        return self.code not in ("removed-tag", "unknown-tag")
+        return self.code not in ("removed-tag", "unknown-tag", "missing-p")
 
 
 @dataclass(frozen=True, slots=True)

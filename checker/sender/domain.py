@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import TypeVar, cast
 
 from .._model import Finding, Severity
-from .._syntax import _domain_issues_at
+from ..address.syntax import _domain_issues_at
 from . import dkim as dkim_mod
 from . import dmarc as dmarc_mod
 from . import mx as mx_mod
 from . import spf as spf_mod
 from .data import SenderData, default_sender_data, sender_url
 from .dns import Answer, Asking, Query, Stepper, ask
+from .fixes import Fix, fixes
 from .receivers import ARRIVES, Facts, ReceiverView, judge, worst
 
 T = TypeVar("T")
@@ -82,6 +83,8 @@ class DomainResult:
     receivers: tuple[ReceiverView, ...]
     verdict: str
     findings: tuple[Finding, ...]
+    #: records to publish instead, for the findings a record fixes by itself (checker.sender.fixes)
+    fixes: tuple[Fix, ...] = ()
 
     @property
     def arrives(self) -> bool:
@@ -110,7 +113,7 @@ class DomainResult:
 
     def detail(self) -> dict[str, object]:
         """More than the contract, for the page: the SPF tree (lookups per include), the DMARC walk and tags,
-        each DKIM key, MX preferences."""
+        each DKIM key, MX preferences, the fixed records to copy."""
         rec = self.dmarc.parsed
         return {
             "spf_tree": self.spf.tree.to_dict() if self.spf.tree is not None else None,
@@ -126,6 +129,7 @@ class DomainResult:
             "dkim_probed": self.probed,
             "dkim": [{"selector": k.selector, "found": k.found, "valid": k.valid, "key_type": k.key_type,
                       "bits": k.bits, "problem": k.problem, "record": k.record} for k in self.dkim],
+            "fixes": [x.to_dict() for x in self.fixes],
         }
 
 
@@ -164,7 +168,9 @@ def check_domain(domain: str, /, *, ip: str | None = None, selectors: tuple[str,
     data = data or default_sender_data()
     domain = normalize_domain(domain)
     if ip is not None:
-        ipaddress.ip_address(ip.strip())
+        ipaddress.ip_address(ip.strip())  # ValueError when it is not an address
+        if "%" in ip:  # a scoped IPv6 address (fe80::1%eth0) is local to one host
+            raise ValueError(f"scoped address: {ip!r}")
     for s in selectors:
         if not dkim_mod.valid_selector(s):
             raise ValueError(f"bad selector: {s!r}")
@@ -239,9 +245,13 @@ def _check(domain: str, ip: str | None, selectors: tuple[str, ...], lang: str,
                   dkim_missing=not any(k.valid for k in keys),
                   dmarc_missing=record is None, dmarc_policy=policy)
     views = judge(facts, data, lang, params)
+    txt = cache[Query(domain, "TXT")]
+    fixed = fixes(domain, spf_records=spf_mod.select(txt.texts()) if txt.ok else (),
+                  dmarc_location=discovery.location, dmarc_record=record if len(discovery.records) == 1 else None,
+                  codes={x.code for x in f.items}, ip=ip, has_mx=bool(mx.hosts), exists=mx.exists)
     return DomainResult(domain=domain, exists=mx.exists, mx=mx, spf=spf, spf_ip=spf_ip, dmarc=dmarc, dkim=keys,
                         probed=probed, receivers=views, verdict=worst([v.verdict for v in views]),
-                        findings=tuple(f.items))
+                        findings=tuple(f.items), fixes=fixed)
 
 
 def _mx_findings(f: _Findings, mx: mx_mod.MxResult, domain: str) -> None:
@@ -325,7 +335,7 @@ def _dmarc_findings(f: _Findings, dmarc: DmarcView, domain: str, unauthorized: l
     rec = dmarc.parsed
     assert rec is not None
     for issue in rec.issues:
-        if issue.code == "missing-p" or (issue.code == "bad-value" and issue.detail.startswith("p=")):
+        if issue.code == "missing-p":
             f.add("dmarc-no-policy")
         elif issue.code == "removed-tag":
             f.add("dmarc-removed-tag", detail=issue.detail[:120])

@@ -90,6 +90,7 @@ class Node:
     domain: str
     via: str  # "top", "include", "redirect"
     record: str | None
+    term: str = ""  # the term that led here ("include:_spf.example.jp", "redirect=..."), "" at the top
     lookups: int = 0
     void_lookups: int = 0
     problem: str | None = None
@@ -100,7 +101,8 @@ class Node:
         return self.lookups + sum(c.total_lookups for c in self.children)
 
     def to_dict(self) -> dict[str, object]:
-        return {"domain": self.domain, "via": self.via, "record": self.record, "lookups": self.lookups,
+        return {"domain": self.domain, "via": self.via, "term": self.term, "record": self.record,
+                "lookups": self.lookups,
                 "total_lookups": self.total_lookups, "problem": self.problem,
                 "children": [c.to_dict() for c in self.children]}
 
@@ -304,9 +306,10 @@ class _Ctx:
 class _Frame:
     """Mutable bookkeeping of one record's evaluation (becomes a ``Node``)."""
 
-    def __init__(self, domain: str, via: str) -> None:
+    def __init__(self, domain: str, via: str, term: str = "") -> None:
         self.domain = domain
         self.via = via
+        self.term = term
         self.record: str | None = None
         self.lookups = 0
         self.void = 0
@@ -314,7 +317,7 @@ class _Frame:
         self.children: list[Node] = []
 
     def node(self) -> Node:
-        return Node(domain=self.domain, via=self.via, record=self.record, lookups=self.lookups,
+        return Node(domain=self.domain, via=self.via, record=self.record, term=self.term, lookups=self.lookups,
                     void_lookups=self.void, problem=self.problem, children=tuple(self.children))
 
 
@@ -503,7 +506,7 @@ def _check_host(ctx: _Ctx, domain: str, frame: _Frame) -> Asking[tuple[Result, s
             target = yield from _target(ctx, record.redirect, domain)
         except _Unknowable:
             return "neutral", None, None
-        child = _Frame(target, "redirect")
+        child = _Frame(target, "redirect", "redirect=" + record.redirect)
         try:
             if not _valid_name(target):
                 raise PermError("redirect-none", target)
@@ -533,7 +536,7 @@ def _mechanism_matches(ctx: _Ctx, frame: _Frame, term: Term, domain: str) -> Ask
     except _Unknowable:
         return False
     if name == "include":
-        child = _Frame(target, "include")
+        child = _Frame(target, "include", term.text)
         try:
             if not _valid_name(target):
                 child.problem = "no-record"

@@ -1,5 +1,5 @@
-"""Command-line shell: ``python -m checker check ADDRESS... [options]`` (``audit`` is dispatched by
-``__main__`` to its own module).
+"""``python -m checker check ADDRESS... [options]``: the command-line shell of the address checker (``audit`` is
+its own command, ``checker.cli.audit``; ``checker.cli`` dispatches).
 
 Contract (other tools rely on it; keep it stable)::
 
@@ -22,9 +22,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping, TextIO
 
-from ._check import check
-from ._data import Data, default_data
-from ._model import Result, Situation, provider_url
+from ..address.check import check
+from .._data import Data, default_data
+from .._model import Result, Situation, provider_url
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 FLAGS = ("--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--json", "--dns")
@@ -111,7 +111,7 @@ def parse_args(argv: list[str]) -> Options:
                     raise UsageError("bad-level", value=value)
                 opts.level = level
             elif name == "--nameserver":
-                from ._dns_resolver import parse_nameserver
+                from .dns import parse_nameserver
 
                 try:
                     opts.nameservers.append(parse_nameserver(value))
@@ -242,7 +242,7 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
                                  for a in _addresses(opts, stdin))
     resolver = None
     if opts.dns:  # the recipient domains' MX answers (the only network use of `check`, and only when asked)
-        from ._dns_resolver import MxLookup, Resolver, ResolverUnavailable
+        from .dns import MxLookup, Resolver, ResolverUnavailable
 
         try:
             resolver = Resolver(opts.nameservers, lifetime=_dns_lifetime(environ))
@@ -281,7 +281,7 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
 
 
 def _dns_lifetime(environ: Mapping[str, str]) -> float:
-    from ._dns_resolver import DEFAULT_LIFETIME
+    from .dns import DEFAULT_LIFETIME
 
     try:
         return float(environ.get("TODOKU_DNS_LIFETIME", DEFAULT_LIFETIME))
@@ -293,7 +293,7 @@ def _looked_ahead(results: Iterable[Result], mx: object) -> Iterator[Result]:
     """``results`` with the MX answer applied, DNS_WINDOW results ahead started early (concurrent queries)."""
     from collections import deque
 
-    from ._dns_resolver import MxLookup
+    from .dns import MxLookup
 
     assert isinstance(mx, MxLookup)
     pending: deque[Result] = deque()

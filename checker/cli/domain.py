@@ -8,7 +8,7 @@ Contract (other tools rely on it; keep it stable)::
 ``-`` reads one domain per line from standard input. ``--json`` prints one object per domain per line
 (``DomainResult.to_dict()``). Exit status: 0 when every receiver accepts every domain's mail, 1 when one would
 not, 2 on a usage error (a localized message, never a traceback). DNS goes through dnspython
-(``checker._dns_resolver``): the system resolver, or ``--nameserver``; ``$TODOKU_DNS_LIFETIME`` (seconds per
+(``checker.cli.dns``): the system resolver, or ``--nameserver``; ``$TODOKU_DNS_LIFETIME`` (seconds per
 query, default 6) bounds the wait; a query without answer is a ``dns-temperror`` finding.
 """
 from __future__ import annotations
@@ -20,12 +20,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from ._data import Data, default_data
-from ._dns_resolver import DEFAULT_LIFETIME, Resolver, ResolverUnavailable, parse_nameserver
-from .cli import DEFAULT_SITE_URL, _printable, _stdin_lines
-from .sender.dkim import valid_selector
-from .sender.dns import drive
-from .sender.domain import DomainResult, InvalidDomain, check_domain, normalize_domain
+from .._data import Data, default_data
+from .dns import DEFAULT_LIFETIME, Resolver, ResolverUnavailable, parse_nameserver
+from .check import DEFAULT_SITE_URL, _printable, _stdin_lines
+from ..sender.dkim import valid_selector
+from ..sender.dns import drive
+from ..sender.domain import DomainResult, InvalidDomain, check_domain, normalize_domain
 
 _VALUED = {"--ip": "--ip 192.0.2.1", "--dkim-selector": "--dkim-selector default",
            "--nameserver": "--nameserver 127.0.0.1:53", "--lang": "--lang en"}
@@ -93,6 +93,8 @@ def parse_args(argv: list[str]) -> Options:
         if name == "--ip":
             try:
                 ipaddress.ip_address(value.strip())
+                if "%" in value:  # a scoped IPv6 address (fe80::1%eth0) never sends mail across the Internet
+                    raise ValueError(value)
             except ValueError:
                 raise Usage("domain.bad-ip", value=value) from None
             opts.ip = value.strip()
@@ -139,11 +141,11 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
     def t(key: str, **kw: object) -> str:
         return data.ui[key].get(lang).format(**kw)
 
-    from .sender.data import default_sender_data
+    from ..sender.data import default_sender_data
 
     sd = default_sender_data()
     mark = "✔" if r.arrives else "✖"
-    out = [f"{mark} {r.domain}", f"  {t('cli.label-verdict')}: {t('cli.verdict-' + r.verdict)}"]
+    out = [f"{mark} {r.domain}", f"  {t('domain.label-verdict')}: {t('cli.verdict-' + r.verdict)}"]
     if r.mx.null:
         mx = t("domain.mx-null")
     elif r.mx.implicit:
@@ -157,6 +159,16 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
     if r.spf.record:
         spf += f"  ({t('domain.spf-lookups', lookups=r.spf.lookups)})"
     out.append(f"  {t('domain.label-spf')}: {spf}")
+    if r.spf.tree is not None:  # the includes and redirects, with what each costs in lookups
+        stack = [(c, 1) for c in reversed(r.spf.tree.children)]
+        shown = 0
+        while stack and shown < 40:
+            node, depth = stack.pop()
+            shown += 1
+            cost = t("domain.spf-lookups", lookups=node.total_lookups + 1)
+            problem = f" [{node.problem}]" if node.problem else ""
+            out.append(f"        {'  ' * (depth - 1)}{_printable(node.term or node.domain)}  ({cost}){problem}")
+            stack.extend((c, depth + 1) for c in reversed(node.children))
     if r.spf_ip is not None:
         out.append(f"        {t('domain.spf-result', ip=ip, result=r.spf_ip.result)}")
     if r.dmarc.record:
@@ -174,12 +186,17 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
         out.append(f"      {site}{f.url}")
     out.append(f"  {t('domain.label-receivers')}:")
     names = {rc.id: rc.name.get(lang) for rc in sd.receivers}
+    sources = {(rc.id, rule.finding): (rule.source, rule.secondary) for rc in sd.receivers for rule in rc.rules}
     for v in r.receivers:
         out.append(f"    {'✔' if v.verdict in ('deliver', 'spam-folder') else '✖'} {names.get(v.id, v.id)}: "
                    f"{t('cli.verdict-' + v.verdict)}")
         for f in v.findings:
             out.append(f"        [{t('cli.severity-' + f.severity)}] {_printable(f.message)}")
             out.append(f"            {site}{f.url}")
+            source, secondary = sources.get((v.id, f.code), ("", False))
+            if source:  # the receiver's own page (or, marked, the only source there is)
+                key = "domain.source-secondary" if secondary else "domain.source"
+                out.append(f"            {t(key, url=source)}")
     return "\n".join(out) + "\n"
 
 

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .sender.dns import MAX_CNAME, Answer, Batch, Query, Rcode, Record
+from ..sender.dns import MAX_CNAME, Answer, Batch, Query, Rcode, Record
+from ..sender.recipient import recipient_domain, with_mx
 
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_LIFETIME = 6.0
@@ -194,15 +195,11 @@ class MxLookup:
         return fut
 
     def ahead(self, result: Any) -> None:
-        from .sender.recipient import recipient_domain
-
         domain = recipient_domain(result)
-        if domain is not None:
+        if domain is not None and domain not in self._futures:
             self._future(domain)
 
     def after(self, result: Any) -> Any:
-        from .sender.recipient import recipient_domain, with_mx
-
         domain = recipient_domain(result)
         if domain is None or domain in self._plain:
             return result

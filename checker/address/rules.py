@@ -7,10 +7,13 @@ them:
 
 * refuses ``everything`` (L 3..1): ``block`` (``recipient-refuses-all``);
 * refuses ``not-allowlisted`` (L 4): ``block`` unless they allowlisted you (``allowlist-only``);
-* refuses ``links-attachments`` (L 5, carrier mail): allowlisted -> ``deliver``; links or
-  attachments -> ``block`` (``links-blocked``); otherwise ``at-risk`` (``carrier-filter``: the
-  feature-phone era filters refuse ordinary server mail; ask them to allowlist your domain with the
-  provider's own setting, named from the data);
+* refuses ``links-attachments`` (L 5, carrier mail): allowlisted -> ``deliver``; otherwise ``at-risk``
+  (``carrier-filter``: the recipient's own settings, such as refusing mail from computers, may refuse
+  ordinary server mail; ask them to allowlist your domain with the provider's allowlist, named in the
+  data), plus ``carrier-links`` for links (a URL filter the recipient may have turned on, named in the
+  data where the operator names it) and ``carrier-attachments`` for attachments (no carrier documents
+  refusing them: this guide's model counts them, and messages have a size limit). Never ``block``:
+  refusing URLs is a setting the recipient chooses;
 * refuses ``listed-senders`` (L 6): ``deliver``, with ``listed-senders``;
 * refuses nothing (L 10..8, free mail): ``spam-folder`` (it accepts everything and sorts it).
 
@@ -26,9 +29,9 @@ vocabulary); it never changes the verdict of your mail:
 """
 from __future__ import annotations
 
-from ._data import Data, Provider, Text
-from ._model import Situation
-from ._syntax import Issue
+from .._data import Data, Provider, Text
+from .._model import Situation
+from .syntax import Issue
 
 ORDER = ("deliver", "spam-folder", "at-risk", "block", "invalid")
 
@@ -41,13 +44,29 @@ def refuses(level: int, data: Data) -> frozenset[str]:
     return frozenset(data.level_for(level).refuses)
 
 
-def allowlist_setting(provider: Provider | None, data: Data) -> Text:
-    """The provider's own allowlist setting (the first setting listed in the data), in quotes."""
-    if provider is None or not provider.settings:
-        return data.ui["core.allowlist-setting"]
-    s = provider.settings[0]
+def _quoted(name: str, en: str, data: Data) -> Text:
     fmt = data.ui["core.setting"]
-    return Text(ja=fmt.ja.format(name=s.name, en=s.en), en=fmt.en.format(name=s.name, en=s.en))
+    return Text(ja=fmt.ja.format(name=name, en=en), en=fmt.en.format(name=name, en=en))
+
+
+def allowlist_setting(provider: Provider | None, data: Data) -> Text:
+    """The provider's allowlist as the data names it (the setting whose role is "allowlist"), in
+    quotes; a carrier whose allowlist no official page names gets its own wording; anyone else the
+    generic wording."""
+    s = provider.role("allowlist") if provider is not None else None
+    if s is not None:
+        return _quoted(s.name, s.en, data)
+    if provider is not None and provider.allowlist_unverified is not None:
+        return provider.allowlist_unverified
+    return data.ui["core.allowlist-setting"]
+
+
+def url_filter_setting(provider: Provider | None, data: Data) -> Text:
+    """The provider's URL filter as the data names it (role "url-filter"), or the generic wording."""
+    s = provider.role("url-filter") if provider is not None else None
+    if s is not None:
+        return _quoted(s.name, s.en, data)
+    return data.ui["core.url-filter"]
 
 
 def provider_name(provider: Provider | None, category: str, data: Data) -> Text:
@@ -78,14 +97,13 @@ def judge(level: int, provider: Provider | None, category: str, situation: Situa
         if situation.allowlisted:
             verdict = "deliver"
             issues.append(Issue("allowlisted", common))
-        elif situation.links or situation.attachments:
-            verdict = "block"
-            key = "links-and-attachments" if situation.links and situation.attachments else (
-                "links" if situation.links else "attachments")
-            issues.append(Issue("links-blocked", {**common, "what": data.ui[f"core.{key}"]}))
         else:
             verdict = "at-risk"
             issues.append(Issue("carrier-filter", common))
+            if situation.links:
+                issues.append(Issue("carrier-links", {**common, "filter": url_filter_setting(provider, data)}))
+            if situation.attachments:
+                issues.append(Issue("carrier-attachments", common))
     elif "listed-senders" in r:
         verdict = "deliver"
         issues.append(Issue("listed-senders", common))

@@ -4,7 +4,10 @@ Order of work, all of it bounded by ``MAX_INPUT`` characters after trimming surr
 
 1. characters (``_normalize.scan``): surrogates, control, invisible, emoji, inner spaces,
    full-width forms, look-alike letters;
-2. syntax (``_syntax.parse``), with legacy carrier dots judged against the data (``legacy-dots``);
+2. syntax (``_syntax.parse``), with legacy carrier dots judged against the data (``legacy-dots``; a
+   leading dot is an error everywhere: no carrier issued one; an already quoted legacy address is
+   ``legacy-quoted``, never told to use the quoted form again) and a trailing dot after the domain
+   (``domain-trailing-dot``: accepted, warned, suggested without it);
 3. typo of the domain (``_typo.suggest``);
 4. the level model (``_rules``): the recipient's level from the data, both directions;
 5. a suggestion: the address with every repair applied, kept only when it checks clean itself.
@@ -16,11 +19,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from . import _normalize, _rules, _syntax, _typo
-from ._data import Data, Provider, Text, default_data
-from ._model import Finding, Result, Situation, finding_url
-from ._syntax import Issue
+from . import normalize as _normalize
+from . import rules as _rules
+from . import syntax as _syntax
+from . import typo as _typo
+from .._data import Data, Provider, Text, default_data
+from .._model import Finding, Result, Situation, finding_url
+from .syntax import Issue
 
 #: Inputs longer than this (after trimming) are not analysed: no address is anywhere near it.
 MAX_INPUT = 1024
@@ -43,10 +50,11 @@ INVALID = frozenset({
 })
 #: findings whose repair goes into the suggestion
 REPAIRS = frozenset({"display-name", "mailto", "at-replaced", "control-char", "invisible-char", "space", "fullwidth",
-                     "lookalike", "typo", "legacy-dots", "domain-dots"})
+                     "lookalike", "typo", "legacy-dots", "domain-dots", "domain-trailing-dot"})
 _DEFAULT_SITUATION = Situation()
 #: findings that make a valid address at risk
-_AT_RISK = frozenset({"typo", "legacy-dots", "quoted-local", "utf8-local"})
+_AT_RISK = frozenset({"typo", "legacy-dots", "legacy-quoted", "quoted-local", "utf8-local",
+                      "domain-trailing-dot"})
 #: findings that must not appear when the suggestion itself is checked
 NOT_IN_SUGGESTION = frozenset({"typo", "fullwidth", "lookalike"})
 
@@ -72,71 +80,45 @@ class _Eval:
         return self.address is not None
 
 
-class _Memo:
-    """Answers that depend only on the domain (or the finding), remembered for one ``Data``: a
-    customer list has tens of thousands of addresses but only hundreds of domains. Each table is
-    bounded (cleared when full), so memory stays bounded whatever the input."""
+# -- Caches -----------------------------------------------------------------------------------
+# A customer list has tens of thousands of addresses but only hundreds of domains, and a handful of
+# (recipient, situation) pairs: these answers are computed once each. Every cache is a bounded
+# functools.lru_cache on plain hashable keys (``Data`` hashes by identity: one loaded data set).
 
-    LIMIT = 4096
-
-    def __init__(self, data: Data) -> None:
-        self.data = data
-        self.lookup: dict[str, Provider | None] = {}
-        self.typo: dict[str, str | None] = {}
-        self.judge: dict[tuple, tuple[Situation, str, str, tuple[Issue, ...]]] = {}
-        self.render: dict[tuple, Finding] = {}
-
-    def provider(self, domain: str) -> Provider | None:
-        try:
-            return self.lookup[domain]
-        except KeyError:
-            if len(self.lookup) >= self.LIMIT:
-                self.lookup.clear()
-            p = self.lookup[domain] = self.data.lookup(domain)
-            return p
-
-    def known(self, domain: str) -> bool:
-        return self.provider(domain) is not None
-
-    def suggest(self, domain: str) -> str | None:
-        try:
-            return self.typo[domain]
-        except KeyError:
-            if len(self.typo) >= self.LIMIT:
-                self.typo.clear()
-            fix = self.typo[domain] = _typo.suggest(domain, self.data)
-            return fix
+@lru_cache(maxsize=4096)
+def _provider(domain: str, data: Data) -> Provider | None:
+    """Per domain: the provider that owns it (``Data.lookup``)."""
+    return data.lookup(domain)
 
 
-_memos: dict[int, _Memo] = {}
-#: the "unknown-domain" finding per level (one shared object, so its rendering is remembered)
-_UNKNOWN: dict[int, Issue] = {}
-#: issues that are shared objects (from ``_judge``'s table or ``_UNKNOWN``): their rendering is remembered
-_SHARED = frozenset({"unknown-domain", "recipient-refuses-all", "allowlisted", "allowlist-only", "links-blocked",
-                     "carrier-filter", "listed-senders", "spam-folder", "own-level-broken", "reply-blocked",
-                     "reply-links"})
+@lru_cache(maxsize=4096)
+def _typo_fix(domain: str, data: Data) -> str | None:
+    """Per domain: the known domain it is a typo of (``typo.suggest``)."""
+    return _typo.suggest(domain, data)
 
 
-def _memo(data: Data) -> _Memo:
-    m = _memos.get(id(data))
-    if m is None or m.data is not data:
-        if len(_memos) > 8:
-            _memos.clear()
-        m = _memos[id(data)] = _Memo(data)
-    return m
+@lru_cache(maxsize=1024)
+def _judged(level: int, provider_id: str | None, category: str, situation: Situation,
+            data: Data) -> tuple[str, str, tuple[Issue, ...]]:
+    """Per recipient (level, provider, category) and sender situation: the level model's verdict, the
+    reply's verdict and the findings (``rules.judge``)."""
+    provider = data.provider(provider_id) if provider_id is not None else None
+    verdict, reply, issues = _rules.judge(level, provider, category, situation, data)
+    return verdict, reply, tuple(issues)
 
 
-def _judge(level: int, provider: Provider | None, category: str, situation: Situation,
-           data: Data, memo: _Memo) -> tuple[str, str, list[Issue]]:
-    # keyed by the situation's identity (a list is audited with one Situation), checked with `is`
-    key = (level, provider.id if provider else None, category, id(situation))
-    hit = memo.judge.get(key)
-    if hit is None or hit[0] is not situation:
-        if len(memo.judge) >= memo.LIMIT:
-            memo.judge.clear()
-        verdict, reply, issues = _rules.judge(level, provider, category, situation, data)
-        hit = memo.judge[key] = (situation, verdict, reply, tuple(issues))
-    return hit[1], hit[2], list(hit[3])
+#: findings whose parameters depend only on the recipient and the situation (``rules.judge``'s and
+#: ``unknown-domain``): few distinct values, so their rendered text is remembered (``_rendered``)
+_RECIPIENT_FINDINGS = frozenset({
+    "unknown-domain", "recipient-refuses-all", "allowlisted", "allowlist-only", "carrier-links",
+    "carrier-attachments", "carrier-filter", "listed-senders", "spam-folder", "own-level-broken", "reply-blocked",
+    "reply-links"})
+
+
+@lru_cache(maxsize=4096)
+def _rendered(code: str, params: tuple[tuple[str, object], ...], lang: str, data: Data) -> Finding:
+    """Per finding (code and parameters) and language: its rendered ``Finding``."""
+    return _render(Issue(code, dict(params)), lang, data)
 
 
 def _scan_issues(sc: _normalize.Scan) -> list[Issue]:
@@ -196,8 +178,7 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
                 ev.issues.append(Issue("at-replaced", {"mark": text[i:i + len(mark)]}))
                 text = text[:i] + "@" + text[i + len(mark):]
                 break
-    memo = _memo(data)
-    sc = _normalize.scan(text, memo.known)
+    sc = _normalize.scan(text, lambda domain: _provider(domain, data) is not None)
     if sc is _normalize.CLEAN:  # printable ASCII without spaces: nothing to report or repair
         work = text
     else:
@@ -209,24 +190,27 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
     ev.issues.extend(parsed.issues)
     domain = parsed.ascii_domain
     if domain is not None and not parsed.literal:
-        ev.provider = memo.provider(domain)
+        ev.provider = _provider(domain, data)
         # a domain the data does not know: another company's own domain, level unknown (categories.toml)
         ev.category = ev.provider.category if ev.provider else UNKNOWN
     carrier = ev.category == "carrier"
     cand_local = parsed.local
     if parsed.dot_issues:
-        if carrier:
+        # docomo and au issued ".." and ".@" until 2009, never a leading dot
+        if carrier and "local-dot-start" not in parsed.dot_issues:
             ev.issues.append(Issue("legacy-dots", {"quoted": f'"{parsed.local}"@{domain}'}))
             cand_local = f'"{parsed.local}"'
         else:
             ev.issues.extend(Issue(code) for code in parsed.dot_issues)
     elif parsed.quoted and carrier and parsed.local_content is not None \
-            and _syntax.needs_only_dots_fix(parsed.local_content):
+            and _syntax.needs_only_dots_fix(parsed.local_content) and not parsed.local_content.startswith("."):
         ev.issues = [i for i in ev.issues if i.code != "quoted-local"]
-        ev.issues.append(Issue("legacy-dots", {"quoted": f"{parsed.local}@{domain}"}))
+        ev.issues.append(Issue("legacy-quoted"))
     cand_domain = parsed.domain
+    if parsed.trailing_dot and domain is not None and not parsed.literal:
+        ev.issues.append(Issue("domain-trailing-dot", {"address": f"{parsed.local}@{parsed.domain}"}))
     if domain is not None and not parsed.literal:
-        fix = memo.suggest(domain)
+        fix = _typo_fix(domain, data)
         if fix is not None:
             ev.issues.append(Issue("typo", {"domain": domain, "suggestion": fix}))
             cand_domain = fix
@@ -245,14 +229,12 @@ def _evaluate(address: str, situation: Situation, data: Data) -> _Eval:
         return ev
     assert ev.category is not None
     ev.level = ev.provider.level if ev.provider else data.categories[UNKNOWN].level
-    verdict, ev.reply, extra = _judge(ev.level, ev.provider, ev.category, situation, data, memo)
+    verdict, ev.reply, judged = _judged(ev.level, ev.provider.id if ev.provider else None, ev.category,
+                                        situation, data)
     codes = ev.codes if ev.issues else set()
     if ev.provider is None and "typo" not in codes:
-        unknown = _UNKNOWN.get(ev.level)
-        if unknown is None:
-            unknown = _UNKNOWN[ev.level] = Issue("unknown-domain", {"level": ev.level})
-        extra.insert(0, unknown)
-    ev.issues.extend(extra)
+        ev.issues.append(Issue("unknown-domain", {"level": ev.level}))
+    ev.issues.extend(judged)
     if not codes.isdisjoint(_AT_RISK):  # the judge's findings are never among these
         verdict = _rules.worst(verdict, "at-risk")
     ev.verdict = verdict
@@ -269,24 +251,10 @@ def _suggestion(ev: _Eval, situation: Situation, data: Data) -> str | None:
 
 
 def _render_all(issues: list[Issue], lang: str, data: Data) -> tuple[Finding, ...]:
-    """The findings in ``lang``. The issues of the level model come from ``_judge``'s table, the
-    same objects every time: their rendering is remembered per issue object (kept alive in the
-    table, so its id cannot be reused while it is there)."""
-    table = _memo(data).render
-    out = []
-    for issue in issues:
-        key = (id(issue), lang)
-        hit = table.get(key)
-        if hit is not None and hit[0] is issue:
-            out.append(hit[1])
-            continue
-        finding = _render(issue, lang, data)
-        if issue.code in _SHARED:
-            if len(table) >= _Memo.LIMIT:
-                table.clear()
-            table[key] = (issue, finding)
-        out.append(finding)
-    return tuple(out)
+    """The findings in ``lang``; those that depend only on the recipient and the situation come from
+    the ``_rendered`` cache."""
+    return tuple(_rendered(i.code, tuple(i.params.items()), lang, data) if i.code in _RECIPIENT_FINDINGS
+                 else _render(i, lang, data) for i in issues)
 
 
 def _render(issue: Issue, lang: str, data: Data) -> Finding:

@@ -1,4 +1,4 @@
-"""``python -m checker audit INPUT [-o OUTPUT] ...``: the command-line shell of ``checker.audit``.
+"""``python -m checker audit INPUT [-o OUTPUT] ...``: the command-line shell of the list audit (``checker.lists``).
 
 Everything with I/O lives here: arguments, opening and reading the file in chunks, writing the
 report (CSV with a BOM for Excel, or JSON Lines), the summary, the progress bar (only when stderr is
@@ -14,9 +14,11 @@ import time
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterator, TextIO
 
-from ._data import default_data
-from ._model import Situation
-from .audit import Audit, AuditError, CsvWriter, jsonl_line, text
+from .._data import default_data
+from .._model import Situation
+from ..lists.audit import Audit
+from ..lists.errors import AuditError, text
+from ..lists.report import CsvWriter, cells, header, json_record, jsonl_line, summary_text
 
 CHUNK = 1 << 20
 _FLAGS = {"--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--dns"}
@@ -96,7 +98,7 @@ def _parse(argv: list[str]) -> _Args:
                     raise _Usage("usage-lang", value=value)
                 args.lang = value
             elif opt == "--nameserver":
-                from ._dns_resolver import parse_nameserver
+                from .dns import parse_nameserver
 
                 try:
                     args.nameservers.append(parse_nameserver(value))
@@ -221,7 +223,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
     resolver = None
     dns_hooks: dict[str, object] = {}
     if args.dns:  # the recipient domains' MX answers: the only network use of `audit`, and only when asked
-        from ._dns_resolver import DEFAULT_LIFETIME, MxLookup, Resolver, ResolverUnavailable
+        from .dns import DEFAULT_LIFETIME, MxLookup, Resolver, ResolverUnavailable
 
         try:
             lifetime = float(os.environ.get("TODOKU_DNS_LIFETIME", DEFAULT_LIFETIME))
@@ -274,22 +276,21 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             elif fmt == "csv":
                 if out is stdout:
                     w = CsvWriter()
-                    out.write(w.line(audit.out_header()))
+                    out.write(w.line(header(audit)))
                     line, write = w.line, out.write
                     writerow = lambda cells: write(line(cells))  # noqa: E731
                 else:  # straight into the file (the same CSV dialect as CsvWriter)
                     writerow = csv.writer(out, lineterminator="\r\n").writerow
-                    writerow(audit.out_header())
-                cells = audit.out_cells
+                    writerow(header(audit))
                 for row in audit:
-                    writerow(cells(row))
+                    writerow(cells(audit, row))
                     rows += 1
                     if progress is not None and not rows & 1023:
                         progress.update(rows, row.end)
             else:
-                as_json, write = audit.out_json, out.write
+                write = out.write
                 for row in audit:
-                    write(jsonl_line(as_json(row)))
+                    write(jsonl_line(json_record(audit, row)))
                     rows += 1
                     if progress is not None and not rows & 1023:
                         progress.update(rows, row.end)
@@ -305,7 +306,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             out = None
         elif out is stdout:
             stdout.flush()
-        summary_to.write(audit.summary_text(name))
+        summary_to.write(summary_text(audit, name))
         if out_path not in (None, "-"):
             summary_to.write(text(data, "summary-report", lang, path=out_path) + "\n")
         summary_to.flush()

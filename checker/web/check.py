@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._check import check
-from ._data import Data, default_data
-from ._model import Result, Situation, provider_url
+from ..address.check import check
+from .._data import Data, default_data
+from .._model import Result, Situation, provider_url
 
 class BadRequest(Exception):
     pass

@@ -32,7 +32,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Callable
 
-from . import _unicode_table as _ucd
+from . import unicode_table as _ucd
 
 #: IME characters that are not ``<wide>`` forms but are typed for @ and . in full-width mode
 _IME_FOLD = {"\u3002": ".", "\uff61": ".", "\ufe6b": "@", "\u3000": ""}

@@ -12,7 +12,8 @@ What is accepted, and the one finding code for each reason something is not:
 * Local part, quoted-string form (``"john smith"@example.com``): valid, warned as ``quoted-local``;
   quotes that are not needed are dropped from the normalized address. An unterminated quote is
   ``quoted-unclosed``. At most 64 octets (``local-too-long``).
-* Domain: one trailing dot (the DNS root) is dropped; letters are case-folded. Labels are
+* Domain: one trailing dot (the DNS root) is dropped and reported (``trailing_dot``: the caller warns,
+  many sending servers refuse it in RCPT TO); letters are case-folded. Labels are
   letters, digits and hyphens (``domain-bad-char``), no empty label (``domain-dots``), at most 63
   octets (``domain-label-too-long``), no hyphen at either end (``domain-hyphen``). At least two labels
   (``domain-no-dot``: dotless domains do not receive Internet mail). The top-level label is letters
@@ -24,7 +25,9 @@ What is accepted, and the one finding code for each reason something is not:
   they are reported as ``domain-literal`` and judged ``block``; anything else in brackets is
   ``domain-literal-invalid``. Comments ``(...)`` and display names ``Name <a@b>`` are not addresses:
   their characters are reported as bad characters.
-* The whole address at most 254 octets (``too-long``).
+* The whole address at most 254 octets (``too-long``), counted as email-validator counts them: the
+  UTF-8 octets of the address with its Unicode domain and with its ASCII (A-label) domain, the larger
+  (RFC 6531 keeps the RFC 5321 limits in octets). The local part at most 64 octets of UTF-8.
 """
 from __future__ import annotations
 
@@ -61,6 +64,8 @@ class Parsed:
     ascii_domain: str | None = None
     #: dot problems in the local part (leading / trailing / doubled): candidates for legacy-dots
     dot_issues: tuple[str, ...] = ()
+    #: the domain was typed with one trailing dot (dropped from ``domain``)
+    trailing_dot: bool = False
     literal: bool = False
 
     @property
@@ -302,7 +307,8 @@ def parse(text: str) -> Parsed:
     local_octets = len(local) if local.isascii() else len(local.encode("utf-8", "surrogatepass"))
     if local_octets > MAX_LOCAL:
         issues.append(Issue("local-too-long", {"length": local_octets}))
-    if domain.endswith(".") and not domain.endswith(".."):
+    trailing_dot = domain.endswith(".") and not domain.endswith("..") and len(domain) > 1
+    if trailing_dot:
         domain = domain[:-1]
     if not domain.startswith("["):
         domain = domain.lower()
@@ -316,7 +322,7 @@ def parse(text: str) -> Parsed:
     if bound > MAX_ADDRESS and not domain.startswith("["):
         issues.append(Issue("too-long", {"length": bound, "limit": MAX_ADDRESS}))
         return Parsed(issues=tuple(issues), local=local, local_content=content, quoted=quoted,
-                      domain=domain, dot_issues=dots)
+                      domain=domain, dot_issues=dots, trailing_dot=trailing_dot)
     di, ascii_domain = _domain_issues(domain, offset)
     issues.extend(di)
     if ascii_domain is not None and not quoted and not local.isascii():
@@ -324,9 +330,11 @@ def parse(text: str) -> Parsed:
     if quoted and content is not None:
         issues.append(Issue("quoted-local"))
     if ascii_domain is not None:
-        total = local_octets + 1 + len(ascii_domain)
+        unicode_octets = len(domain) if domain.isascii() else len(domain.encode("utf-8", "surrogatepass"))
+        total = local_octets + 1 + max(len(ascii_domain), unicode_octets)
         if total > MAX_ADDRESS:
             issues.append(Issue("too-long", {"length": total, "limit": MAX_ADDRESS}))
     literal = bool(issues) and any(i.code == "domain-literal" for i in issues)
     return Parsed(issues=tuple(issues), local=local, local_content=content, quoted=quoted,
-                  domain=domain, ascii_domain=ascii_domain, dot_issues=dots, literal=literal)
+                  domain=domain, ascii_domain=ascii_domain, dot_issues=dots, literal=literal,
+                  trailing_dot=trailing_dot)

@@ -4,8 +4,7 @@ Contract (stable): ``-`` reads standard input. ``--json`` prints exactly one JSO
 line, in order (``Report.to_dict(file)``: file, kind, recipients, authentication, findings). Exit status:
 0 when nothing failed, 1 when a recipient failed, 2 on a usage error or an unreadable file (a localized
 message on standard error, never a traceback; the file still gets its JSON line, kind "unknown").
-Every string comes from ``messages/message.toml`` and ``messages/cli.toml``. Moves to ``checker/cli/message.py``
-when the package layout (issue 15) lands.
+Every string comes from ``messages/message.toml`` and ``messages/cli.toml``.
 """
 from __future__ import annotations
 
@@ -13,13 +12,14 @@ import json
 import os
 import re
 import sys
-from typing import BinaryIO, Mapping, TextIO
+from collections.abc import Mapping
+from typing import BinaryIO, TextIO
 
-from ._data import Data, default_data
-from ._model import Finding
-from .message import Report, read_message
-from .message.parse import MAX_BYTES
-from .message.report import bounce_url
+from .._data import Data, default_data
+from .._model import Finding
+from ..message import Report, read_message
+from ..message.parse import MAX_BYTES
+from ..message.report import bounce_url
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -45,8 +45,11 @@ def _t(data: Data, key: str, lang: str, **params: object) -> str:
 
 
 def human(report: Report, file: str, lang: str, data: Data, site: str) -> str:
-    t = lambda key, **kw: _t(data, key, lang, **kw)  # noqa: E731
-    sev = lambda s: data.ui[f"cli.severity-{s}"].get(lang)  # noqa: E731
+    def t(key: str, **kw: object) -> str:
+        return _t(data, key, lang, **kw)
+
+    def sev(severity: str) -> str:
+        return data.ui[f"cli.severity-{severity}"].get(lang)
     lines = [f"== {_printable(file)}: {t('kind-' + report.kind)}"]
     if report.subject:
         lines.append(f"  {t('label-subject')}: {_printable(report.subject[:200])}")
@@ -119,6 +122,15 @@ def _guess_lang(argv: list[str]) -> str:
     return "ja"
 
 
+def _why(exc: Exception, data: Data, lang: str) -> str:
+    """Why a file cannot be read, in ``lang`` (the system's own words only for the rare other cases)."""
+    for kind, key in ((FileNotFoundError, "io-not-found"), (IsADirectoryError, "io-directory"),
+                      (PermissionError, "io-permission")):
+        if isinstance(exc, kind):
+            return _t(data, key, lang)
+    return getattr(exc, "strerror", None) or type(exc).__name__
+
+
 def _read(name: str, stdin: BinaryIO) -> bytes:
     """At most MAX_BYTES + 1 bytes: enough to know the input was longer (the core reads MAX_BYTES)."""
     if name == "-":
@@ -145,7 +157,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
     try:
         files, lang, as_json, help_ = _parse(argv)
     except _Usage as exc:
-        key = exc.key if f"message.{exc.key}" in data.ui else exc.key
+        key = exc.key
         table = "message" if f"message.{key}" in data.ui else "cli"
         msg = data.ui[f"{table}.{key}"].get(lang).format(**{k: _printable(str(v)) for k, v in exc.params.items()})
         stderr.write(data.ui["cli.error"].get(lang).format(message=msg) + "\n")
@@ -162,8 +174,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             try:
                 raw = _read(name, stdin)
             except (OSError, ValueError) as exc:
-                reason = getattr(exc, "strerror", None) or type(exc).__name__
-                message = _t(data, "unreadable", lang, file=_printable(shown), reason=reason)
+                message = _t(data, "unreadable", lang, file=_printable(shown), reason=_why(exc, data, lang))
                 stderr.write(data.ui["cli.error"].get(lang).format(message=message) + "\n")
                 report = Report(kind="unknown", findings=(Finding(code="unreadable", severity="error",
                                                                    message=message, url=bounce_url("reading", lang)),))

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 
-from ._data import Data, default_data
-from ._model import finding_url
-from .audit import Job
+from .._data import Data, default_data
+from .._model import finding_url
+from ..lists.job import Job
 
 #: strings of messages/audit.toml the page uses for the summary (the CLI uses them too)
 _AUDIT_KEYS = ("summary-input", "summary-by-verdict", "summary-by-category", "summary-top", "summary-problems",

@@ -19,7 +19,13 @@ domains and public suffixes, and so "correct" real Japanese domains: ``docomo.ne
    another of ``co ne or ac ad ed go gr lg`` (or directly under ``.jp``) is a known domain, suggest it
    (``docomo.co.jp`` -> ``docomo.ne.jp``); a missing ``.jp`` after ``.ne`` / ``.or`` is added when
    that gives a known domain (``docomo.ne``; not after ``.co``, a real top-level domain).
-4. Edit distance: Damerau-Levenshtein (optimal string alignment: insertions, deletions,
+4. Japanese habits with endings: a known provider's name followed by ``.jp`` or ``.<sld>.jp`` (``co ne
+   or ...``) when the provider's domain has another ending: ``gmail.co.jp`` / ``gmail.jp`` ->
+   ``gmail.com``, ``icloud.jp`` -> ``icloud.com``, ``docomo.jp`` -> ``docomo.ne.jp``, ``ezweb.jp`` ->
+   ``ezweb.ne.jp``. Only for names of five letters or more that begin exactly one known exact domain
+   (``outlook`` has outlook.jp and outlook.com: no suggestion), and never for an operator's own web
+   host (``softbank.jp`` is SoftBank's site, not a typo of ``softbank.ne.jp``).
+5. Edit distance: Damerau-Levenshtein (optimal string alignment: insertions, deletions,
    substitutions and swaps of neighbours) from the typed domain, or from its last labels for
    subdomain patterns, to every known domain of at least 8 characters, allowing 1 edit below 12
    characters and 2 from 12 on; the first character must match (a different first letter usually
@@ -34,7 +40,9 @@ suggestion. Everything is bounded: length filters before any distance, banded di
 """
 from __future__ import annotations
 
-from ._data import Data
+from functools import lru_cache
+
+from .._data import Data
 
 JP_SLDS = ("co", "ne", "or", "ac", "ad", "ed", "go", "gr", "lg")
 FAKE_TLDS = {
@@ -44,18 +52,21 @@ FAKE_TLDS = {
 }
 MIN_TARGET = 8
 LONG = 12
+#: shortest provider name the ending rule (step 4) uses: shorter names (au, me, ocn...) are too often
+#: another real domain
+MIN_BRAND = 5
 
-_index_cache: dict[int, tuple[Data, tuple[tuple[str, ...], dict[int, list[str]], dict[int, list[str]]]]] = {}
+_Index = tuple[tuple[str, ...], dict[int, list[str]], dict[int, list[str]], dict[str, list[str]]]
 
 
-def _index(data: Data) -> tuple[tuple[str, ...], dict[int, list[str]], dict[int, list[str]]]:
-    """Known domains in data order; exact targets and pattern bases by length."""
-    hit = _index_cache.get(id(data))
-    if hit is not None and hit[0] is data:
-        return hit[1]
+@lru_cache(maxsize=8)
+def _index(data: Data) -> _Index:
+    """Per data set: known domains in data order; exact targets and pattern bases by length; exact domains
+    by their first label (the provider's name, for the ending rule)."""
     known: list[str] = []
     exact: dict[int, list[str]] = {}
     bases: dict[int, list[str]] = {}
+    brands: dict[str, list[str]] = {}
     for p in data.providers:
         for d in getattr(p, "all_domains", p.domains):
             base = d[2:] if d.startswith("*.") else d
@@ -63,14 +74,14 @@ def _index(data: Data) -> tuple[tuple[str, ...], dict[int, list[str]], dict[int,
                 continue
             if base not in known:
                 known.append(base)
+            if not d.startswith("*."):
+                names = brands.setdefault(base.split(".", 1)[0], [])
+                if base not in names:
+                    names.append(base)
             target = bases if d.startswith("*.") else exact
             if len(base) >= MIN_TARGET:
                 target.setdefault(len(base), []).append(base)
-    value = (tuple(known), exact, bases)
-    if len(_index_cache) > 8:
-        _index_cache.clear()
-    _index_cache[id(data)] = (data, value)
-    return value
+    return tuple(known), exact, bases, brands
 
 
 def is_known(domain: str, data: Data) -> bool:
@@ -145,7 +156,7 @@ def suggest(domain: str, data: Data) -> str | None:
     """A likely intended domain for the ASCII, lowercase ``domain``, or None."""
     if not domain or is_known(domain, data) or data.is_protected(domain):
         return None
-    _, exact, bases = _index(data)
+    _, exact, bases, brands = _index(data)
     fixed = domain
     head, _, tld = domain.rpartition(".")
     if head and tld in FAKE_TLDS:
@@ -164,6 +175,12 @@ def suggest(domain: str, data: Data) -> str | None:
                 return cand
     if labels[-1] in ("ne", "or") and is_known(fixed + ".jp", data):  # docomo.ne -> docomo.ne.jp
         return fixed + ".jp"
+    # a provider's name with a Japanese ending it does not have: gmail.co.jp, icloud.jp, docomo.jp
+    if labels[-1] == "jp" and (len(labels) == 2 or (len(labels) == 3 and labels[1] in JP_SLDS)) \
+            and len(labels[0]) >= MIN_BRAND:
+        names = brands.get(labels[0], ())
+        if len(names) == 1 and not data.is_operator_host(fixed):
+            return names[0]
     # edit distance to a known exact domain
     best, found = _nearest(fixed, exact)
     # ... or of the last labels to a known pattern base (a.b.ocn.ne.jo -> a.b.ocn.ne.jp)

@@ -6,15 +6,14 @@ per-recipient cards. Pure: no I/O, no clock; the same function runs in CPython (
     read(content, "ja")  # JSON text: kind, subject, recipients (with title, explanation, fix), authentication, findings
 
 Every string the page shows comes from ``messages/message.toml`` (``page-*`` and the reasons' strings);
-``page_strings`` collects the static ones, which scripts/widget.py embeds in the form. Moves to
-``checker/web/message.py`` when the package layout (issue 15) lands.
+``page_strings`` collects the static ones, which scripts/widget.py embeds in the form.
 """
 from __future__ import annotations
 
 import json
 
-from ._data import Data, default_data
-from .message import read_message
+from .._data import Data, default_data
+from ..message import read_message
 
 
 def page_strings(lang: str, data: Data | None = None) -> dict[str, str]:
@@ -31,12 +30,14 @@ def page_strings(lang: str, data: Data | None = None) -> dict[str, str]:
 
 def read(content: object, lang: str = "ja", data: Data | None = None) -> str:
     """The view of one message as JSON text (a Pyodide JsProxy of a Uint8Array is converted with ``to_bytes``)."""
-    if not isinstance(content, (bytes, bytearray, memoryview)):
-        content = content.to_bytes()  # type: ignore[attr-defined]
+    raw = bytes(content) if isinstance(content, (bytes, bytearray, memoryview)) else bytes(content.to_bytes())  # type: ignore[attr-defined]
     lang = "en" if lang == "en" else "ja"
     d = data or default_data()
-    report = read_message(bytes(content), lang, d)  # type: ignore[arg-type]
-    t = lambda key: d.ui[f"message.{key}"].get(lang)  # noqa: E731
+    report = read_message(raw, lang, d)
+
+    def t(key: str) -> str:
+        return d.ui[f"message.{key}"].get(lang)
+
     a = report.authentication
     view = {
         "kind": report.kind,
