@@ -430,28 +430,28 @@ def test_a_changed_input_never_leaves_a_stale_result(page):
     assert out.get_attribute("data-verdict") == expected("taro@docomo.ne.jp", "en").verdict
     # ticking a box: the old verdict is marked at once, then replaced by the new one without pressing Check
     stale_at_once = page.evaluate("""() => {
-        const box = document.querySelector('form[data-todoku="check"] input[name="links"]');
+        const box = document.querySelector('form[data-todoku="check"] input[name="allowlisted"]');
         box.click();  // fires input and change, as a reader's click does
         return document.querySelector('form[data-todoku="check"] output').hasAttribute('data-stale'); }""")
     assert stale_at_once
-    want = expected("taro@docomo.ne.jp", "en", links=True)
+    want = expected("taro@docomo.ne.jp", "en", allowlisted=True)
     page.wait_for_function("v => { const o = document.querySelector('form[data-todoku=\"check\"] output');"
                            " return o.dataset.verdict === v && !o.hasAttribute('data-stale'); }",
                            arg=want.verdict, timeout=READY_MS)
     assert want.verdict != "at-risk"  # really changed
-    assert "links=1" in page.url
+    assert "allowlisted=1" in page.url
     # typing another address: checked again after a pause in typing
     field = page.locator(f'{FORM} input[name="address"]')
     field.fill("")
     field.press_sequentially("hanako@gmial.com", delay=20)
     page.wait_for_selector(f'{OUT}[data-address="hanako@gmial.com"]:not([data-stale])', timeout=READY_MS)
-    assert out.get_attribute("data-verdict") == expected("hanako@gmial.com", "en", links=True).verdict
+    assert out.get_attribute("data-verdict") == expected("hanako@gmial.com", "en", allowlisted=True).verdict
     assert "hanako%40gmial.com" in page.url
     # the level too
     page.locator(f'{FORM} select[name="level"]').select_option("4")
     page.wait_for_function("() => location.hash.includes('level=4')", timeout=READY_MS)
     page.wait_for_selector(f"{OUT}[data-verdict]:not([data-stale])", timeout=READY_MS)
-    assert out.get_attribute("data-verdict") == expected("hanako@gmial.com", "en", links=True, level=4).verdict
+    assert out.get_attribute("data-verdict") == expected("hanako@gmial.com", "en", allowlisted=True, level=4).verdict
 
 
 def test_an_empty_address_clears_the_result_and_the_shared_fragment(page):
