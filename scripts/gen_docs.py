@@ -46,6 +46,12 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def _domain(domain: str) -> str:
+    """A domain as code for a table cell, breakable only after its dots (biz.<wbr>au.<wbr>com)."""
+    from html import escape
+    return "<code>" + ".<wbr>".join(escape(part) for part in domain.split(".")) + "</code>"
+
+
 def _levels(levels: Iterable[int]) -> str:
     lv = sorted(levels, reverse=True)
     return str(lv[0]) if len(lv) == 1 else f"{lv[0]}〜{lv[-1]}" if lv == list(range(lv[0], lv[-1] - 1, -1)) \
@@ -157,9 +163,9 @@ class Gen:
             out.append(f"\n| {self.t('col-provider')} | {self.t('col-domains')} | {self.t('col-levels')} |\n"
                        "|---|---|:---:|\n")
             for p in provs:
-                doms = ", ".join(f"`{d}`" for d in p.domains)
+                doms = ", ".join(_domain(d) for d in p.domains)
                 if p.legacy_domains:
-                    doms += "<br>" + ", ".join(f"`{d}`" for d in p.legacy_domains) + f" {self.t('legacy')}"
+                    doms += "<br>" + ", ".join(_domain(d) for d in p.legacy_domains) + f" {self.t('legacy')}"
                 out.append(f"| [{_cell(p.name.get(self.lang))}]({p.id}.md) | {doms} | {p.level} |\n")
         return "".join(out)
 

@@ -3,6 +3,11 @@
 scripts/gen_docs.py writes it into snippets/<lang>/checker-widget.md so authors embed the widget with
 `--8<-- "checker-widget.md"`. The JavaScript in web/ enhances this form; without JavaScript the page
 stays readable and the <noscript> text points to the command-line tool.
+
+Nothing typed may ever reach a server, even when the script never runs (JavaScript off, a slow network, an
+old browser): the forms say ``method="dialog"`` (outside a <dialog> a submission does nothing: no request, no
+navigation, no ``?address=`` in any URL) and the checker's button is ``disabled`` until the script enables
+it (a disabled default button also stops implicit submission by Enter).
 """
 from __future__ import annotations
 
@@ -30,7 +35,7 @@ def widget_html(lang: str, data: Data) -> str:
     )
     strings = json.dumps({k: data.ui[f"web.{k}"].get(lang) for k in STATE_KEYS}, ensure_ascii=False)
     return (
-        f'<form class="todoku-check" data-todoku="check" data-lang="{lang}" autocomplete="off" '
+        f'<form class="todoku-check" data-todoku="check" data-lang="{lang}" method="dialog" autocomplete="off" '
         f'data-strings="{escape(strings)}">\n'
         f'<label>{t("address")} <input name="address" type="text" inputmode="email" spellcheck="false" '
         'autocapitalize="off"></label>\n'
@@ -38,7 +43,7 @@ def widget_html(lang: str, data: Data) -> str:
         f'<label><input type="checkbox" name="links"> {t("links")}</label>\n'
         f'<label><input type="checkbox" name="attachments"> {t("attachments")}</label>\n'
         f'<label><input type="checkbox" name="allowlisted"> {t("allowlisted")}</label>\n'
-        f'<button type="submit">{t("submit")}</button>\n'
+        f'<button type="submit" disabled>{t("submit")}</button>\n'
         f'<noscript><p>{t("noscript")}</p></noscript>\n'
         f'<output class="todoku-result" aria-live="polite"></output>\n'
         "</form>\n"
@@ -60,7 +65,7 @@ def audit_html(lang: str, data: Data) -> str:
     strings = json.dumps(page_strings(lang, data), ensure_ascii=False, sort_keys=True)
     strings = strings.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
-        f'<form class="todoku-audit" data-todoku="audit" data-lang="{lang}">\n'
+        f'<form class="todoku-audit" data-todoku="audit" data-lang="{lang}" method="dialog">\n'
         f'<label>{t("audit-file")} <input name="file" type="file" accept="{_ACCEPT}"></label>\n'
         f'<noscript><p>{t("audit-noscript")}</p></noscript>\n'
         f'<output class="todoku-audit-result" aria-live="polite"></output>\n'

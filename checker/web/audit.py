@@ -28,8 +28,8 @@ from . import JsBytes, as_bytes
 _AUDIT_KEYS = ("summary-input", "summary-by-verdict", "summary-by-category", "summary-top", "summary-problems",
                "summary-action", "summary-reply-blocked", "summary-line", "summary-more", "summary-all-arrive",
                "summary-no-rows")
-#: rows listed in the page's tables ("and N more" after them)
-MAX_LISTED = 50
+#: rows listed in the page (it groups them by problem, so a few hundred stay short; "N more" after them)
+MAX_LISTED = 500
 
 
 def page_strings(lang: str, data: Data | None = None) -> dict[str, str]:

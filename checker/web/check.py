@@ -55,7 +55,9 @@ def view(result: Result, lang: str, data: Data) -> dict[str, Any]:
     if result.provider is not None:
         p = data.provider(result.provider)
         provider_name = p.name.get(lang)
-        page_url = provider_url(p.id, lang)
+        # the link lands on the steps heading of the provider page (gen_docs: #steps when the data has steps,
+        # else the table of the recipient's settings, #settings), not on the top of the page
+        page_url = provider_url(p.id, lang) + ("#steps" if p.steps(lang) else "#settings" if p.settings else "")
     if result.category is not None and result.category in data.categories:
         cat = data.categories[result.category].name.get(lang)
         if provider_name is not None:
@@ -71,8 +73,9 @@ def view(result: Result, lang: str, data: Data) -> dict[str, Any]:
         "kind": kind,
         "providerPage": None if page_url is None else {
             "url": page_url, "text": t("web.provider-page", provider=provider_name)},
+        "separator": t("web.separator"),
         "findingsHeading": t("web.findings-heading"),
-        "severity": [t(f"cli.severity-{f.severity}") for f in result.findings],
+        "severity": [t(f"web.severity-{f.severity}") for f in result.findings],
         "more": t("web.more"),
         "suggestion": None if result.suggestion is None else {
             "label": t("web.suggestion"), "apply": t("web.apply", address=result.suggestion)},
