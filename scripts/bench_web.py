@@ -1,26 +1,33 @@
 #!/usr/bin/env python3
-"""Benchmark of the checker in the page, in one run, headless Debian Chromium on localhost (prints a table).
+"""Benchmark of the checker in the page, in one run, headless Debian Chromium on localhost (prints tables).
 
-Measures, side by side with their peer:
-  - first contentful paint of a carrier page with the widget vs the same page without it (the same HTML with
-    the form and the widget's <link>/<script> removed, both served through the same route), median of N;
-  - time to checker ready, cold and warm, median of --reps fresh profiles (a persistent profile in a temp user-data-dir: Playwright's default
-    context never caches the 9.6 MB wasm), vs a bare ``loadPyodide()`` page (a tiny HTML in a temp dir beside
-    the site, same runtime files), on the main thread and in a module worker like ours;
-  - the check round trip (submit -> result in the DOM), median of 100, with the page idle before each check
-    (as a person types) and back to back (the previous result's rendering then falls inside the next);
-  - the longest main-thread task while loading (PerformanceObserver "longtask"), with and without the widget.
-Then the cold start under variants of the serving side: plain files vs the precompressed .br siblings
-(what the static-host recipe in web/README.md serves): ready time on localhost, bytes on the wire, and what
-those bytes alone cost on a slower link (Chromium's network throttling does not reach the Web Worker).
+Time to the first verdict, cold (a fresh persistent profile: empty HTTP and code caches) and warm (the same
+profile, a new page), median of --reps runs, for three ways a reader meets the checker:
+  - /en/checker/ with an address typed (and Enter pressed) as soon as the form exists;
+  - /en/providers/docomo/#check=... (a shared link: the page starts the checker while it loads);
+  - /en/audit/ with a 1,000-row customer list (scripts/gen_audit_list.py) chosen as soon as the form exists;
+against the peer: a bare page that only runs ``loadPyodide()`` from the same runtime files, served by the
+same server in the same run (ratio = ours / bare). Each under two servers: a plain static server (Python's
+http.server: no compression, no cache headers) and scripts/serve.py (the .br/.gz siblings, ETag
+revalidation, immutable content-hashed files: the web/README.md recipe). For each: bytes on the wire (encoded
+bodies, the workers' requests included), the longest main-thread task (PerformanceObserver "longtask").
 
-Targets (issue 4): paint cost < 10 %; ready <= 1.15 x bare; check < 10 ms; no long task > 50 ms from us.
-Usage: scripts/bench_web.py [--runs N] [--reps N] [--throttle-mbps M]   (needs a built site/: scripts/build)
+Levers, one by one (serve.py, the shared link, cold and warm): the memory snapshot switched off (the manifest
+served without it: the normal boot, which is also the fallback path), then the trimmed standard library too.
+Also: the carrier page's first contentful paint with and without the widget (paint cost target < 10 %) and
+the check round trip once ready. The load average is printed before and after: this 2-core machine is
+shared, compare within one run only.
+
+Targets (issue 14): first verdict cold <= 0.6 x bare loadPyodide(); warm well under a second; our longest
+main-thread task < 50 ms; paint cost < 10 %.
+Usage: scripts/bench_web.py [--reps N] [--runs N] [--quick]   (needs a built site/: scripts/build)
 """
 from __future__ import annotations
 
 import argparse
+import http.server
 import io
+import json
 import os
 import re
 import shutil
@@ -28,8 +35,13 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
@@ -38,27 +50,20 @@ from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from serve import QuietHandler, served  # noqa: E402
 
 CARRIER = "/site/en/providers/docomo/"
+TARGETS = {  # name -> (path, how the first verdict is asked for)
+    "/checker/, typed at once": ("/site/en/checker/", "type"),
+    "provider page, shared #check= link": (CARRIER + "#check=taro%40docomo.ne.jp", "link"),
+    "/audit/, 1,000-row list": ("/site/en/audit/", "audit"),
+    "bare loadPyodide() page": ("/bare/index.html", "bare"),
+}
 
 BARE_HTML = """<!doctype html><meta charset="utf-8"><title>bare loadPyodide</title>
 <p>bare</p>
 <script type="module">
-const t0 = performance.now();
 const { loadPyodide } = await import("/site/assets/todoku/pyodide/pyodide.mjs");
 const py = await loadPyodide({ indexURL: "/site/assets/todoku/pyodide/" });
-window.__ready = performance.now();
+window.__verdict = performance.now();
 </script>
-"""
-
-BARE_WORKER_HTML = """<!doctype html><meta charset="utf-8"><title>bare loadPyodide in a worker</title>
-<p>bare worker</p>
-<script type="module">
-const w = new Worker("worker.mjs", { type: "module" });
-w.onmessage = () => { window.__ready = performance.now(); };
-</script>
-"""
-BARE_WORKER_MJS = """const { loadPyodide } = await import("/site/assets/todoku/pyodide/pyodide.mjs");
-await loadPyodide({ indexURL: "/site/assets/todoku/pyodide/" });
-postMessage("ready");
 """
 
 INIT = """
@@ -68,38 +73,68 @@ try {
     .observe({ type: 'longtask', buffered: true });
 } catch (e) {}
 document.addEventListener('todoku:ready', (e) => {
-  window.__ready = performance.now(); window.__stages = e.detail.stages; });
+  window.__ready = performance.now(); window.__stages = e.detail.stages;
+});
+// the first verdict: a checker result in the DOM, or the audit's summary shown
+new MutationObserver((muts) => {
+  if (window.__verdict !== undefined) return;
+  for (const m of muts) {
+    const t = m.target;
+    if ((t.matches && t.matches('output.todoku-result') && t.dataset.verdict) ||
+        (t.matches && t.matches('form.todoku-audit') && t.dataset.state === 'done')) {
+      window.__verdict = performance.now();
+      return;
+    }
+  }
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-verdict', 'data-state'] });
 """
 
 
-class BrotliHandler(QuietHandler):
-    """The .br sibling when the browser accepts br (the web/README.md recipe), keeping the original
-    Content-Type."""
+class PlainHandler(QuietHandler):
+    """A plain static server: the files as they are (right types), no compression, no cache headers."""
 
-    def send_head(self):
-        if "br" in self.headers.get("Accept-Encoding", ""):
-            path = self.translate_path(self.path)
-            if os.path.isfile(path + ".br"):
-                with open(path + ".br", "rb") as f:
-                    body = f.read()
-                self.send_response(200)
-                self.send_header("Content-Type", self.guess_type(path))
-                self.send_header("Content-Encoding", "br")
-                self.send_header("Vary", "Accept-Encoding")
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("Last-Modified", self.date_time_string(int(os.path.getmtime(path))))
-                self.end_headers()
-                return io.BytesIO(body)
-        return super().send_head()
+    def send_head(self) -> Any:
+        return http.server.SimpleHTTPRequestHandler.send_head(self)
+
+    def end_headers(self) -> None:
+        http.server.SimpleHTTPRequestHandler.end_headers(self)
+
+
+class NoSnapshotHandler(QuietHandler):
+    """serve.py, with the manifest served without its snapshot: the normal boot (also the fallback path)."""
+
+    drop: tuple[str, ...] = ("snapshot",)
+
+    def send_head(self) -> Any:
+        path = self.translate_path(self.path)
+        if path.endswith("manifest.json") and os.path.isfile(path):
+            doc = json.loads(Path(path).read_text(encoding="utf-8"))
+            for key in self.drop:
+                doc.pop(key, None)
+            body = json.dumps(doc).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+        return super().send_head()  # type: ignore[no-untyped-call]
+
+
+class NoStartHandler(NoSnapshotHandler):
+    """serve.py, the manifest without the snapshot and the trimmed standard library: the start before issue 14
+    (but for the wheel on sys.path instead of unpacked)."""
+
+    drop = ("snapshot", "stdlib")
 
 
 def strip_widget(html: str) -> str:
     html = re.sub(r'<form class="todoku-check".*?</form>', "", html, flags=re.S)
     html = re.sub(r'<link rel="stylesheet" href="[^"]*todoku-widget\.css">', "", html)
+    html = re.sub(r'<link rel="modulepreload" href="[^"]*todoku-[^"]*">', "", html)
     return re.sub(r'<script type="module"(?: async)? src="[^"]*todoku-widget\.js"></script>', "", html)
 
 
-def fcp(context, url: str, html: str) -> float:
+def fcp(context: BrowserContext, url: str, html: str) -> float:
     page = context.new_page()
     page.route(url, lambda route: route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8"))
     page.goto(url, wait_until="load")
@@ -109,180 +144,196 @@ def fcp(context, url: str, html: str) -> float:
         new PerformanceObserver(l => res(l.getEntries()[0].startTime)).observe({type: 'paint', buffered: true});
     })""")
     page.close()
-    return v
+    return float(v)
 
 
-def ready_time(context, url: str) -> dict:
-    """Navigate (starting the checker at once through a shared-link fragment) and wait for ready."""
+def first_verdict(context: BrowserContext, base: str, target: str, audit_list: bytes) -> dict[str, Any] | None:
+    """Navigate, ask for a verdict the way ``target`` says, wait for it: ms since navigation start, bytes on
+    the wire, longest main-thread task, our loading stages."""
+    path, how = TARGETS[target]
     page = context.new_page()
     sizes: list[int] = []
-    # page events include the worker's requests; body sizes as sent on the wire (0 when served from cache)
+    # page events include the workers' requests; encoded body sizes (0 when served from cache or a 304)
     page.on("requestfinished", lambda r: sizes.append(max(0, r.sizes()["responseBodySize"])))
-    page.goto(url)
-    page.wait_for_function("() => window.__ready !== undefined", timeout=180_000)
-    out = page.evaluate("""() => ({ready: window.__ready, longest: Math.max(0, ...window.__longtasks),
-        stages: window.__stages || null,
-        bytes: performance.getEntriesByType('resource').reduce((s, e) => s + (e.transferSize || 0), 0)})""")
+    page.goto(base + path, wait_until="commit")
+    if how == "type":
+        # as soon as the widget holds the form (before, Enter would submit the bare HTML form)
+        field = page.locator('form[data-todoku="check"][data-state] input[name="address"]').first
+        field.fill("taro@gmial.com")
+        field.press("Enter")
+    elif how == "audit":
+        page.locator('form.todoku-audit.todoku-audit--enhanced input[type="file"]').set_input_files(
+            {"name": "list.csv", "mimeType": "text/csv", "buffer": audit_list})
+    try:
+        page.wait_for_function("() => window.__verdict !== undefined", timeout=180_000, polling=50)
+    except Exception:  # a failed run is reported and left out of the medians, never the end of the run
+        print(f"bench_web: no verdict for {target} on {base}: {page.url}", file=sys.stderr, flush=True)
+        page.close()
+        return None
+    out: dict[str, Any] = page.evaluate("""() => ({ms: window.__verdict, longest: Math.max(0, ...window.__longtasks),
+                                   stages: window.__stages || null})""")
+    page.wait_for_timeout(200)  # the last responses' "requestfinished"
     out["bytes"] = sum(sizes)
-    out["page"] = page
+    page.close()
     return out
 
 
-def round_trips(page, n: int) -> list[list[float]]:
-    """Submit -> result in the DOM, n times: [settled], [back to back], [time in Python (worker)].
-
-    "settled": before each check the page has rendered the previous result and is idle, as when a person
-    types one address after another. "back to back": the next check is submitted the moment the previous
-    result is in the DOM, so the browser's rendering of that result (style, layout, paint of the page)
-    falls inside the next measurement."""
-    return page.evaluate("""async (n) => {
+def round_trips(page: Page, n: int) -> list[list[float]]:
+    """Submit -> result in the DOM, n times, the page idle before each: [ms], [time in Python (worker)]."""
+    times: list[list[float]] = page.evaluate("""async (n) => {
         const form = document.querySelector('form[data-todoku="check"]');
         const addrs = ['taro@gmial.com', 'x@docomo.ne.jp', 'a..b@docomo.ne.jp', 'hanako@ezweb.ne.jp'];
         const settle = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 20)));
-        const once = async (i) => {
+        const out = [], inWorker = [];
+        for (let i = 0; i < n; i++) {
+            await settle();
             form.elements.address.value = addrs[i % addrs.length];
             const done = new Promise(r => form.addEventListener('todoku:result', r, {once: true}));
             const t = performance.now();
             form.requestSubmit();
             const ev = await done;
-            return [performance.now() - t, ev.detail.workerMs];
-        };
-        const settled = [], b2b = [], inWorker = [];
-        for (let i = 0; i < n; i++) {
-            await settle();
-            const [ms, w] = await once(i);
-            settled.push(ms);
-            inWorker.push(w);
+            out.push(performance.now() - t);
+            inWorker.push(ev.detail.workerMs);
         }
-        await settle();
-        for (let i = 0; i < n; i++) b2b.push((await once(i))[0]);
-        return [settled, b2b, inWorker];
+        return [out, inWorker];
     }""", n)
+    return times
 
 
-def med(xs):
+def med(xs: Sequence[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
+
+
+def loadavg() -> str:
+    try:
+        return "/".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reps", type=int, default=5, help="fresh profiles per target and server (default 5)")
     ap.add_argument("--runs", type=int, default=9, help="paint samples per side (default 9)")
-    ap.add_argument("--reps", type=int, default=3, help="fresh profiles for the ready times, median (default 3)")
-    ap.add_argument("--throttle-mbps", type=float, default=40.0,
-                    help="link speed for the transfer-time estimate of the cold-start variants (0: skip)")
+    ap.add_argument("--quick", action="store_true", help="serve.py only, no paint, no levers (a smoke run)")
+    ap.add_argument("--levers", action="store_true", help="with --quick: the levers too")
     args = ap.parse_args(argv)
     if not (SITE / "assets" / "todoku" / "manifest.json").is_file():
         print("bench_web: site/ is not built with the checker: run scripts/build", file=sys.stderr)
         return 2
+    from gen_audit_list import generate  # noqa: E402  (scripts/ is on sys.path)
     from playwright.sync_api import sync_playwright
 
+    audit_list = generate(1000)
     tmp = Path(tempfile.mkdtemp(prefix="todoku-bench-"))
     servers = ExitStack()
+    load_before = loadavg()
+    t_start = time.monotonic()
     try:
         (tmp / "site").symlink_to(SITE)
         (tmp / "bare").mkdir()
         (tmp / "bare" / "index.html").write_text(BARE_HTML, encoding="utf-8")
-        (tmp / "bare" / "worker.html").write_text(BARE_WORKER_HTML, encoding="utf-8")
-        (tmp / "bare" / "worker.mjs").write_text(BARE_WORKER_MJS, encoding="utf-8")
-        base = servers.enter_context(served(tmp))
-        base_br = servers.enter_context(served(tmp, BrotliHandler))
+        bases = {"plain static server": servers.enter_context(served(tmp, PlainHandler)),
+                 "scripts/serve.py": servers.enter_context(served(tmp))}
+        if args.quick:
+            del bases["plain static server"]
+        no_snapshot = servers.enter_context(served(tmp, NoSnapshotHandler))
+        no_start = servers.enter_context(served(tmp, NoStartHandler))
         page_html = (SITE / "en/providers/docomo/index.html").read_text(encoding="utf-8")
-        rows: list[tuple[str, str, str, str]] = []
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            # 1. paint: the same page with and without the widget, alternating, warm HTTP cache for both
-            ctx = browser.new_context()
-            with_w, without = [], []
-            url = base + CARRIER
-            fcp(ctx, url, page_html)
-            fcp(ctx, url, strip_widget(page_html))
-            for i in range(args.runs):
-                # alternate the order and let the previous page's background work (the widget's worker
-                # compiling the wasm) die down, so neither side pays for the other
-                for side in ((with_w, page_html), (without, strip_widget(page_html)))[:: 1 if i % 2 else -1]:
-                    side[0].append(fcp(ctx, url, side[1]))
-                    time.sleep(1.5)
-            ctx.close()
-            a, b = med(with_w), med(without)
-            rows.append(("FCP carrier page (median ms)", f"{a:.0f} with widget", f"{b:.0f} without",
-                         f"{(a / b - 1) * 100:+.1f} % (target < 10 %)"))
-
-            # 2. ready, cold and warm, ours vs bare, in persistent profiles
-            def profile_run(base_url: str, path: str):
+            def profile(base: str, target: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
                 d = tempfile.mkdtemp(prefix="todoku-profile-", dir=tmp)
                 ctx = pw.chromium.launch_persistent_context(d, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                                             headless=True)
                 ctx.add_init_script(INIT)
-                cold = ready_time(ctx, base_url + path)
-                cold["page"].close()
-                warm = ready_time(ctx, base_url + path)
-                return ctx, cold, warm
-
-            ours_path = CARRIER + "#check=taro%40docomo.ne.jp"
-
-            def repeated(path: str, with_round_trips: bool):
-                """``--reps`` fresh profiles, ours and bare interleaved by the caller; the median run's figures."""
-                colds, warms, rts = [], [], None
-                for _ in range(args.reps):
-                    ctx, cold, warm = profile_run(base, path)
-                    if with_round_trips and rts is None:
-                        rts = round_trips(warm["page"], 100)
+                try:
+                    cold = first_verdict(ctx, base, target, audit_list)
+                    warm = first_verdict(ctx, base, target, audit_list) if cold else None
+                finally:
                     ctx.close()
-                    colds.append(cold)
-                    warms.append(warm)
-                pick = lambda runs: sorted(runs, key=lambda r: r["ready"])[len(runs) // 2]  # noqa: E731
-                return pick(colds), pick(warms), rts
+                if cold and warm:  # each run as it comes (a long run on a busy machine can be cut short)
+                    print(f"  run: {target}: cold {cold['ms']:.0f} ms, warm {warm['ms']:.0f} ms, "
+                          f"{cold['bytes'] / 1e6:.2f} MB", flush=True)
+                return (cold, warm) if cold and warm else None
 
-            cold_o, warm_o, (rt, rt_b2b, rt_worker) = repeated(ours_path, True)
-            cold_b, warm_b, _ = repeated("/bare/index.html", False)
-            cold_bw, warm_bw, _ = repeated("/bare/worker.html", False)
-            rows.append(("ready, cold (ms)", f"{cold_o['ready']:.0f} ours", f"{cold_b['ready']:.0f} bare",
-                         f"{cold_o['ready'] / cold_b['ready']:.2f} x (target <= 1.15 x)"))
-            rows.append(("ready, warm (ms)", f"{warm_o['ready']:.0f} ours", f"{warm_b['ready']:.0f} bare",
-                         f"{warm_o['ready'] / warm_b['ready']:.2f} x"))
-            rows.append(("ready vs bare loadPyodide() in a worker (ms)", f"{cold_o['ready']:.0f} / {warm_o['ready']:.0f} ours",
-                         f"{cold_bw['ready']:.0f} / {warm_bw['ready']:.0f} bare", "cold / warm, "
-                         f"{cold_o['ready'] / cold_bw['ready']:.2f} x / {warm_o['ready'] / warm_bw['ready']:.2f} x"))
-            rows.append(("transferred cold / warm (kB)", f"{cold_o['bytes'] / 1e3:.0f} / {warm_o['bytes'] / 1e3:.0f} ours",
-                         f"{cold_b['bytes'] / 1e3:.0f} / {warm_b['bytes'] / 1e3:.0f} bare", ""))
-            rows.append(("check round trip, submit -> result shown (ms, n=100)", f"{med(rt):.2f} median",
-                         f"{med(rt_worker):.2f} in Python", f"p90 {sorted(rt)[89]:.1f}; target < 10 ms"))
-            rows.append(("  the same, back to back (previous render inside)", f"{med(rt_b2b):.2f} median", "",
-                         f"p90 {sorted(rt_b2b)[89]:.1f}"))
-            # 3. long tasks while loading: our page vs the same page without the widget
-            ctx = browser.new_context()
+            # 1. first verdict, cold and warm: ours and bare, interleaved, under each server
+            results: dict[tuple[str, str], list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+            for _ in range(args.reps):
+                for server, base in bases.items():
+                    for target in TARGETS:
+                        run = profile(base, target)
+                        results.setdefault((server, target), [])
+                        if run:
+                            results[(server, target)].append(run)
+            # 2. levers, one by one: the snapshot off (serve.py, shared link); the same run's "on" is above
+            lever_runs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+            lever_runs2: list[tuple[dict[str, Any], dict[str, Any]]] = []
+            if not args.quick or args.levers:
+                for _ in range(args.reps):
+                    for runs, handler in ((lever_runs, no_snapshot), (lever_runs2, no_start)):
+                        run = profile(handler, "provider page, shared #check= link")
+                        if run:
+                            runs.append(run)
+            # 3. paint: the same page with and without the widget, alternating, warm HTTP cache for both
+            with_w: list[float] = []
+            without: list[float] = []
+            if not args.quick:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                ctx = browser.new_context()
+                url = bases["scripts/serve.py"] + CARRIER
+                fcp(ctx, url, page_html)
+                fcp(ctx, url, strip_widget(page_html))
+                for i in range(args.runs):
+                    for side in ((with_w, page_html), (without, strip_widget(page_html)))[:: 1 if i % 2 else -1]:
+                        side[0].append(fcp(ctx, url, side[1]))
+                        time.sleep(1.5)  # let the previous page's worker die down
+                ctx.close()
+                browser.close()
+            # 4. the check round trip once ready (serve.py, warm)
+            d = tempfile.mkdtemp(prefix="todoku-profile-", dir=tmp)
+            ctx = pw.chromium.launch_persistent_context(d, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             ctx.add_init_script(INIT)
             p = ctx.new_page()
-            p.route(base + CARRIER, lambda r: r.fulfill(status=200, body=strip_widget(page_html),
-                                                        content_type="text/html; charset=utf-8"))
-            p.goto(base + CARRIER, wait_until="load")
-            p.wait_for_timeout(1000)
-            longest_without = p.evaluate("Math.max(0, ...window.__longtasks)")
+            p.goto(bases["scripts/serve.py"] + CARRIER + "#check=taro%40docomo.ne.jp")
+            p.wait_for_function("() => window.__verdict !== undefined", timeout=300_000)
+            rt, rt_worker = round_trips(p, 50)
             ctx.close()
-            rows.append(("longest main-thread task while loading (ms)", f"{cold_o['longest']:.0f} with widget",
-                         f"{longest_without:.0f} without", "target: none > 50 ms from us"))
 
-            # 4. cold start variants: plain files vs the precompressed .br siblings (web/README.md recipe)
-            cold_rows = []
-            for name, u in (("plain files", base), ("brotli .br siblings", base_br)):
-                ctx, c, w = profile_run(u, ours_path)
-                ctx.close()
-                cold_rows.append((name, c["ready"], c["bytes"]))
-            browser.close()
-        w = max(len(r[0]) for r in rows) + 2
-        print(f"{'':{w}}{'ours':>26}{'peer':>26}   verdict")
-        for r in rows:
-            print(f"{r[0]:{w}}{r[1]:>26}{r[2]:>26}   {r[3]}")
-        for label, run in (("cold", cold_o), ("warm", warm_o)):
-            st = run["stages"] or {}
-            print(f"\nour loading stages, {label} (ms since the worker started): "
-                  + ", ".join(f"{k} {v}" for k, v in st.items()))
-        print("\ncold start by serving variant (our carrier page, checker started at once, localhost):")
-        for name, ms, by in cold_rows:
-            line = f"  {name:<22} ready {ms:7.0f} ms   transferred {by / 1e6:6.2f} MB"
-            if args.throttle_mbps:  # the wire time the bytes alone would cost on a slower link
-                line += f"   ~{by * 8 / (args.throttle_mbps * 1e6):4.1f} s of transfer at {args.throttle_mbps:g} Mbit/s"
-            print(line)
+        print(f"bench_web: {args.reps} fresh profiles per line (median), load average {load_before} before, "
+              f"{loadavg()} after, {time.monotonic() - t_start:.0f} s")
+        for server in bases:
+            print(f"\n{server}: time to the first verdict (ms since navigation; bare: loadPyodide() resolved)")
+            print(f"  {'':38}{'cold':>8}{'x bare':>8}{'warm':>8}{'x bare':>8}{'kB cold':>9}{'kB warm':>9}"
+                  f"{'longest task':>14}")
+            bare = results[(server, "bare loadPyodide() page")]
+            bare_cold, bare_warm = med([c["ms"] for c, _ in bare]), med([w["ms"] for _, w in bare])
+            for target in TARGETS:
+                runs = results[(server, target)]
+                cold, warm = med([c["ms"] for c, _ in runs]), med([w["ms"] for _, w in runs])
+                print(f"  {target:38}{cold:8.0f}{cold / bare_cold:8.2f}{warm:8.0f}{warm / bare_warm:8.2f}"
+                      f"{med([c['bytes'] for c, _ in runs]) / 1e3:9.0f}{med([w['bytes'] for _, w in runs]) / 1e3:9.0f}"
+                      f"{max((max(c['longest'], w['longest']) for c, w in runs), default=0):11.0f} ms")
+            st = [c["stages"] for c, _ in results[(server, "provider page, shared #check= link")] if c["stages"]]
+            if st:
+                print("  our stages, shared link, cold, last run (ms since the worker started): "
+                      + ", ".join(f"{k} {v}" for k, v in st[-1].items()))
+        if lever_runs:
+            on = results[("scripts/serve.py", "provider page, shared #check= link")]
+            bare = results[("scripts/serve.py", "bare loadPyodide() page")]
+            bc, bw = med([c["ms"] for c, _ in bare]), med([w["ms"] for _, w in bare])
+            print("\nlevers (scripts/serve.py, shared link; ratio to the same run's bare page):")
+            for name, runs in (("snapshot + trimmed stdlib (shipped)", on),
+                               ("no snapshot, trimmed stdlib", lever_runs),
+                               ("no snapshot, whole stdlib", lever_runs2)):
+                c, w = med([r[0]["ms"] for r in runs]), med([r[1]["ms"] for r in runs])
+                print(f"  {name:36} cold {c:6.0f} ms ({c / bc:.2f} x)   warm {w:6.0f} ms ({w / bw:.2f} x)   "
+                      f"{med([r[0]['bytes'] for r in runs]) / 1e6:.2f} MB cold")
+        if with_w:
+            a, b = med(with_w), med(without)
+            print(f"\nfirst contentful paint, carrier page (median of {args.runs}): {a:.0f} ms with the widget, "
+                  f"{b:.0f} ms without: {(a / b - 1) * 100:+.1f} % (target < 10 %)")
+        print(f"check round trip once ready (n=50): median {med(rt):.1f} ms, p90 {sorted(rt)[44]:.1f} ms, "
+              f"{med(rt_worker):.2f} ms of it in Python")
     finally:
         servers.close()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -4,6 +4,8 @@
 1. The pure ``py3-none-any`` wheel of ``checker`` (``python -m build --wheel --no-isolation`` from a clean
    copy of the sources: no host ``.pyc`` inside, reproducible timestamps). ``pyodide build`` would make the
    same wheel for a pure package, and it needs a cross-build environment download this machine cannot reach.
+   Beside it, the pure wheels of ``requirements-web.txt`` (openpyxl, et_xmlfile: the page audit's Excel
+   workbooks), from ``.venv/web-wheels/`` where scripts/setup downloaded them, hashes checked again.
 2. The Pyodide runtime from the npm package (pinned in package-lock.json), only the files a page needs,
    into ``site/assets/todoku/pyodide/``, each with ``.gz`` and ``.br`` siblings for static hosts that serve
    precompressed files (recipe in web/README.md). Brotli at quality 11 is slow (about a minute for the wasm),
@@ -12,10 +14,14 @@
    ``manifest.json`` beside them. Its URLs are RELATIVE to the manifest's own URL (the worker resolves them
    with ``new URL(value, manifestURL)``), so the site works under any base path:
    ``pyodide`` (runtime directory, ends with ``/``), ``wheel`` (our wheel), ``root`` (the site root, to
-   resolve the site-root-relative finding links such as ``/en/findings/#typo``).
+   resolve the site-root-relative finding links such as ``/en/findings/#typo``), ``xlsxWheels`` (the wheels
+   a page installs only when it reads or writes a workbook: ``[{name, url, sha256}]``).
 4. A Content-Security-Policy ``<meta>`` in every built HTML page: only the site itself, ``wasm-unsafe-eval``,
    and the sha256 hashes of the inline scripts that page carries (Material's), never ``unsafe-inline`` for
-   scripts.
+   scripts. The page holding the sender check (``/sender/``) alone may also connect to the DNS-over-HTTPS
+   resolvers of ``checker/data/doh.toml``; its script makes those requests on the main thread, where the
+   page's policy applies (a ``<meta>`` policy does not govern a worker's own fetches).
+5. dnspython's ``dns`` package as a zip beside the wheel (``extras`` in the manifest), for the sender worker.
 
 Usage: scripts/build_web.py [--site DIR]
 """
@@ -25,6 +31,7 @@ import argparse
 import base64
 import gzip
 import hashlib
+import io
 import json
 import os
 import posixpath
@@ -35,7 +42,9 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
@@ -50,6 +59,16 @@ BROTLI_QUALITY = int(os.environ.get("TODOKU_BROTLI_QUALITY", "11"))
 LANG_DIRS = {"ja": "assets/todoku", "en": "en/assets/todoku"}
 RUNTIME_DIR = "assets/todoku/pyodide"
 WHEEL_DIR = "assets/todoku/wheels"
+#: The pure wheels of requirements-web.txt (openpyxl for the page audit's Excel files), downloaded and
+#: hash-checked by scripts/setup; served beside ours, installed by the page only when it needs them.
+WEB_REQUIREMENTS = ROOT / "requirements-web.txt"
+WEB_WHEELS = ROOT / ".venv" / "web-wheels"
+SNAPSHOT_DIR = "assets/todoku/snapshot"
+SNAPSHOT_SCRIPT = ROOT / "scripts" / "pyodide_snapshot.mjs"
+GOLDEN_SCRIPT = ROOT / "tests" / "pyodide_golden.mjs"
+#: brotli quality for the snapshot: it differs on every build (random seeds, file times in the heap), so the
+#: content-hash cache never hits; quality 11 takes about 40 s on the 31 MB heap for 13 % fewer bytes
+SNAPSHOT_BROTLI_QUALITY = int(os.environ.get("TODOKU_SNAPSHOT_BROTLI_QUALITY", "9"))
 
 
 def log(msg: str) -> None:
@@ -87,8 +106,65 @@ def build_wheel(out_dir: Path) -> Path:
         return target
 
 
+def web_requirements(path: Path = WEB_REQUIREMENTS) -> dict[str, str]:
+    """{normalized project name: sha256} of requirements-web.txt."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
+        m = re.match(r"([A-Za-z0-9_.-]+)==\S+\s+--hash=sha256:([0-9a-f]{64})$", line)
+        if line and m is None:
+            raise SystemExit(f"build_web: {path.name}: expected 'name==version --hash=sha256:...', got {line!r}")
+        if m:
+            out[re.sub(r"[-_.]+", "_", m.group(1)).lower()] = m.group(2)
+    return out
+
+
+def copy_web_wheels(out_dir: Path) -> list[Path]:
+    """The wheels of requirements-web.txt, from .venv/web-wheels/ (their hashes checked again), into ``out_dir``."""
+    wanted = web_requirements()
+    copied = []
+    for name, sha in sorted(wanted.items()):
+        found = [w for w in WEB_WHEELS.glob("*.whl") if w.name.split("-")[0].lower() == name] \
+            if WEB_WHEELS.is_dir() else []
+        if len(found) != 1 or not found[0].name.endswith("-none-any.whl"):
+            raise SystemExit(f"build_web: the pure wheel of {name} is missing from {WEB_WHEELS}: run scripts/setup")
+        if hashlib.sha256(found[0].read_bytes()).hexdigest() != sha:
+            raise SystemExit(f"build_web: {found[0].name} does not match requirements-web.txt's hash: "
+                             "run scripts/setup")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        target = out_dir / found[0].name
+        shutil.copyfile(found[0], target)
+        copied.append(target)
+    return copied
+
+
+def build_dnspython(out_dir: Path) -> Path:
+    """dnspython (pinned in requirements-dev.txt, pure Python) as a zip of its ``dns`` package, for the sender
+    page's worker (it writes and reads the DNS messages sent over DNS-over-HTTPS). Made from the installed
+    package: no .pyc, sorted entries, fixed timestamps (the same bytes on every build)."""
+    import importlib.metadata
+    import importlib.util
+
+    spec = importlib.util.find_spec("dns")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("build_web: dnspython is not installed (scripts/setup installs requirements-dev.txt)")
+    pkg = Path(list(spec.submodule_search_locations)[0])
+    version = importlib.metadata.version("dnspython")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"dnspython-{version}.zip"
+    files = sorted(p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                   and p.suffix not in (".pyc", ".pyo"))
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in files:
+            info = zipfile.ZipInfo("dns/" + f.relative_to(pkg).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, f.read_bytes())
+    return target
+
+
 # ---------------------------------------------------------------- 2. compression
-def _cached(data: bytes, kind: str, make) -> bytes:
+def _cached(data: bytes, kind: str, make: Callable[[bytes], bytes]) -> bytes:
     key = hashlib.sha256(data).hexdigest()
     path = CACHE / f"{key}.{kind}"
     if path.is_file():
@@ -101,14 +177,20 @@ def _cached(data: bytes, kind: str, make) -> bytes:
     return out
 
 
-def compress_siblings(path: Path) -> None:
+def compress_siblings(path: Path, quality: int = BROTLI_QUALITY, cache: bool = True) -> None:
     """Write ``path.gz`` and ``path.br`` (only if they make the file smaller)."""
     import brotli  # pinned in requirements-dev.txt
 
     data = path.read_bytes()
+    def gz(d: bytes) -> bytes:
+        return gzip.compress(d, compresslevel=9 if cache else 6, mtime=0)
+
+    def br(d: bytes) -> bytes:
+        return bytes(brotli.compress(d, quality=quality))
+
     variants = {
-        ".gz": _cached(data, "gz9", lambda d: gzip.compress(d, compresslevel=9, mtime=0)),
-        ".br": _cached(data, f"br{BROTLI_QUALITY}", lambda d: brotli.compress(d, quality=BROTLI_QUALITY)),
+        ".gz": _cached(data, "gz9", gz) if cache else gz(data),
+        ".br": _cached(data, f"br{quality}", br) if cache else br(data),
     }
     for suffix, blob in variants.items():
         sib = path.with_name(path.name + suffix)
@@ -138,10 +220,133 @@ def rel_url(target: str, manifest_dir: str) -> str:
     return rel + ("/" if target.endswith("/") and not rel.endswith("/") else "")
 
 
-def copy_web(site: Path, wheel: Path) -> list[Path]:
+# ---------------------------------------------------------------- 2b. the memory snapshot
+def node_path() -> str:
+    node = shutil.which("node")
+    if node is None:
+        raise SystemExit("build_web: node not found: the memory snapshot is made with Node (scripts/setup)")
+    return node
+
+
+def _snapshot_script(wheel: Path, out: str, stdlib: Path | None) -> dict[str, Any]:
+    cmd = [node_path(), str(SNAPSHOT_SCRIPT), str(PYODIDE_NPM), str(wheel), out]
+    if stdlib is not None:
+        cmd.append(str(stdlib))
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        raise SystemExit(f"build_web: scripts/pyodide_snapshot.mjs failed:\n{proc.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+#: standard-library files always kept in the trimmed zip: every codec (a list's encoding is known only when
+#: the list is read, and Python imports codecs by name)
+STDLIB_KEEP = ("encodings/",)
+
+
+def trimmed_stdlib(modules: list[str], out_dir: Path) -> tuple[Path, int]:
+    """The npm package's python_stdlib.zip with only the traced ``modules`` (a traced package whole: its other
+    submodules may be imported lazily, as ``email`` does by charset) and ``STDLIB_KEEP``, stored uncompressed
+    (brotli then compresses the whole file better than zip's deflate does file by file, and zipimport reads
+    stored members without inflating), named by content hash.
+    Returns the path and the number of modules kept."""
+    with zipfile.ZipFile(PYODIDE_NPM / "python_stdlib.zip") as src:
+        names = set(src.namelist())
+        want: set[str] = set()
+        keep = set(STDLIB_KEEP)
+        for m in modules:
+            top = m.split(".")[0]
+            if f"{top}/__init__.py" in names:
+                keep.add(f"{top}/")
+            elif f"{top}.py" in names:
+                want.add(f"{top}.py")
+        want.update(n for n in names if n.startswith(tuple(keep)) and not n.endswith("/"))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+            for name in sorted(want):
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.external_attr = 0o644 << 16
+                z.writestr(info, src.read(name))
+    data = buf.getvalue()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"python_stdlib-{hashlib.sha256(data).hexdigest()[:12]}.zip"
+    path.write_bytes(data)
+    return path, len(want)
+
+
+def make_start(wheel: Path, out_dir: Path, trim: bool = True) -> tuple[Path, Path | None, dict[str, Any]]:
+    """What the page starts from, into ``out_dir``: the trimmed standard library (the modules a trace run of
+    scripts/pyodide_snapshot.mjs loaded with the whole one) and the Pyodide memory snapshot made with it
+    after our wheel is installed and every web entry imported and run once (``checker-<sha12>.snapshot``).
+    Returns (snapshot, stdlib or None, info: the script's figures, ``traceMs``, ``stdlibFiles``)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stdlib = None
+    t0 = time.monotonic()
+    info: dict[str, Any] = {}
+    if trim:
+        trace = _snapshot_script(wheel, "-", None)
+        stdlib, info["stdlibFiles"] = trimmed_stdlib(trace["stdlibModules"], out_dir)
+    info["traceMs"] = round((time.monotonic() - t0) * 1000)
+    tmp = out_dir / "checker.snapshot.tmp"
+    info.update(_snapshot_script(wheel, str(tmp), stdlib))
+    sha = hashlib.sha256(tmp.read_bytes()).hexdigest()
+    path = out_dir / f"checker-{sha[:12]}.snapshot"
+    tmp.replace(path)
+    return path, stdlib, info
+
+
+def run_in_pyodide(wheel: Path, cases: dict[str, Any], snapshot: Path | None = None,
+                   stdlib: Path | None = None) -> tuple[list[str], str]:
+    """tests/pyodide_golden.mjs over ``cases`` ({"vectors": [...], "audits": [...]}), started the way the
+    page starts (from ``snapshot`` when given); its output lines and its summary line."""
+    with tempfile.TemporaryDirectory(prefix="todoku-verify-") as tmp:
+        path = Path(tmp) / "cases.json"
+        path.write_text(json.dumps(cases, ensure_ascii=True), encoding="ascii")
+        cmd = [node_path(), str(GOLDEN_SCRIPT), str(wheel), str(path)]
+        if snapshot is not None:
+            cmd += ["--snapshot", str(snapshot)]
+        if stdlib is not None:
+            cmd += ["--stdlib", str(stdlib)]
+        proc = subprocess.run(cmd, capture_output=True, timeout=600, cwd=ROOT)
+    err = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"build_web: running the checker in Pyodide failed:\n{err[-3000:]}")
+    lines = proc.stdout.decode("utf-8").split("\n")[:-1]
+    return lines, next((ln for ln in err.splitlines() if ln.startswith("pyodide: ")), "")
+
+
+def verify_snapshot(wheel: Path, snapshot: Path, stdlib: Path | None = None) -> str:
+    """The golden vectors and the audit fixtures through the restored snapshot in Node: byte-identical to
+    this CPython, or the build fails (the page would answer differently)."""
+    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+    from parity_audit import audit_line
+
+    from checker import Situation, check
+    from checker.cli.check import json_line
+
+    golden = json.loads((ROOT / "tests" / "golden" / "vectors.json").read_text(encoding="utf-8"))["vectors"]
+    vectors = [{k: v[k] for k in ("input", "situation", "lang")} for v in golden]
+    fixtures = sorted(p for p in (ROOT / "tests" / "fixtures" / "audit").iterdir() if p.is_file())
+    audits = [{"path": str(p), "lang": lang} for p in fixtures for lang in ("ja", "en")]
+    lines, summary = run_in_pyodide(wheel, {"vectors": vectors, "audits": audits}, snapshot, stdlib)
+    want = [json_line(check(v["input"], situation=Situation(**v["situation"]), lang=v["lang"])) for v in vectors]
+    want += [audit_line(Path(a["path"]).read_bytes(), a["lang"]) for a in audits]
+    bad = [i for i, (a, b) in enumerate(zip(want, lines, strict=False)) if a != b]
+    if len(lines) != len(want) or bad or "start=snapshot" not in summary:
+        first = bad[0] if bad else None
+        raise SystemExit(f"build_web: the snapshot answers differently from CPython ({len(bad)} of {len(want)}; "
+                         f"{len(lines)} lines; {summary}); first: "
+                         f"{(want[first][:300], lines[first][:300]) if first is not None else ''}")
+    return f"{len(vectors)} golden vectors and {len(audits)} audits byte-identical through the snapshot"
+
+
+def copy_web(site: Path, wheel: Path, extra: list[Path] | None = None, extras: dict[str, Path] | None = None,
+             snapshot: Path | None = None, stdlib: Path | None = None) -> list[Path]:
     files = sorted(p for p in WEB.iterdir() if p.is_file() and p.name != "README.md") if WEB.is_dir() else []
     wheel_rel = f"{WHEEL_DIR}/{wheel.name}"
     wheel_sha = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    extra_info = [(w.name.split("-")[0].lower(), f"{WHEEL_DIR}/{w.name}", hashlib.sha256(w.read_bytes()).hexdigest())
+                  for w in extra or []]
     pyodide_version = json.loads((PYODIDE_NPM / "package.json").read_text(encoding="utf-8"))["version"]
     manifests = []
     for lang, d in LANG_DIRS.items():
@@ -157,11 +362,19 @@ def copy_web(site: Path, wheel: Path) -> list[Path]:
                 compress_siblings(dest / f.name)
         manifest = {
             "pyodide": rel_url(RUNTIME_DIR + "/", d),
-            "wheel": rel_url(wheel_rel, d),
+            # the content hash in the query: a cached wheel of another build is never used (after a snapshot
+            # restore zipimport reads these bytes at the offsets the build's wheel had)
+            "wheel": rel_url(wheel_rel, d) + f"?v={wheel_sha[:12]}",
+            **({"snapshot": rel_url(f"{SNAPSHOT_DIR}/{snapshot.name}", d),
+                "snapshotBytes": snapshot.stat().st_size} if snapshot else {}),
+            **({"stdlib": rel_url(f"{SNAPSHOT_DIR}/{stdlib.name}", d)} if stdlib else {}),
+            "extras": {name: rel_url(f"{WHEEL_DIR}/{path.name}", d) for name, path in (extras or {}).items()},
             "root": posixpath.relpath(".", d) + "/",
             "lang": lang,
             "pyodideVersion": pyodide_version,
             "wheelSha256": wheel_sha,
+            # the pure wheels installed only when a page needs them (the audit, for Excel workbooks)
+            "xlsxWheels": [{"name": n, "url": rel_url(rel, d), "sha256": sha} for n, rel, sha in extra_info],
         }
         path = dest / "manifest.json"
         path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -194,13 +407,26 @@ def inline_script_hashes(html: str) -> list[str]:
     return out
 
 
+#: the marker of the page holding the sender check (scripts/widget.py sender_html): the only page whose policy
+#: lets it connect to the DNS-over-HTTPS resolvers of checker/data/doh.toml
+SENDER_FORM = 'data-todoku="sender"'
+
+
+def doh_origins() -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from checker._data import doh_resolvers
+
+    return sorted({r.origin for r in doh_resolvers()})
+
+
 def csp_for(html: str) -> str:
     scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *inline_script_hashes(html)])
+    connect = " ".join(["'self'", *(doh_origins() if SENDER_FORM in html else [])])
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
         "worker-src 'self'",
-        "connect-src 'self'",
+        f"connect-src {connect}",
         "img-src 'self' data:",
         "style-src 'self' 'unsafe-inline'",
         "font-src 'self'",
@@ -245,16 +471,45 @@ def main(argv: list[str] | None = None) -> int:
     if (site / WHEEL_DIR).exists():
         shutil.rmtree(site / WHEEL_DIR)
     wheel = build_wheel(site / WHEEL_DIR)
+    extra = copy_web_wheels(site / WHEEL_DIR)
+    dnspython = build_dnspython(site / WHEEL_DIR)
     t1 = time.monotonic()
     runtime = copy_runtime(site)
     t2 = time.monotonic()
-    manifests = copy_web(site, wheel)
-    pages = apply_csp(site)
+    snapshot = stdlib = None
+    if os.environ.get("TODOKU_SNAPSHOT", "1") != "0":
+        if (site / SNAPSHOT_DIR).exists():
+            shutil.rmtree(site / SNAPSHOT_DIR)
+        # the trimmed standard library is off by default: the page audit's openpyxl and the sender page's
+        # dnspython import standard modules that the trace of our own code does not load
+        trim = os.environ.get("TODOKU_TRIM_STDLIB", "0") == "1"
+        snapshot, stdlib, info = make_start(wheel, site / SNAPSHOT_DIR, trim=trim)
+        t_made = time.monotonic()
+        verified = verify_snapshot(wheel, snapshot, stdlib)
+        t_verified = time.monotonic()
+        compress_siblings(snapshot, quality=SNAPSHOT_BROTLI_QUALITY, cache=False)
+        br = snapshot.with_name(snapshot.name + ".br")
+        if stdlib is not None:
+            compress_siblings(stdlib)
+            sbr = stdlib.with_name(stdlib.name + ".br")
+            log(f"trimmed standard library {stdlib.name}: {info['stdlibFiles']} files, "
+                f"{stdlib.stat().st_size / 1e6:.2f} MB, {sbr.stat().st_size / 1e6:.2f} MB brotli "
+                f"(whole: 2.49 MB brotli); traced in {info['traceMs'] / 1000:.1f} s")
+        log(f"memory snapshot {snapshot.name}: {snapshot.stat().st_size / 1e6:.1f} MB, "
+            f"{br.stat().st_size / 1e6:.2f} MB brotli {SNAPSHOT_BROTLI_QUALITY}; entries {', '.join(info['entries'])}; "
+            f"made in {t_made - t2:.1f} s (Node boot {info['bootMs']} ms, warm-up {info['warmMs']} ms), "
+            f"verified in {t_verified - t_made:.1f} s ({verified}), "
+            f"compressed in {time.monotonic() - t_verified:.1f} s")
     t3 = time.monotonic()
+    manifests = copy_web(site, wheel, extra, {"dnspython": dnspython}, snapshot, stdlib)
+    pages = apply_csp(site)
+    t4 = time.monotonic()
     size = sum(f.stat().st_size for f in runtime.iterdir() if f.suffix not in (".gz", ".br"))
     size_br = sum(f.stat().st_size for f in runtime.iterdir() if f.suffix == ".br")
-    log(f"{wheel.name} ({wheel.stat().st_size} B, {t1 - t0:.1f} s); Pyodide runtime {size / 1e6:.1f} MB "
-        f"({size_br / 1e6:.1f} MB brotli, {t2 - t1:.1f} s); {len(manifests)} manifests; CSP in {pages} pages")
+    log(f"{wheel.name} ({wheel.stat().st_size} B, {t1 - t0:.1f} s) + {', '.join(w.name for w in extra)}; "
+        f"Pyodide runtime {size / 1e6:.1f} MB "
+        f"({size_br / 1e6:.1f} MB brotli, {t2 - t1:.1f} s); snapshot {t3 - t2:.1f} s; {len(manifests)} manifests, "
+        f"CSP in {pages} pages {t4 - t3:.1f} s")
     return 0
 
 

@@ -7,9 +7,13 @@ Chromium through Playwright, and every query of tests/search_queries_<lang>.toml
 the search box does. A query is found when one of its expected pages is among the first --top result groups
 (Material groups results by page and shows the best pages first).
 
-Only the client side uses the index's `separator`, so the script also runs the same index with the separator
-Material uses by default for the language (read from the installed theme): the "before" column. The "after"
-column is the index as built from mkdocs.yml. Extra candidates: --separator NAME=REGEX (repeatable).
+Three runs over the same index (only the client side uses its `separator`):
+- "Material as shipped": the separator Material uses by default for the language (read from the installed
+  theme) and Material's own worker, untouched (served from the installed package);
+- "+ separator": the separator of mkdocs.yml, Material's untouched worker;
+- "built site": the separator of mkdocs.yml and the worker as scripts/build leaves it (scripts/patch_search.py:
+  the segmentation fix and scripts/search_prelude.js).
+Extra candidates (built worker): --separator NAME=REGEX (repeatable).
 
 Usage: .venv/bin/python scripts/search_recall.py [--lang ja|en] [--top 10] [--verbose] [--separator N=RE]
 Exit status 0; figures on stdout. Needs a built site (scripts/build).
@@ -23,6 +27,10 @@ import sys
 import tomllib
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -54,18 +62,29 @@ async ({workerUrl, index, queries}) => {
 
 def material_default_separator(lang: str) -> str:
     """The separator Material uses for `lang` when mkdocs.yml sets none (from the installed theme)."""
-    import material
+    import material  # type: ignore[import-untyped]
 
     path = Path(material.__file__).parent / "templates" / "partials" / "languages" / f"{lang}.html"
     m = re.search(r'"search\.config\.separator":\s*"((?:[^"\\]|\\.)*)"', path.read_text(encoding="utf-8"))
     if not m:
         raise SystemExit(f"search_recall: no default separator in {path}")
-    return json.loads(f'"{m.group(1)}"')
+    return str(json.loads(f'"{m.group(1)}"'))
 
 
-def run_queries(site: Path, prefix: str, index: dict, queries: list[str], runs: dict[str, str],
-                browser=None) -> dict:
-    """{run name: [[page, ...] per query]} for each separator in runs (in `browser`, else a new Chromium)."""
+def material_worker(worker_path: str) -> Path:
+    """Material's search worker as the installed theme ships it (the built site's copy is patched)."""
+    import material
+
+    path = Path(material.__file__).parent / "templates" / worker_path
+    if not path.is_file():
+        raise SystemExit(f"search_recall: {path} missing (the installed Material is not the one that built the site)")
+    return path
+
+
+def run_queries(site: Path, prefix: str, index: dict[str, Any], queries: list[str],
+                runs: dict[str, tuple[str, bool]], browser: Browser | None = None) -> dict[str, list[list[str]]]:
+    """{run name: [[page, ...] per query]} for each (separator, Material's untouched worker?) in runs
+    (in `browser`, else a new Chromium)."""
     from playwright.sync_api import sync_playwright
 
     home = (site / prefix / "index.html").read_text(encoding="utf-8")
@@ -75,14 +94,18 @@ def run_queries(site: Path, prefix: str, index: dict, queries: list[str], runs: 
     worker_path = m.group(1)
     with served(site) as url:
         base = f"{url}/{prefix}"
-        def run(b) -> dict:
+        pristine = worker_path.rsplit("/", 1)[0] + "/material-as-shipped.js"  # beside it: same ../lunr
+
+        def run(b: Browser) -> dict[str, list[list[str]]]:
             page = b.new_page()
+            page.route(f"**/{pristine}", lambda route: route.fulfill(
+                path=str(material_worker(worker_path)), content_type="text/javascript"))
             page.goto(base)
             out = {}
-            for name, separator in runs.items():
+            for name, (separator, untouched) in runs.items():
                 idx = {**index, "config": {**index["config"], "separator": separator}}
-                out[name] = page.evaluate(_RUN, {"workerUrl": base + worker_path, "index": idx,
-                                                 "queries": queries})
+                url = base + (pristine if untouched else worker_path)
+                out[name] = page.evaluate(_RUN, {"workerUrl": url, "index": idx, "queries": queries})
             page.close()
             return out
 
@@ -96,6 +119,11 @@ def run_queries(site: Path, prefix: str, index: dict, queries: list[str], runs: 
     return results
 
 
+SHIPPED = "Material as shipped"
+SEPARATOR = "+ separator"
+BUILT = "built site"
+
+
 def rank(pages: list[str], expected: list[str]) -> int | None:
     for i, p in enumerate(pages):
         if p in expected:
@@ -104,7 +132,8 @@ def rank(pages: list[str], expected: list[str]) -> int | None:
 
 
 def measure(lang: str = "ja", site: Path = ROOT / "site", queries: Path | None = None, top: int = 10,
-            extra: dict[str, str] | None = None, browser=None) -> tuple[list[dict], dict[str, str], dict[str, list[int | None]]]:
+            extra: dict[str, str] | None = None, browser: Browser | None = None,
+            ) -> tuple[list[dict[str, Any]], dict[str, tuple[str, bool]], dict[str, list[int | None]]]:
     """(query entries, {run: separator}, {run: [rank of the first expected page or None, per query]})."""
     prefix = "" if lang == "ja" else "en/"
     index_path = site / prefix / "search" / "search_index.json"
@@ -113,12 +142,14 @@ def measure(lang: str = "ja", site: Path = ROOT / "site", queries: Path | None =
     index = json.loads(index_path.read_text(encoding="utf-8"))
     qfile = queries or ROOT / "tests" / f"search_queries_{lang}.toml"
     entries = tomllib.loads(qfile.read_text(encoding="utf-8"))["query"]
-    runs = {"before (Material default)": material_default_separator(lang),
-            "after (mkdocs.yml)": index["config"]["separator"], **(extra or {})}
+    runs = {SHIPPED: (material_default_separator(lang), True),
+            SEPARATOR: (index["config"]["separator"], True),
+            BUILT: (index["config"]["separator"], False),
+            **{name: (regex, False) for name, regex in (extra or {}).items()}}
     results = run_queries(site, prefix, index, [e["q"] for e in entries], runs, browser)
-    ranks = {name: [rank(pages, e["pages"]) for pages, e in zip(results[name], entries)] for name in runs}
+    ranks = {name: [rank(pages, e["pages"]) for pages, e in zip(results[name], entries, strict=True)] for name in runs}
     for name in runs:
-        for e, pages in zip(entries, results[name]):
+        for e, pages in zip(entries, results[name], strict=True):
             e.setdefault("results", {})[name] = len(pages)
     return entries, runs, ranks
 
@@ -138,14 +169,15 @@ def main(argv: list[str] | None = None) -> int:
         extra[name] = regex
     try:
         entries, runs, all_ranks = measure(args.lang, args.site, args.queries, args.top, extra)
-    except FileNotFoundError as e:
-        print(f"search_recall: {e}", file=sys.stderr)
+    except FileNotFoundError as exc:
+        print(f"search_recall: {exc}", file=sys.stderr)
         return 2
     qfile = args.queries or ROOT / "tests" / f"search_queries_{args.lang}.toml"
     print(f"search recall, {args.lang}: {len(entries)} queries from {qfile.name}, "
           f"found = an expected page among the first {args.top} result pages")
-    for name, separator in runs.items():
-        print(f"  {name:28} separator {separator!r}")
+    for name, (separator, untouched) in runs.items():
+        worker = "Material's worker" if untouched else "patched worker"
+        print(f"  {name:28} {worker}, separator {separator!r}")
     kinds = sorted({e.get("kind", "-") for e in entries})
     head = f"{'':28} {'recall@1':>9} {'recall@' + str(args.top):>10} {'any rank':>9} {'MRR':>6}  " + \
         "  ".join(f"{k}" for k in kinds)
@@ -158,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         anyr = sum(1 for r in ranks if r is not None)
         mrr = sum(1 / r for r in ranks if r is not None) / n
         per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for r, e in zip(ranks, entries):
+        for r, e in zip(ranks, entries, strict=True):
             k = per_kind[e.get("kind", "-")]
             k[1] += 1
             if r is not None and r <= args.top:

@@ -1,8 +1,11 @@
 // Runs the checker in Pyodide under Node, fully offline, for the parity test (tests/test_pyodide_parity.py).
 //
-//   node tests/pyodide_golden.mjs WHEEL CASES.json > results.jsonl
+//   node tests/pyodide_golden.mjs WHEEL CASES.json [--snapshot FILE] [--stdlib ZIP] > results.jsonl
 //
-// WHEEL: the pure py3-none-any wheel of `checker` (installed unchanged with unpackArchive, no micropip).
+// --snapshot: start the way the page starts, by restoring the memory snapshot the build made
+// (scripts/pyodide_snapshot.mjs) and installing the wheel again; --stdlib: the standard library zip the page
+// serves (stdLibURL) instead of the npm package's.
+// WHEEL: the pure py3-none-any wheel of `checker` (put unchanged on sys.path as the page does, web/todoku-pyodide.mjs installWheel; no micropip).
 // CASES.json: {"vectors": [{"input", "situation", "lang"}, ...]} (tests/golden/vectors.json has this shape),
 // optionally with "audits": [{"path": "/abs/list.csv", "lang": "ja"}, ...] (whole-list audits).
 // Output: one line per case, in order: exactly what `python -m checker check --json` prints for it
@@ -11,7 +14,8 @@
 // message ("messages": [{"path", "name", "lang"}]): exactly what `python -m checker message --json` prints;
 // then, when the file has "sender": {"zone", "cases": [{"domain", "ip", "selectors", "lang"}]}, one line per
 // sender-domain check driven from that recorded zone: exactly what `python -m checker domain --json` prints.
-// A summary line goes to standard error: "pyodide: python=3.14.2 unicodedata=16.0.0 load_ms=... cases=...".
+// A summary line goes to standard error:
+// "pyodide: python=3.14.2 unicodedata=16.0.0 cases=... start=snapshot|boot load_ms=...".
 //
 // No string crosses the JavaScript/Python boundary: the cases file is written into Pyodide's file system
 // as bytes and parsed by Python's json module (so \udXXX lone surrogates arrive unchanged), and the results
@@ -20,22 +24,34 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const [wheelPath, casesPath] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i < 0 ? undefined : args.splice(i, 2)[1];
+};
+const snapshotPath = option("--snapshot");
+const stdlibPath = option("--stdlib");
+const [wheelPath, casesPath] = args;
 if (!wheelPath || !casesPath) {
-  process.stderr.write("usage: node tests/pyodide_golden.mjs WHEEL CASES.json\n");
+  process.stderr.write("usage: node tests/pyodide_golden.mjs WHEEL CASES.json [--snapshot FILE] [--stdlib ZIP]\n");
   process.exit(2);
 }
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const indexURL = join(root, "node_modules", "pyodide") + "/";
 const { loadPyodide } = await import(pathToFileURL(join(indexURL, "pyodide.mjs")).href);
+const { installWheel } = await import(pathToFileURL(join(root, "web", "todoku-pyodide.mjs")).href);
 
 const t0 = performance.now();
 // stdout is ours: Python's own prints (there should be none) go to standard error
-const pyodide = await loadPyodide({ indexURL, stdout: (s) => process.stderr.write(s + "\n") });
+const pyodide = await loadPyodide({
+  indexURL, stdout: (s) => process.stderr.write(s + "\n"),
+  ...(stdlibPath ? { stdLibURL: stdlibPath } : {}),
+  ...(snapshotPath ? { _loadSnapshot: new Uint8Array(readFileSync(snapshotPath)) } : {}),
+});
 const loadMs = performance.now() - t0;
 
-const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
-pyodide.unpackArchive(new Uint8Array(readFileSync(wheelPath)), "wheel", { extractDir: sitePackages });
+// exactly as the page installs it (web/todoku-pyodide.mjs)
+installWheel(pyodide, new Uint8Array(readFileSync(wheelPath)), Boolean(snapshotPath));
 pyodide.FS.mkdirTree("/parity/audit");
 const casesBytes = readFileSync(casesPath);
 pyodide.FS.writeFile("/parity/cases.json", new Uint8Array(casesBytes));
@@ -95,4 +111,4 @@ v = sys.version_info
 f"python={v.major}.{v.minor}.{v.micro} unicodedata={unicodedata.unidata_version} cases={len(cases)}"
 `);
 process.stdout.write(pyodide.FS.readFile("/parity/out.jsonl"));
-process.stderr.write(`pyodide: ${summary} load_ms=${Math.round(loadMs)}\n`);
+process.stderr.write(`pyodide: ${summary} start=${snapshotPath ? "snapshot" : "boot"} load_ms=${Math.round(loadMs)}\n`);

@@ -8,15 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dns_server import LocalDNS
 
 import checker.cli.dns as dns_shell
 from checker import check
-from checker.cli.audit import main as audit_main
 from checker._data import default_data
+from checker.cli.audit import main as audit_main
 from checker.cli.check import main as check_main
 from checker.sender.dns import Answer
 from checker.sender.recipient import mx_query, with_mx
-from dns_server import LocalDNS
 
 ZONE = {"ok.example": {"MX": [[10, "mx.ok.example"]]}, "null.example": {"MX": [[0, ""]]},
         "slow.example": "TIMEOUT", "xn--wgv71a119e.jp": {"MX": [[10, "mx.example"]]}}
@@ -71,7 +71,7 @@ def test_audit_dns(server: LocalDNS, tmp_path: Path, monkeypatch: pytest.MonkeyP
     rows = [json.loads(x) for x in out.getvalue().splitlines()]
     assert len(rows) == 200 and [r["line"] for r in rows] == list(range(2, 202))  # every row, in order
     assert [r["verdict"] for r in rows[:4]] == ["deliver", "block", "block", "deliver"]
-    assert {c for r in rows for c in r["findings"]} >= {"no-such-domain", "null-mx"}
+    assert {c for r in rows for c in r["codes"]} >= {"no-such-domain", "null-mx"}
     assert code == 1 and "no-such-domain" in err.getvalue()
     assert server.resolver.queries["gone.example/MX"] == before + 1  # once per domain, 50 rows
 

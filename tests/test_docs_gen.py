@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import gen_docs  # noqa: E402
-from checker._data import LANGS, default_data  # noqa: E402
 from widget import SNIPPETS  # noqa: E402
+
+from checker._data import LANGS, default_data  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +72,8 @@ def test_directory_lists_every_provider_with_domains_and_level(data, files):
         for p in data.providers:
             row = next(line for line in text.splitlines() if f"]({p.id}.md)" in line)
             assert p.name.get(lang) in row
-            for d in p.domains:
-                assert f"`{d}`" in row
+            for d in p.domains:  # as code, breakable only after its dots (biz.<wbr>au.<wbr>com)
+                assert f"<code>{'.<wbr>'.join(d.split('.'))}</code>" in row
             assert row.rstrip().endswith(f"| {p.level} |")
 
 
@@ -186,16 +187,20 @@ def test_audit_columns_table_lists_the_reports_columns_and_codes(data, files, la
     table = files[f"snippets/{lang}/audit-columns.md"]
     rows = [ln for ln in table.splitlines() if ln.startswith("| ") and not ln.startswith("|---")][1:]
     assert len(rows) == len(OUR_COLUMNS)
-    for row, col in zip(rows, OUR_COLUMNS):
+    for row, col in zip(rows, OUR_COLUMNS, strict=True):
         name = data.ui[f"audit.col-{col}"]
         assert name.ja in row and f"`{name.en}`" in row, row
     assert OUR_COLUMNS[:2] == ("verdict", "reply")  # the reply: same vocabulary, its own column
+    # the report says them in words of its language (issue 13): the table lists those words
+    quote = (lambda w: f"「{w}」") if lang == "ja" else (lambda w: f"“{w}”")
     for verdict in ("deliver", "spam-folder", "at-risk", "block", "invalid"):
-        assert f"`{verdict}`" in rows[0] and f"`{verdict}`" in rows[1]
+        word = quote(data.ui[f"audit.verdict-{verdict}"].get(lang))
+        assert word in rows[0] and word in rows[1]
     hosts = ["mail." + d[2:] if d.startswith("*.") else d for d in (p.domains[0] for p in data.providers)]
     answered = {check(f"taro@{h}").category for h in hosts}
     answered.add(check("taro@example.co.jp").category)
-    assert set(re.findall(r"`([a-z-]+)`", rows[2].split("|")[2])) == answered
+    listed = set(re.findall(r"「([^」]+)」" if lang == "ja" else r"“([^”]+)”", rows[2].split("|")[2]))
+    assert listed == {data.categories[c].name.get(lang) for c in answered}
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

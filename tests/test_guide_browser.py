@@ -10,7 +10,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from helpers_core import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,17 +93,45 @@ def test_search_box_finds_english_query(new_page, query):
     assert set(pages[:10]) & set(expected), f"{query!r}: expected one of {expected} in {pages[:10]}"
 
 
+@pytest.mark.parametrize("query", ["届かない", "返信が届かない", "迷惑メール", "文字化け", "とどかない"])
+def test_search_results_carry_no_particle_noise(new_page, query):
+    """No "not included: か" under the results, and the page opened from a result highlights words, never a
+    lone particle (が, の) or ending (か, け) of the query."""
+    p = new_page()
+    p.goto("levels/")
+    pages = _search(p, query)
+    assert pages, query
+    missing = p.eval_on_selector_all(".md-search-result__terms", "els => els.map(e => e.textContent)")
+    assert missing == [], missing
+    # the first result that highlights (a page listed only for its sections carries no terms itself)
+    href = p.eval_on_selector_all(".md-search-result__link", """els => els.map(a => a.href)
+        .find(h => new URL(h).searchParams.get('h'))""")
+    assert href, query
+    p.goto(href)
+    p.wait_for_timeout(800)  # Material highlights once its index is loaded
+    marks = p.eval_on_selector_all("mark[data-md-highlight]", "els => els.map(e => e.textContent)")
+    assert marks, f"{query!r}: nothing highlighted on {p.url}"
+    lone = [m for m in marks if re.fullmatch(r"[\u3041-\u309f]", m.strip())]
+    assert lone == [], f"{query!r}: {len(lone)} lone kana highlighted ({set(lone)}) on {p.url}"
+
+
 def test_search_recall_does_not_regress(site_dir, browser):
     """The whole query lists through Material's worker: the tuned separator must keep its gain."""
     recall = load_script("search_recall")
     entries, runs, ranks = recall.measure("ja", site_dir, browser=browser)
-    after = sum(1 for r in ranks["after (mkdocs.yml)"] if r is not None and r <= 10)
-    before = sum(1 for r in ranks["before (Material default)"] if r is not None and r <= 10)
-    missed = [e["q"] for e, r in zip(entries, ranks["after (mkdocs.yml)"]) if r is None or r > 10]
-    assert after >= 45, f"Japanese recall@10 {after}/{len(entries)} (was 46/50); missed: {missed}"
-    assert after >= before + 10, f"the separator no longer helps: {before} -> {after}"
+    built, shipped = ranks[recall.BUILT], ranks[recall.SHIPPED]
+    after = sum(1 for r in built if r is not None and r <= 10)
+    before = sum(1 for r in shipped if r is not None and r <= 10)
+    first = sum(1 for r in built if r == 1)
+    missed = [e["q"] for e, r in zip(entries, built, strict=True) if r is None or r > 10]
+    assert after >= len(entries) - 3, f"Japanese recall@10 {after}/{len(entries)}; missed: {missed}"
+    assert after >= before + 10, f"the Japanese search work no longer helps: {before} -> {after}"
+    # the queries a support desk types most (issue 13) find the right page first
+    not_first = [e["q"] for e, r in zip(entries, built, strict=True) if e.get("first") and r != 1]
+    assert not not_first, f"not the right page first: {not_first}"
+    assert first >= ranks[recall.SEPARATOR].count(1), "top-1 fell below Material's worker with the separator"
     entries, runs, ranks = recall.measure("en", site_dir, browser=browser)
-    missed = [e["q"] for e, r in zip(entries, ranks["after (mkdocs.yml)"]) if r is None or r > 10]
+    missed = [e["q"] for e, r in zip(entries, ranks[recall.BUILT], strict=True) if r is None or r > 10]
     assert not missed, f"English queries no longer found: {missed}"
 
 
@@ -227,3 +254,122 @@ def test_screenshots(new_page, screenshots, guide_url, lang, scheme):
             assert out.stat().st_size > 10_000
         assert p.todoku_hosts == {guide_url.rstrip("/")}, f"contacted other hosts: {p.todoku_hosts}"
         assert not p.todoku_errors, p.todoku_errors
+
+
+# ---------------------------------------------------------------- issue 13: serving and reading
+
+@pytest.mark.parametrize("path,anchor", [("levels/", "table"), ("providers/docomo/", "steps"),
+                                         ("troubleshooting/", "replies")])
+def test_language_selector_keeps_the_anchor(new_page, guide_url, path, anchor):
+    """Both languages share their anchors: switching language lands on the same heading."""
+    p = new_page()
+    p.goto(f"{path}#{anchor}")
+    _switch(p, "en")
+    assert p.url == f"{guide_url}en/{path}#{anchor}"
+    assert p.locator(f"#{anchor}").count() == 1
+    p.evaluate(f"location.hash = '#{anchor}'")
+    _switch(p, "ja")
+    assert p.url == f"{guide_url}{path}#{anchor}"
+
+
+PHONE_PATHS = ["", "how-mail-works/", "levels/", "providers/", "providers/softbank/", "troubleshooting/",
+               "checker/", "audit/", "glossary/"]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_no_sideways_scroll_on_a_phone_without_javascript(browser, guide_url, lang):
+    ctx = browser.new_context(base_url=guide_url, viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    try:
+        p = ctx.new_page()
+        wide = {}
+        for path in PHONE_PATHS:
+            p.goto(("en/" if lang == "en" else "") + path)
+            width = p.evaluate("document.documentElement.scrollWidth")
+            if width > 390:
+                wide[path] = width
+        assert not wide, wide
+    finally:
+        ctx.close()
+
+
+# the text of each line of an element, from the boxes of its characters
+_LINES = """el => { const lines = []; let top = null;
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    for (let i = 0; i < n.length; i++) {
+      const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+      const rect = r.getClientRects()[0]; if (!rect || !rect.width) continue;
+      if (top === null || rect.top > top + rect.height / 2) { lines.push(''); top = rect.top; }
+      lines[lines.length - 1] += n.data[i];
+    } }
+  return lines; }"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_domains_and_codes_in_tables_break_only_after_dots(new_page, width):
+    """biz.au.com may break as biz.au.|com, never as biz.a|u.com; a code never breaks inside a word."""
+    p = new_page(width=width, height=900)
+    bad = []
+    for path in ["providers/", "en/providers/", "carrier-mail/", "audit/", "en/audit/", "checker/", "troubleshooting/"]:
+        p.goto(path)
+        for code in p.locator("article table td code").all():
+            lines = code.evaluate(_LINES)
+            text = code.evaluate("e => e.textContent")
+            at = 0
+            for line in lines[:-1]:  # each break: after a dot, a hyphen, a slash or a comma, or at a space
+                at = text.index(line, at) + len(line)
+                before, after = text[at - 1], text[at:at + 1]
+                if not (before in ".-/, " or after.isspace()):
+                    bad.append(f"/{path}: {'|'.join(lines)}")
+    assert not bad, bad
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_single_character_widows_in_japanese_table_cells(new_page, width):
+    p = new_page(width=width, height=900)
+    widows = []
+    for path in ["how-mail-works/", "levels/", "carrier-mail/", "free-mail/", "provider-mail/", "providers/",
+                 "providers/docomo/", "checker/", "audit/", "glossary/"]:
+        p.goto(path)
+        for cell in p.locator("article table :is(td, th)").all():
+            lines = [x for x in cell.evaluate(_LINES) if x.strip()]
+            if len(lines) > 1 and len(lines[-1].strip()) == 1:
+                widows.append(f"/{path}: {'|'.join(lines)}")
+    assert not widows, widows
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_mail_flow_diagram_is_legible_on_a_phone_and_in_dark_mode(new_page, screenshots, lang):
+    prefix = "en/" if lang == "en" else ""
+    p = new_page(width=390, height=844, scheme="dark")
+    p.goto(f"{prefix}how-mail-works/#servers")
+    img = p.locator(".todoku-diagram img")
+    img.scroll_into_view_if_needed()
+    p.wait_for_function("() => document.querySelector('.todoku-diagram img').complete")
+    assert img.evaluate("i => i.currentSrc").endswith("/mail-flow-vertical.svg")
+    scale = img.evaluate("i => i.getBoundingClientRect().width / 360")
+    assert scale >= 0.9, scale  # its 13-15 px text stays 12 px or more (the wide drawing gave 6 px)
+    assert "invert" in img.evaluate("i => getComputedStyle(i).filter")  # no bright panel in the dark
+    img.screenshot(path=str(screenshots / f"mail-flow-{lang}-phone-dark.png"))
+    p = new_page(width=1280, height=900)
+    p.goto(f"{prefix}how-mail-works/#servers")
+    img = p.locator(".todoku-diagram img")
+    p.wait_for_function("() => document.querySelector('.todoku-diagram img').complete")
+    assert img.evaluate("i => i.currentSrc").endswith("/mail-flow.svg")
+    assert img.evaluate("i => getComputedStyle(i).filter") == "none"
+    assert img.evaluate("i => i.naturalWidth") > 0
+
+
+@pytest.mark.parametrize("path", ["en/troubleshooting/", "en/", "en/providers/docomo/", "en/how-mail-works/"])
+def test_no_empty_line_under_headings_on_a_phone(new_page, path):
+    """The hidden permalink sign must not wrap onto a line of its own under a heading."""
+    p = new_page(width=390, height=844, locale="en-US")
+    p.goto(path)
+    extra = p.evaluate("""() => [...document.querySelectorAll('article :is(h1,h2,h3)')].map(h => {
+        const r = document.createRange(); r.selectNodeContents(h);
+        const link = h.querySelector('.headerlink'); if (link) r.setEndBefore(link);
+        const text = r.getBoundingClientRect();
+        const lh = parseFloat(getComputedStyle(h).lineHeight) || 0;
+        return [h.textContent.slice(0, 30), Math.round(h.getBoundingClientRect().height - text.height), lh]; })
+        .filter(([, d, lh]) => d > lh / 2)""")
+    assert not extra, extra

@@ -116,8 +116,9 @@ def test_quoted_printable_and_pasted_text_without_headers() -> None:
            b"The email account that you tried to reach does not exist =\n<no.one@gmail.com> 550 5.1.1\n")
     r = read_message(raw, "en")
     assert r.recipients[0].reason == "userunknown"
-    pasted = "\n\n  kijitora@example.org\n    SMTP error from remote mail server after RCPT TO:<kijitora@example.org>:\n" \
-             "    550 5.1.1 <kijitora@example.org>... User Unknown\n"
+    pasted = ("\n\n  kijitora@example.org\n"
+              "    SMTP error from remote mail server after RCPT TO:<kijitora@example.org>:\n"
+              "    550 5.1.1 <kijitora@example.org>... User Unknown\n")
     r = read_message(("Subject: Mail delivery failed\n" + pasted).encode())
     assert r.kind == "bounce" and r.recipients[0].reason == "userunknown" and r.recipients[0].command == "RCPT"
 
@@ -155,6 +156,27 @@ def test_received_message_gets_the_receivers_view_of_the_sender_checks() -> None
     assert [f.code for f in read_message(clean).findings] == ["auth-ok"]
 
 
+def test_gmail_show_original_page_copied_whole() -> None:
+    """The summary Gmail's "Show original" (メッセージのソースを表示) page puts above the source is skipped."""
+    source = (b"Delivered-To: me@gmail.com\nReceived: by 2002:a05::1 with SMTP id x;\n"
+              b"Authentication-Results: mx.google.com;\n       dkim=pass header.i=@example.co.jp;\n"
+              b"       spf=pass (google.com: domain of bounce@example.co.jp designates 192.0.2.1 as permitted sender)"
+              b" smtp.mailfrom=bounce@example.co.jp;\n       dmarc=pass (p=NONE) header.from=example.co.jp\n"
+              b"From: Shop <info@example.co.jp>\nTo: me@gmail.com\nSubject: test\n\nhello\n")
+    for summary in ("Original message\nMessage ID\t<a@example.co.jp>\nCreated at:\tMon, 1 Dec 2026\n"
+                    "SPF:\tPASS with IP 192.0.2.1 Learn more\nDKIM:\t'PASS' with domain example.co.jp\n"
+                    "DMARC:\t'PASS' Learn more\nDownload Original\tCopy to clipboard\n",
+                    "元のメッセージ\nメッセージ ID\t<a@example.co.jp>\nSPF:\tPASS（IP: 192.0.2.1）\n"
+                    "DKIM:\t'PASS'（ドメイン: example.co.jp）\nDMARC:\t'PASS'\n元のメッセージをダウンロード\n"):
+        r = read_message(summary.encode() + source, "ja")
+        assert r.kind == "message"
+        a = r.authentication
+        assert a is not None and (a.spf, a.dkim, a.dmarc, a.aligned) == ("pass", "pass", "pass", True)
+    # a pasted bounce body is never cut at its quoted original's headers
+    body = b"<a@example.jp>: 550 5.1.1 user unknown\n\nReceived: from x\nFrom: me@example.jp\n"
+    assert read_message(b"Subject: failure notice\nFrom: MAILER-DAEMON@x.example\n\n" + body).recipients
+
+
 def test_arf_and_autoreply_are_not_failures() -> None:
     arf = (b'From: abuse@example.net\nSubject: complaint\nContent-Type: multipart/report; report-type=feedback-report;'
            b' boundary="b"\n\n--b\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n'
@@ -190,9 +212,11 @@ def _nested(depth: int) -> bytes:
 def test_hostile_inputs_never_raise() -> None:
     cases = {
         "empty": b"", "blank": b"  \n\r\n", "binary": bytes(range(256)) * 200, "nul": b"\x00" * 1000,
-        "huge": b"From: MAILER-DAEMON@x.example\nSubject: failure notice\n\n" + b"a@b.example said: 550 x\n" * 1_000_000,
+        "huge": (b"From: MAILER-DAEMON@x.example\nSubject: failure notice\n\n"
+                 + b"a@b.example said: 550 x\n" * 1_000_000),
         "nested": _nested(5000), "nested-small": _nested(40),
-        "no-boundary": b'Content-Type: multipart/report; boundary="nope"\nFrom: postmaster@x.example\n\nbody <a@x.example>\n',
+        "no-boundary": (b'Content-Type: multipart/report; boundary="nope"\n'
+                        b"From: postmaster@x.example\n\nbody <a@x.example>\n"),
         "bad-base64": b"From: MAILER-DAEMON@x\nContent-Transfer-Encoding: base64\n\n!!!!====@@@\n",
         "bad-charset": b"From: MAILER-DAEMON@x\nContent-Type: text/plain; charset=\"\x00\xff\"\n\n\xff\xfe\n",
         "bad-encoded-word": b"From: =?utf-8?B?////?= <MAILER-DAEMON@x>\nSubject: =?x-bogus?Q?=ZZ?=\n\nhi\n",
@@ -228,7 +252,8 @@ def test_any_bytes_give_a_report(raw: bytes) -> None:
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=500))
 def test_any_text_after_bounce_headers_gives_a_report(text: str) -> None:
-    r = read_message(b"From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail\n\n" + text.encode("utf-8", "surrogatepass"))
+    head = b"From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail\n\n"
+    r = read_message(head + text.encode("utf-8", "surrogatepass"))
     json.dumps(r.to_dict("f"))
 
 
@@ -269,7 +294,8 @@ def test_cli_errors_are_localized_with_exit_2(tmp_path) -> None:
 
 
 def test_cli_human_output_escapes_terminal_control_characters() -> None:
-    raw = b"From: MAILER-DAEMON@x.example\nSubject: failure \x1b[2J notice\n\n<a@x.example>: 550 \x1b]0;owned\x07 user unknown\n"
+    raw = (b"From: MAILER-DAEMON@x.example\nSubject: failure \x1b[2J notice\n\n"
+           b"<a@x.example>: 550 \x1b]0;owned\x07 user unknown\n")
     code, out, _ = _run(["-", "--lang", "en"], stdin=raw)
     assert code == 1 and "\x1b" not in out and "\x07" not in out
 

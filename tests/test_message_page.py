@@ -67,7 +67,7 @@ To: me@gmail.com
 Subject: test
 
 hello
-"""
+"""  # noqa: E501 (a real header line)
 
 
 def read_in_page(page) -> None:
@@ -148,4 +148,25 @@ def test_eml_file_and_empty_input(page, base_url, tmp_path):
     page.click(f"{FORM} button[type=submit]")
     read_in_page(page)
     assert page.get_attribute(FORM, "data-kind") == "unknown"
+    assert_local(page, base_url)
+
+
+@pytest.mark.parametrize("lang, path", [("ja", "/bounces/"), ("en", "/en/bounces/")])
+def test_bounce_reference_has_every_reason_and_example(page, base_url, screenshots, lang, path):
+    """Every reason the reader can give has its anchor (the cards and the CLI link there), and the real
+    examples of the six receivers are shown."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    from gen_docs import bounce_reasons
+
+    page.goto(path)
+    ids = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+    assert set(bounce_reasons()) <= ids
+    assert {"reasons", "examples", "authentication", "reading", "docomo", "au", "softbank", "gmail", "outlook",
+            "yahoo-japan"} <= ids
+    page.set_viewport_size({"width": 390, "height": 1600})
+    page.goto(path + "#examples")
+    page.screenshot(path=str(screenshots / f"bounces-examples-{lang}-390.png"))
     assert_local(page, base_url)

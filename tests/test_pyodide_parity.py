@@ -6,7 +6,7 @@ list audit (checker.lists, which the page runs too) gives the same rows, summary
 fixture and for lists made of those inputs (tests/parity_audit.py, shared by both sides).
 
 The wheel is the one the site ships (``scripts/build_web.py``: ``python -m build --wheel``, pure ``py3-none-any``),
-installed unchanged with ``unpackArchive`` (no micropip) by ``tests/pyodide_golden.mjs``, which prints,
+put unchanged on ``sys.path`` as the page does (no micropip) by ``tests/pyodide_golden.mjs``, which prints,
 per case, exactly the line ``python -m checker check --json`` prints (``checker.cli.check.json_line``). The
 CPython side computes the same line here. Lone surrogates cross no JavaScript string: the cases go into
 Pyodide's file system as bytes and are parsed by Python's ``json``.
@@ -22,17 +22,17 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
-
-from checker import Situation, check
-from checker.address.normalize import ucd_kind
-from checker.cli.check import json_line
 from helpers_core import figures_report, load_script
 from sender_zone import DOMAINS as SENDER_DOMAINS
 from sender_zone import ZONE as SENDER_ZONE
 
+from checker import Situation, check
+from checker.address.normalize import ucd_kind
+from checker.cli.check import json_line
 
 pytestmark = pytest.mark.node
 
@@ -106,8 +106,8 @@ def generated_cases(n: int = GENERATED, seed: int = 20261129) -> list[dict]:
             text = "".join(chars)
             if kind == 3 and rng.random() < 0.1:  # long inputs: around the 254 and 1024 limits
                 text = text * rng.choice([8, 30, 80])
-        situation = {k: True for k in ("links", "attachments", "allowlisted", "reply_allowlisted")
-                     if rng.random() < 0.2}
+        flags = ("links", "attachments", "allowlisted", "reply_allowlisted")
+        situation: dict[str, bool | int] = {k: True for k in flags if rng.random() < 0.2}
         if rng.random() < 0.3:
             situation["level"] = rng.randrange(1, 11)
         out.append({"input": text, "situation": situation, "lang": rng.choice(["ja", "en"])})
@@ -153,7 +153,25 @@ def wheel(tmp_path_factory) -> Path:
     except SystemExit as exc:  # build_web reports failures this way
         pytest.fail(f"building the wheel failed: {exc}")
     assert path.name.endswith("-py3-none-any.whl"), path
-    return path
+    return Path(path)
+
+
+@pytest.fixture(scope="module")
+def start(wheel: Path, tmp_path_factory) -> tuple[Path, Path]:
+    """What the page starts from, made by scripts/build_web.py's own function from that wheel: the memory
+    snapshot and the standard library trimmed to the traced imports (the parity runs go through both)."""
+    require_runtime(PYODIDE)
+    mod = load_script("build_web")
+    try:
+        snapshot, stdlib, info = mod.make_start(wheel, tmp_path_factory.mktemp("start"))
+    except SystemExit as exc:
+        pytest.fail(f"making the snapshot failed: {exc}")
+    assert {"checker.web.check", "checker.web.audit", "checker.web.message"} <= set(info["entries"]), info["entries"]
+    assert stdlib is not None
+    FIGURES["start files"] = (f"snapshot {snapshot.stat().st_size / 1e6:.1f} MB; trimmed standard library "
+                              f"{info['stdlibFiles']} files of the whole zip's "
+                              f"{len(zipfile.ZipFile(PYODIDE.parent / 'python_stdlib.zip').namelist())}")
+    return snapshot, stdlib
 
 
 def audit_lists(cases: list[dict], tmp: Path) -> list[Path]:
@@ -197,8 +215,9 @@ def test_a_missing_runtime_fails_rather_than_skips(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
-    """One Node process runs every case: the golden vectors, then the generated ones."""
+def pyodide_run(wheel: Path, start: tuple[Path, Path], tmp_path_factory) -> dict:
+    """One Node process runs every case: the golden vectors, then the generated ones, then the audits; it
+    starts as the page does, from the memory snapshot (the normal start: test_the_normal_start_agrees)."""
     node = require_runtime(PYODIDE)
     golden = [{k: v[k] for k in ("input", "situation", "lang")} for v in GOLDEN]
     cases = golden + generated_cases()
@@ -211,8 +230,10 @@ def pyodide_run(wheel: Path, tmp_path_factory) -> dict:
     path.write_text(json.dumps({"vectors": cases, "audits": audits, "messages": messages, "sender": sender},
                                ensure_ascii=True),
                     encoding="ascii")
-    proc = subprocess.run([node, str(SCRIPT), str(wheel), str(path)], capture_output=True, timeout=600,
-                          cwd=ROOT)
+    snapshot, stdlib = start
+    cmd = [node, str(SCRIPT), str(wheel), str(path), "--snapshot", str(snapshot), "--stdlib", str(stdlib)]
+    proc = subprocess.run(cmd,
+                          capture_output=True, timeout=600, cwd=ROOT)
     stderr = proc.stderr.decode("utf-8", "replace")
     assert proc.returncode == 0, f"node failed ({proc.returncode}):\n{stderr[-3000:]}"
     meta = dict(item.split("=", 1) for line in stderr.splitlines() if line.startswith("pyodide: ")
@@ -240,8 +261,10 @@ def message_cases(tmp: Path) -> list[dict]:
             b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i) for i in range(300)),
         "sjis": b"From: MAILER-DAEMON@x.example\nSubject: =?ISO-2022-JP?B?GyRCJWEhPCVrJSglaSE8GyhC?=\n"
                 b"Content-Type: text/plain; charset=Shift_JIS\n\n"
-                + "<a@docomo.ne.jp>: 550 Unknown user (in reply to end of DATA command)\n送信できませんでした\n".encode("cp932"),
-        "eucjp-mislabelled": b"From: postmaster@x.example\nSubject: error\nContent-Type: text/plain; charset=iso-2022-jp\n\n"
+                + ("<a@docomo.ne.jp>: 550 Unknown user (in reply to end of DATA command)\n"
+                   "送信できませんでした\n").encode("cp932"),
+        "eucjp-mislabelled": b"From: postmaster@x.example\nSubject: error\n"
+                             b"Content-Type: text/plain; charset=iso-2022-jp\n\n"
                              + "<b@ezweb.ne.jp>: 550 : User unknown\n宛先不明\n".encode("euc_jp"),
         "auth": b"Authentication-Results: mx.google.com; dkim=pass header.i=@example.co.jp; spf=fail "
                 b"smtp.mailfrom=x@example.co.jp; dmarc=fail header.from=example.co.jp\nFrom: a@example.co.jp\n\nhi\n",
@@ -259,7 +282,7 @@ def message_cases(tmp: Path) -> list[dict]:
 
 def _diffs(cases: list[dict], lines: list[str]) -> list[tuple[dict, str, str]]:
     out = []
-    for v, theirs in zip(cases, lines):
+    for v, theirs in zip(cases, lines, strict=True):
         ours = cpython_line(v)
         if ours != theirs:
             out.append((v, ours, theirs))
@@ -283,6 +306,22 @@ def test_pyodide_is_the_pinned_runtime(pyodide_run):
     assert meta.get("python", "").startswith("3.14."), meta
     assert meta.get("unicodedata") == "16.0.0", meta
     assert meta.get("cases") == str(len(pyodide_run["cases"])), meta
+    assert meta.get("start") == "snapshot", meta  # the page's start path
+
+
+def test_the_normal_start_agrees(wheel, start, pyodide_run):
+    """The page falls back to booting Python (from the same trimmed standard library) when the snapshot
+    cannot be used: the same golden answers and audits that way too."""
+    mod = load_script("build_web")
+    n = pyodide_run["golden"]
+    fixtures = [a for a in pyodide_run["audits"] if "/fixtures/" in a["path"]]
+    lines, summary = mod.run_in_pyodide(wheel, {"vectors": pyodide_run["cases"][:n], "audits": fixtures},
+                                        stdlib=start[1])
+    assert "start=boot" in summary, summary
+    audit_lines = dict(zip((json.dumps(a) for a in pyodide_run["audits"]), pyodide_run["audit_lines"], strict=True))
+    assert lines[:n] == pyodide_run["lines"][:n]
+    assert lines[n:] == [audit_lines[json.dumps(a)] for a in fixtures]
+    FIGURES["normal start"] = f"{n} golden vectors and {len(fixtures)} audits: the same lines as from the snapshot"
 
 
 def test_golden_vectors_are_byte_identical(pyodide_run):
@@ -297,7 +336,7 @@ def test_golden_vectors_are_byte_identical(pyodide_run):
     assert n == len(GOLDEN) and n >= 70
     assert not diffs, f"{len(diffs)} of {n} golden vectors differ in Pyodide:\n{_show(diffs)}"
     # the golden file itself is CPython's answer (tests/test_check_golden.py): Pyodide gives it too
-    for v, line in zip(GOLDEN, lines):
+    for v, line in zip(GOLDEN, lines, strict=True):
         assert json.loads(line) == v["expected"], v["input"]
 
 
@@ -317,7 +356,7 @@ def test_list_audits_are_byte_identical(pyodide_run):
     from parity_audit import audit_line
 
     audits, lines = pyodide_run["audits"], pyodide_run["audit_lines"]
-    diffs = [(a, ours, theirs) for a, theirs in zip(audits, lines)
+    diffs = [(a, ours, theirs) for a, theirs in zip(audits, lines, strict=True)
              if (ours := audit_line(Path(a["path"]).read_bytes(), a["lang"])) != theirs]
     rows = sum(len(json.loads(line).get("rows", ())) for line in lines)
     FIGURES["list audits"] = f"{len(audits)} compared ({rows} rows, both languages), {len(diffs)} differ"
@@ -329,7 +368,8 @@ def test_list_audits_are_byte_identical(pyodide_run):
 def test_sender_domains_are_byte_identical(pyodide_run):
     """`domain --json` from recorded answers: the sender core gives the same bytes in Pyodide."""
     lines = pyodide_run["sender_lines"]
-    diffs = [(v, ours, theirs) for v, theirs in zip(SENDER_CASES, lines) if (ours := sender_line(v)) != theirs]
+    diffs = [(v, ours, theirs) for v, theirs in zip(SENDER_CASES, lines, strict=False)  # lengths: asserted below
+             if (ours := sender_line(v)) != theirs]
     FIGURES["sender domains"] = f"{len(SENDER_CASES)} domain checks compared (`domain --json`), {len(diffs)} differ"
     assert len(lines) == len(SENDER_CASES) >= 250
     assert not any("exception" in json.loads(line) for line in lines)
@@ -359,7 +399,7 @@ def test_messages_are_byte_identical(pyodide_run):
     from checker.message import read_message
 
     diffs = []
-    for m, theirs in zip(pyodide_run["messages"], pyodide_run["message_lines"]):
+    for m, theirs in zip(pyodide_run["messages"], pyodide_run["message_lines"], strict=True):
         ours = message_line(read_message(Path(m["path"]).read_bytes(), m["lang"]), m["name"])
         if ours != theirs:
             diffs.append((m["name"], m["lang"], ours, theirs))

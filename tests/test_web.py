@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 import pytest
 
 from checker import Situation, check, default_data
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +54,9 @@ def run_check(page, address: str, *, level: int = 7, links=False, attachments=Fa
         form.locator(f'input[name="{name}"]').set_checked(on)
     page.eval_on_selector(OUT, "o => o.removeAttribute('data-verdict')")
     form.locator('button[type="submit"]').click()
-    page.wait_for_selector(f"{OUT}[data-verdict]", timeout=READY_MS)
+    # a result for exactly these inputs (an edit re-checks by itself: an answer for an earlier state of the
+    # form is shown [data-stale] until the latest one replaces it)
+    page.wait_for_selector(f"{OUT}[data-verdict]:not([data-stale])", timeout=READY_MS)
     return page.locator(OUT).first
 
 
@@ -61,7 +67,7 @@ def expected(address: str, lang: str, **situation):
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_typed_addresses_get_the_checker_verdicts(page, lang):
     page.goto(f"{prefix(lang)}checker/")
-    cases = [
+    cases: list[tuple[str, dict[str, Any]]] = [
         ("a..b@docomo.ne.jp", {}),
         ("taro@gmial.com", {}),
         ("x@docomo.ne.jp", {"links": True}),
@@ -150,7 +156,12 @@ def test_no_request_leaves_localhost(page):
 ])
 def test_addresses_are_text_never_html(page, payload):
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(d: Dialog) -> None:
+        dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
     page.goto("/en/checker/")
     out = run_check(page, payload)
     assert out.get_attribute("data-address") == payload
@@ -320,7 +331,10 @@ def test_every_page_has_a_strict_csp(site_dir):
         assert script[:2] == ["'self'", "'wasm-unsafe-eval'"]
         assert sorted(script[2:]) == sorted(inline_script_hashes(html)), page
         assert policy["default-src"] == "'self'" and policy["worker-src"] == "'self'"
-        assert policy["connect-src"] == "'self'" and policy["object-src"] == "'none'"
+        # the sender page alone may also reach its DNS-over-HTTPS resolvers (tests/test_sender_page.py)
+        connect = policy["connect-src"].split()
+        assert connect[0] == "'self'" and policy["object-src"] == "'none'"
+        assert connect == ["'self'"] or 'data-todoku="sender"' in html, page
         assert html.index("Content-Security-Policy") < html.index("<script")  # before any script
 
 
@@ -337,3 +351,220 @@ def test_csp_is_not_violated_while_loading_and_checking(page):
     page.evaluate("""() => { const s = document.createElement('script');
         s.textContent = 'window.__injected = 1'; document.body.append(s); }""")
     assert page.evaluate("window.__injected") is None
+
+
+# ---------------------------------------------------------------- issue 13: the checker in the page
+
+NOSCRIPT_PAGES = ["/checker/", "/en/checker/", f"/{CARRIER}", "/audit/", "/en/audit/"]
+
+
+@pytest.mark.parametrize("path", NOSCRIPT_PAGES)
+def test_without_javascript_nothing_typed_reaches_the_server(browser, base_url, path):
+    """JavaScript off: Enter in the address field (and the button) submit nothing: no navigation, no request,
+    no ?address= anywhere; the form says plainly that it needs JavaScript and names the command line."""
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        requests: list[tuple[str, bool]] = []
+        page.on("request", lambda r: requests.append((r.url, r.is_navigation_request())))
+        page.goto(path)
+        loaded = len(requests)
+        lang = "en" if path.startswith("/en/") else "ja"
+        if "audit" in path:
+            form = page.locator('form[data-todoku="audit"]')
+            assert ui("web.audit-noscript", lang) in form.inner_text()
+            assert form.get_attribute("method") == "dialog"
+            return
+        form = page.locator(FORM)
+        text = form.inner_text()
+        assert ui("web.noscript", lang) in text and "JavaScript" in text and "python -m checker" in text
+        field = form.locator('input[name="address"]')
+        field.fill("secret.customer@docomo.ne.jp")
+        field.press("Enter")
+        form.locator('input[name="links"]').press("Enter")
+        form.locator('button[type="submit"]').click(force=True)
+        page.wait_for_timeout(500)
+        assert urlsplit(page.url).path == path and urlsplit(page.url).query == ""
+        after = requests[loaded:]
+        assert not any(nav for _, nav in after), after  # no navigation: the form was not submitted
+        assert not any("secret" in u or "?" in u for u, _ in after), after
+        assert field.input_value() == "secret.customer@docomo.ne.jp"  # nothing reloaded, nothing lost
+        assert form.locator('button[type="submit"]').is_disabled()
+    finally:
+        context.close()
+
+
+def test_before_the_script_runs_enter_submits_nothing(page):
+    """JavaScript on, but the widget's script has not run (slow network; here: never arrives): the form's
+    own markup must not submit the address anywhere."""
+    page.route("**/todoku-widget.js*", lambda route: route.abort())
+    page.goto(f"/{CARRIER}")
+    field = page.locator(f'{FORM} input[name="address"]')
+    field.fill("early.bird@docomo.ne.jp")
+    field.press("Enter")
+    page.wait_for_timeout(500)
+    assert urlsplit(page.url).query == "" and urlsplit(page.url).path == f"/{CARRIER}"
+    assert not any("early.bird" in u or "address=" in u for u in page.todoku_requests)
+    assert field.input_value() == "early.bird@docomo.ne.jp"
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}])
+@pytest.mark.parametrize("path", ["/checker/", "/en/checker/", "/audit/", "/en/audit/"])
+def test_the_tool_comes_first(browser, base_url, screenshots, path, viewport):
+    """On the tool pages the form sits right under the title, whole, in the first screen (phone and desktop);
+    the explanations follow it."""
+    context = browser.new_context(base_url=base_url, viewport=viewport)
+    try:
+        page = context.new_page()
+        page.goto(path)
+        form = page.locator('form[data-todoku]').first
+        box = form.bounding_box()
+        assert box["y"] + box["height"] <= viewport["height"], (path, box)
+        # nothing visible between the title and the form
+        between = page.evaluate("""() => {
+            const h1 = document.querySelector('article h1'), form = document.querySelector('form[data-todoku]');
+            const out = [];
+            for (let n = h1.nextElementSibling; n && !n.contains(form) && n !== form; n = n.nextElementSibling) {
+                const r = n.getBoundingClientRect();
+                if (r.width > 1 && r.height > 1) out.push(n.outerHTML.slice(0, 80));
+            }
+            return out; }""")
+        assert between == [], between
+        name = path.strip("/").replace("/", "-")
+        page.screenshot(path=str(screenshots / f"tool-first-{name}-{viewport['width']}.png"))
+    finally:
+        context.close()
+
+
+def test_a_changed_input_never_leaves_a_stale_result(page):
+    page.goto("/en/checker/")
+    out = run_check(page, "taro@docomo.ne.jp")
+    assert out.get_attribute("data-verdict") == expected("taro@docomo.ne.jp", "en").verdict
+    # ticking a box: the old verdict is marked at once, then replaced by the new one without pressing Check
+    stale_at_once = page.evaluate("""() => {
+        const box = document.querySelector('form[data-todoku="check"] input[name="allowlisted"]');
+        box.click();  // fires input and change, as a reader's click does
+        return document.querySelector('form[data-todoku="check"] output').hasAttribute('data-stale'); }""")
+    assert stale_at_once
+    want = expected("taro@docomo.ne.jp", "en", allowlisted=True)
+    page.wait_for_function("v => { const o = document.querySelector('form[data-todoku=\"check\"] output');"
+                           " return o.dataset.verdict === v && !o.hasAttribute('data-stale'); }",
+                           arg=want.verdict, timeout=READY_MS)
+    assert want.verdict != "at-risk"  # really changed
+    assert "allowlisted=1" in page.url
+    # typing another address: checked again after a pause in typing
+    field = page.locator(f'{FORM} input[name="address"]')
+    field.fill("")
+    field.press_sequentially("hanako@gmial.com", delay=20)
+    page.wait_for_selector(f'{OUT}[data-address="hanako@gmial.com"]:not([data-stale])', timeout=READY_MS)
+    assert out.get_attribute("data-verdict") == expected("hanako@gmial.com", "en", allowlisted=True).verdict
+    assert "hanako%40gmial.com" in page.url
+    # the level too
+    page.locator(f'{FORM} select[name="level"]').select_option("4")
+    page.wait_for_function("() => location.hash.includes('level=4')", timeout=READY_MS)
+    page.wait_for_selector(f"{OUT}[data-verdict]:not([data-stale])", timeout=READY_MS)
+    assert out.get_attribute("data-verdict") == expected("hanako@gmial.com", "en", allowlisted=True, level=4).verdict
+
+
+def test_an_empty_address_clears_the_result_and_the_shared_fragment(page):
+    page.goto("/checker/")
+    run_check(page, "taro@docomo.ne.jp")
+    assert "#check=" in page.url
+    field = page.locator(f'{FORM} input[name="address"]')
+    field.fill("")
+    assert "#" not in page.url  # emptied by editing: no result, no link
+    assert page.locator(f"{OUT}[data-verdict]").count() == 0
+    field.press("Enter")  # an empty submit: the message, and still no fragment
+    assert page.locator(f"{OUT} .todoku-empty").inner_text() == ui("web.empty", "ja")
+    assert "#" not in page.url
+    run_check(page, "taro@docomo.ne.jp")
+    assert "#check=" in page.url
+    page.eval_on_selector(f'{FORM} input[name="address"]', "e => { e.value = ''; }")  # no input event
+    page.locator(f'{FORM} button[type="submit"]').click()
+    assert "#" not in page.url and page.locator(f"{OUT} .todoku-empty").count() == 1
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}])
+def test_a_shared_link_shows_its_result_in_view(browser, base_url, screenshots, viewport):
+    """The form of a provider page is at its bottom: opening a shared link scrolls the verdict into view."""
+    context = browser.new_context(base_url=base_url, viewport=viewport)
+    try:
+        page = context.new_page()
+        page.goto(f"/en/{CARRIER}#check=taro%40docomo.ne.jp&links=1")
+        page.wait_for_selector(f"{OUT}[data-verdict]", timeout=READY_MS)
+        page.wait_for_timeout(300)
+        header = page.locator(".md-header").bounding_box()
+        verdict = page.locator(f"{OUT} .todoku-verdict").bounding_box()
+        assert verdict["y"] >= header["y"] + header["height"] - 1, verdict
+        assert verdict["y"] + verdict["height"] <= viewport["height"], verdict
+        page.screenshot(path=str(screenshots / f"shared-link-{viewport['width']}.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_result_line_and_its_steps_link(page, lang):
+    page.goto(f"{prefix(lang)}checker/")
+    out = run_check(page, "taro@docomo.ne.jp")
+    kind = out.locator(".todoku-kind").inner_text()
+    name = DATA.provider("docomo").name.get(lang)
+    assert kind.count(name) == 1 and f"（{name}" not in kind and f"({name}" not in kind, kind
+    if lang == "en":
+        out = run_check(page, "taro@gmial.com", links=True)
+        labels = out.locator(".todoku-severity").all_inner_texts()
+        assert labels and all(x[:1].isupper() for x in labels), labels
+        out = run_check(page, "taro@docomo.ne.jp")
+    link = out.locator("a.todoku-steps")
+    link.click()
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == f"{prefix(lang)}providers/docomo/"
+    assert urlsplit(page.url).fragment == "steps"
+    heading = page.locator("h2#steps")
+    assert heading.count() == 1
+    box = heading.bounding_box()
+    assert 0 <= box["y"] < 200, box  # landed on the heading
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_options_lay_out_cleanly_on_a_phone(browser, base_url, screenshots, lang):
+    """Each option's box stays on the line of its words; the words wrap beside it, never under it."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{prefix(lang)}checker/")
+        rows = page.evaluate("""() => [...document.querySelectorAll('form[data-todoku="check"] label')]
+            .filter(l => l.querySelector('input[type=checkbox]')).map(l => {
+                const box = l.querySelector('input').getBoundingClientRect();
+                const range = document.createRange();
+                range.selectNodeContents(l);
+                range.setStartAfter(l.querySelector('input'));
+                const lines = [...range.getClientRects()].filter(r => r.width > 0);
+                return {box: [box.left, box.top, box.right, box.bottom],
+                        lines: lines.map(r => [r.left, r.top, r.right, r.bottom])}; })""")
+        assert len(rows) == 3
+        for row in rows:
+            left, top, right, bottom = row["box"]
+            first = row["lines"][0]
+            assert first[1] < bottom and first[3] > top, row  # the words' first line beside the box
+            assert all(line[0] >= right for line in row["lines"]), row  # every line right of the box
+        page.locator(FORM).screenshot(path=str(screenshots / f"options-phone-{lang}.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_widget_shows_your_mail_and_their_reply(page, screenshots, lang):
+    """Two answers (issue 10): your mail to them, their reply to you; an invalid address has no reply line."""
+    page.goto(f"{prefix(lang)}checker/")
+    out = run_check(page, "b@gmail.com", level=4)
+    want = expected("b@gmail.com", lang, level=4)
+    assert want.verdict != want.reply  # the case where the two answers differ
+    mail = out.locator('[data-answer="mail"]')
+    reply = out.locator('[data-answer="reply"]')
+    mail_text, reply_text = mail.inner_text(), reply.inner_text()
+    assert ui("cli.label-mail", lang) in mail_text and ui(f"cli.verdict-{want.verdict}", lang) in mail_text
+    assert ui("cli.label-reply", lang) in reply_text and ui(f"cli.verdict-{want.reply}", lang) in reply_text
+    assert out.get_attribute("data-reply") == want.reply
+    page.locator(FORM).screenshot(path=str(screenshots / f"widget-two-answers-{lang}.png"))
+    out = run_check(page, "taro@@docomo.ne.jp")
+    assert out.locator('[data-answer="reply"]').count() == 0 and out.get_attribute("data-reply") is None

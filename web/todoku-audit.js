@@ -1,6 +1,6 @@
 // The page audit (/audit/, /en/audit/): choose or drop a customer list; checker.lists runs on it in a
 // module Web Worker (todoku-audit-worker.mjs, self-hosted Pyodide); the summary shows here and the
-// report downloads as a CSV made in the browser (a Blob link). No byte of the file is sent anywhere.
+// report downloads as a CSV or an Excel workbook made in the browser (a Blob link). No byte of the file is sent anywhere.
 // Loaded on every page: a no-op where there is no form[data-todoku="audit"]. Every string comes from
 // checker/data/messages (embedded in the form by scripts/widget.py as JSON): none is written here.
 (function () {
@@ -46,6 +46,8 @@
     var reportURL = null;
     var fileName = "";
     var started = 0;
+    var lastFile = null; // re-audited with another column when the reader picks one
+    var column = null;   // the column the reader picked (1-based, as text), for lastFile only
 
     form.classList.add("todoku-audit--enhanced");
     var drop = el("p", { "class": "todoku-audit-drop", text: t("drop") });
@@ -101,11 +103,13 @@
       }
     }
 
-    function start(file) {
+    function start(file, pickedColumn) {
       if (!file || busy) return;
       var w = getWorker();
       if (!w) return;
       busy = true;
+      lastFile = file;
+      column = pickedColumn || null;
       fileName = file.name || "";
       started = performance.now();
       form.setAttribute("data-state", "running");
@@ -115,7 +119,9 @@
       progress.hidden = false;
       status(form.hasAttribute("data-ready") ? t("reading", { name: fileName }) : t("loading"));
       file.arrayBuffer().then(function (buf) {
-        w.postMessage({ type: "audit", bytes: buf, name: fileName, options: { lang: lang } }, [buf]);
+        var options = { lang: lang };
+        if (column) options.column = column;
+        w.postMessage({ type: "audit", bytes: buf, name: fileName, options: options }, [buf]);
       }, function () { fail(); });
     }
 
@@ -139,15 +145,21 @@
       if (s.error) {
         form.setAttribute("data-state", "error");
         status(t("error", { message: s.error }));
+        if (s.columns && s.columns.length) chooser(s.columns);
+        return;
+      }
+      summary.setAttribute("data-rows", s.rows);
+      summary.setAttribute("data-arriving", s.arriving);
+      summary.setAttribute("data-ms", Math.round(m.ms));
+      if (!s.rows) { // a header and nothing under it: say so, offer no empty report
+        form.setAttribute("data-state", "empty");
+        status(t("error", { message: s.header_only_message || t("summary-no-rows") }));
         return;
       }
       form.setAttribute("data-state", "done");
       status(t("done", { name: fileName, rows: num(s.rows), seconds: seconds }));
-      summary.setAttribute("data-rows", s.rows);
-      summary.setAttribute("data-arriving", s.arriving);
-      summary.setAttribute("data-ms", Math.round(m.ms));
 
-      reportURL = URL.createObjectURL(new Blob([m.report], { type: "text/csv;charset=utf-8" }));
+      reportURL = URL.createObjectURL(new Blob([m.report], { type: m.reportType || "text/csv;charset=utf-8" }));
       var link = el("a", { "class": "md-button md-button--primary todoku-audit-download", href: reportURL,
                            download: m.reportName, text: t("download") });
       summary.appendChild(el("h3", { text: t("summary") }));
@@ -175,37 +187,128 @@
             el("td", null, [el("code", null, [code])]), cell(p.title), cell(num(p.count), { "class": "num" })]);
         })));
       }
-      if (s.problem_count) {
-        summary.appendChild(el("h4", { text: t("summary-problems", { n: num(s.problem_count) }) }));
-        summary.appendChild(rowsTable("todoku-audit-problems", s.problems, s.problem_count));
-      }
       if (s.reply_blocked) {
         summary.appendChild(el("p", { "class": "todoku-audit-reply", "data-count": s.reply_blocked,
                                       text: t("summary-reply-blocked", { n: num(s.reply_blocked) }) }));
       }
+      // the rows that need action first (invalid, then refused, then at risk), then faulty lines
       if (s.action_count) {
         summary.appendChild(el("h4", { text: t("summary-action", { n: num(s.action_count) }) }));
-        summary.appendChild(rowsTable("todoku-audit-action", s.action, s.action_count));
+        summary.appendChild(groups("todoku-audit-action", s.groups || group(s.action), s.action_count));
       } else {
-        summary.appendChild(el("p", { text: s.rows ? t("summary-all-arrive") : t("summary-no-rows") }));
+        summary.appendChild(el("p", { text: t("summary-all-arrive") }));
+      }
+      if (s.problem_count) {
+        summary.appendChild(el("h4", { text: t("summary-problems", { n: num(s.problem_count) }) }));
+        summary.appendChild(groups("todoku-audit-problems", group(s.problems, true), s.problem_count));
       }
       summary.hidden = false;
     }
 
-    function rowsTable(cls, rows, count) {
-      var body = rows.map(function (r) {
-        return el("tr", { "data-line": r.line, "data-verdict": r.verdict }, [
-          cell(t("summary-line", { line: r.line }), { "class": "num" }),
-          el("td", null, [el("code", { text: r.address })]),
-          cell(r.verdict_label, { "class": "todoku-audit-verdict", "data-verdict": r.verdict }),
-          cell(r.reason)]);
+    // Rows with the same verdict and the same findings are one problem: shown once, with how many rows
+    // have it; most urgent first (invalid, refused, at risk), then the most frequent. The core sends the
+    // groups counted over the whole file (s.groups); without them the listed rows are grouped here the same
+    // way (their reasons counted, as the reasons name the provider or the address).
+    var URGENCY = { "invalid": 0, "block": 1, "at-risk": 2, "spam-folder": 3, "deliver": 4 };
+    function group(rows, keepOrder) {
+      var byKey = {};
+      var out = [];
+      rows.forEach(function (r) {
+        var key = r.verdict + "\u0000" + (r.codes || []).join(" ");
+        var g = byKey[key];
+        if (!g) {
+          g = byKey[key] = { verdict: r.verdict, verdict_label: r.verdict_label, codes: r.codes || [], count: 0,
+                             reasons: [], rows: [], more: 0, _reason: {} };
+          out.push(g);
+        }
+        g.count += 1;
+        g.rows.push({ line: r.line, address: r.address, reason: r.reason });
+        if (!g._reason[r.reason]) g.reasons.push(g._reason[r.reason] = { reason: r.reason, count: 0 });
+        g._reason[r.reason].count += 1;
       });
-      var wrap = el("div", { "class": "todoku-audit-table" },
-                    [table(cls, [t("line"), t("address"), t("verdict"), t("reason")], body)]);
-      if (count > rows.length) {
-        wrap.appendChild(el("p", { text: t("summary-more", { n: num(count - rows.length) }) }));
+      out.forEach(function (g) { g.reasons.sort(function (x, y) { return y.count - x.count; }); });
+      if (!keepOrder) {
+        out.sort(function (a, b) {
+          return (URGENCY[a.verdict] - URGENCY[b.verdict]) || (b.count - a.count) || (a.rows[0].line - b.rows[0].line);
+        });
+      }
+      return out;
+    }
+
+    var SHOWN = 3; // rows shown per problem; the rest behind "and N more"
+    var MAX_SHARED = 3; // distinct reasons listed once for a whole card; more: each row shows its own
+    // One card per problem. A group from the core (s.groups) has a title (the first finding's, linked to
+    // its article), its reasons with their counts and its first rows; a group made here from the listed
+    // rows has one reason. Both: the verdict, how many rows, the rows (line and address).
+    function groups(cls, list, total) {
+      var wrap = el("div", { "class": "todoku-audit-groups " + cls });
+      var listed = 0;
+      list.forEach(function (g) {
+        var rows = g.rows || [];
+        listed += rows.length + (g.more || 0);
+        var reasons = g.reasons || [{ reason: g.reason, count: g.count }];
+        // the reasons are listed once for the card when they repeat (a carrier filter read per provider);
+        // when nearly every row reads differently (a typo names its own domain), each row says its own
+        var few = !g.reasons_more && (reasons.length <= MAX_SHARED || reasons.length * 2 <= g.count);
+        var item = function (r) {
+          return el("li", { "data-line": r.line, "data-verdict": g.verdict }, [
+            el("span", { "class": "todoku-audit-line", text: t("summary-line", { line: r.line }) }),
+            document.createTextNode(" "),
+            el("code", { text: r.address }),
+            few || !r.reason ? null : el("span", { "class": "todoku-audit-row-reason", text: r.reason })]);
+        };
+        var head = [el("span", { "class": "todoku-audit-verdict", "data-verdict": g.verdict, text: g.verdict_label })];
+        if (g.title) {
+          head.push(document.createTextNode(" "));
+          head.push(g.url ? el("a", { "class": "todoku-audit-title", href: g.url, text: g.title })
+                          : el("span", { "class": "todoku-audit-title", text: g.title }));
+        }
+        head.push(document.createTextNode(" "));
+        head.push(el("span", { "class": "todoku-audit-count", text: t("rows-count", { n: num(g.count) }) }));
+        var card = el("section", { "class": "todoku-audit-group", "data-verdict": g.verdict, "data-count": g.count,
+                                   "data-codes": (g.codes || []).join(" ") },
+                      [el("p", { "class": "todoku-audit-group-head" }, head)]);
+        if (!few) {
+          // many readings of one problem (each names its address or provider): the rows carry them
+        } else if (reasons.length === 1) {
+          card.appendChild(el("p", { "class": "todoku-audit-reason", text: reasons[0].reason }));
+        } else { // the same problem read several ways (the reasons name the provider): each once, counted
+          var ul = el("ul", { "class": "todoku-audit-reasons" }, reasons.map(function (r) {
+            return el("li", { "data-count": r.count }, [
+              el("span", { "class": "todoku-audit-reason", text: r.reason }), document.createTextNode(" "),
+              el("span", { "class": "todoku-audit-count", text: t("rows-count", { n: num(r.count) }) })]);
+          }));
+          card.appendChild(ul);
+        }
+        card.appendChild(el("ul", { "class": "todoku-audit-rows" }, rows.slice(0, SHOWN).map(item)));
+        var hidden = rows.length - SHOWN + (g.more || 0);
+        if (hidden > 0) {
+          var rest = [el("summary", { text: t("summary-more", { n: num(hidden) }) })];
+          if (rows.length > SHOWN) rest.push(el("ul", { "class": "todoku-audit-rows" }, rows.slice(SHOWN).map(item)));
+          if (g.more) rest.push(el("p", { "class": "todoku-audit-note", text: t("not-listed", { n: num(g.more) }) }));
+          card.appendChild(el("details", null, rest));
+        }
+        wrap.appendChild(card);
+      });
+      if (total > listed) {
+        wrap.appendChild(el("p", { "class": "todoku-audit-note", text: t("not-listed", { n: num(total - listed) }) }));
       }
       return wrap;
+    }
+
+    // The address column could not be found: the reader names it (the audit runs again on the same file).
+    function chooser(columns) {
+      var select = el("select", { name: "column" }, [el("option", { value: "", text: t("column-pick") })].concat(
+        columns.map(function (c, i) {
+          return el("option", { value: String(i + 1), text: t("column-option", { n: i + 1, name: c }) });
+        })));
+      select.addEventListener("change", function () {
+        if (select.value && lastFile) start(lastFile, select.value);
+      });
+      summary.textContent = "";
+      summary.appendChild(el("p", { "class": "todoku-audit-column" }, [
+        el("label", null, [document.createTextNode(t("column-choose") + " "), select])]));
+      summary.hidden = false;
     }
 
     form.addEventListener("submit", function (e) { e.preventDefault(); });

@@ -4,7 +4,10 @@
 // (#check=...) starts the worker at once, while the page is still loading; otherwise it starts lazily.
 //
 // Contract (browser tests, benchmark): form[data-state] = idle | loading | ready | error;
-// output.todoku-result[data-verdict][data-address] (the address as typed); each finding [data-code].
+// output.todoku-result[data-verdict][data-reply][data-address] (the address as typed); each finding [data-code];
+// output[data-stale] while the inputs differ from the result shown (a re-check is on its way).
+// The form's markup (scripts/widget.py) never submits by itself (method="dialog", button disabled): this
+// script enables the button; without it nothing typed leaves the page.
 // Every user-facing string comes from the page (data-strings, from messages/web.toml) or from the checker
 // (checker/web/check.py); user data is only ever set as text, never as HTML.
 
@@ -20,6 +23,7 @@ let nextId = 1;
 const pending = new Map(); // id -> {form, request, typed}
 const queued = new Map(); // form -> request waiting for "ready"
 let loadTimer = null;
+const RECHECK_MS = 400; // typing pause before a changed address is checked again
 
 function strings(form) {
   if (!form._todokuStrings) {
@@ -140,11 +144,16 @@ function send(form, request) {
 function submit(form) {
   const request = readForm(form);
   const t = strings(form);
+  clearTimeout(form._todokuRecheck);
   if (!request.address.trim()) {
     const out = form.querySelector("output.todoku-result");
     out.replaceChildren(el("p", { class: "todoku-empty", text: t.empty }));
     out.removeAttribute("data-verdict");
+    out.removeAttribute("data-reply");
     out.removeAttribute("data-address");
+    out.removeAttribute("data-stale");
+    form._todokuShown = null;
+    unshare(form);
     return;
   }
   if (state === "ready") return send(form, request);
@@ -165,16 +174,24 @@ function render(form, request, answer, workerMs) {
     out.replaceChildren(el("p", { class: "todoku-status--error", text: strings(form)["reason-crash"] }));
     return;
   }
+  if (!form.elements.address.value.trim()) return; // emptied while this was being checked
   const r = answer.result;
   const v = answer.view;
   const parts = [];
-  parts.push(el("p", { class: `todoku-verdict todoku-verdict--${r.verdict}` },
-                el("span", { class: "todoku-label", text: v.heading }), " ",
+  // two answers: your mail to them, and (when the address is valid) their reply to you
+  parts.push(el("p", { class: `todoku-verdict todoku-verdict--${r.verdict}`, "data-answer": "mail" },
+                el("span", { class: "todoku-label", text: v.verdictLabel || v.heading }), " ",
                 el("strong", { text: v.verdict })));
+  if (v.reply && r.reply) {
+    parts.push(el("p", { class: `todoku-verdict todoku-verdict--reply todoku-verdict--${r.reply}`, "data-answer": "reply" },
+                  el("span", { class: "todoku-label", text: v.replyLabel }), " ",
+                  el("strong", { text: v.reply })));
+  }
   if (v.kind) {
     const kind = el("p", { class: "todoku-kind" }, el("span", { text: v.kind }));
     if (v.providerPage) {
-      kind.append(" · ", el("a", { href: findingURL(v.providerPage.url), text: v.providerPage.text }));
+      kind.append(v.separator || " · ",
+                  el("a", { class: "todoku-steps", href: findingURL(v.providerPage.url), text: v.providerPage.text }));
     }
     parts.push(kind);
   }
@@ -201,13 +218,65 @@ function render(form, request, answer, workerMs) {
   }
   parts.push(el("p", { class: "todoku-share", text: v.share }));
   out.dataset.verdict = r.verdict;
+  if (r.reply) out.dataset.reply = r.reply;
+  else out.removeAttribute("data-reply");
   out.dataset.address = request.address;
   out.replaceChildren(...parts);
+  form._todokuShown = request;
+  form._todokuLive = true;
+  if (sameRequest(request, readForm(form))) out.removeAttribute("data-stale");
+  else out.dataset.stale = ""; // the reader changed something while this was checked: its re-check follows
   share(form, request);
+  if (form._todokuReveal) {
+    form._todokuReveal = false;
+    reveal(out);
+  }
   form.dispatchEvent(new CustomEvent("todoku:result", { bubbles: true, detail: { ...answer, workerMs } }));
 }
 
+function sameRequest(a, b) {
+  return ["address", "level", "links", "attachments", "allowlisted"].every((k) => a[k] === b[k]);
+}
+
+// A result opened from a shared link: bring the verdict into view (below Material's fixed header), and as
+// much of the result as fits.
+function reveal(out) {
+  const header = document.querySelector(".md-header");
+  const top = (header ? header.getBoundingClientRect().bottom : 0) + 8;
+  const r = out.getBoundingClientRect();
+  const by = Math.min(r.bottom - window.innerHeight + 16, r.top - top);
+  if (by > 0 || r.top < top) window.scrollBy({ top: by, behavior: "instant" });
+}
+
+// Any change of the inputs after a result is shown: the result is marked old at once and checked again
+// after a pause (typing), or at once (a box or the level); an emptied address clears it.
+function edited(form, event) {
+  if (!form._todokuLive) return; // live once a first result was shown
+  const out = form.querySelector("output.todoku-result");
+  if (form._todokuShown && sameRequest(readForm(form), form._todokuShown)) {
+    out.removeAttribute("data-stale");
+    clearTimeout(form._todokuRecheck);
+    return;
+  }
+  clearTimeout(form._todokuRecheck);
+  if (!form.elements.address.value.trim()) { // emptied: no result, no shared link, no message yet
+    out.replaceChildren();
+    for (const a of ["data-verdict", "data-reply", "data-address", "data-stale"]) out.removeAttribute(a);
+    form._todokuShown = null;
+    unshare(form);
+    return;
+  }
+  if (form._todokuShown) out.dataset.stale = "";
+  const typing = event.type === "input" && event.target.name === "address";
+  form._todokuRecheck = setTimeout(() => submit(form), typing ? RECHECK_MS : 0);
+}
+
 // ---------------------------------------------------------------- sharing through the URL fragment
+function unshare(form) {
+  if (form !== forms[0] || !location.hash.startsWith(`#${HASH_KEY}=`)) return;
+  history.replaceState(history.state, "", location.pathname + location.search);
+}
+
 function share(form, request) {
   if (form !== forms[0]) return;
   const p = new URLSearchParams();
@@ -227,7 +296,7 @@ function fromHash() {
   const level = p.get("level") || "7";
   if ([...f.level.options].some((o) => o.value === level)) f.level.value = level;
   for (const k of ["links", "attachments", "allowlisted"]) f[k].checked = p.get(k) === "1";
-  form.scrollIntoView({ block: "center" });
+  form._todokuReveal = true; // scrolled into view with its result (reveal)
   submit(form);
   return true;
 }
@@ -241,6 +310,10 @@ function init() {
       e.preventDefault();
       submit(form);
     });
+    form.addEventListener("input", (e) => edited(form, e));
+    form.addEventListener("change", (e) => edited(form, e));
+    const button = form.querySelector('button[type="submit"]');
+    if (button) button.disabled = false;
     form.addEventListener("focusin", start, { once: true });
   }
   if ("IntersectionObserver" in window) {
@@ -271,8 +344,12 @@ function boot() {
   }
 }
 
-// a shared link to a page with a checker (its <head> says so): start loading now, before the article is
-// parsed and Material's script has run
-if (location.hash.startsWith(`#${HASH_KEY}=`) && document.querySelector('meta[name="todoku"][content~="check"]')) start();
+// a page with a checker (its <head> says so) starts the worker early: a shared link at once, before the
+// article is parsed and Material's script has run; otherwise right after the first paint (two animation
+// frames), so that the article paints first and the worker's downloads overlap the rest of the page's loading
+if (document.querySelector('meta[name="todoku"][content~="check"]')) {
+  if (location.hash.startsWith(`#${HASH_KEY}=`)) start();
+  else requestAnimationFrame(() => requestAnimationFrame(start));
+}
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot, { once: true });
 else boot();

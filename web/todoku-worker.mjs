@@ -13,7 +13,10 @@ const stages = {}; // milliseconds since the worker started, per loading stage (
 const mark = (name) => { stages[name] = Math.round(performance.now() - started); };
 
 async function load() {
-  const { pyodide, root } = await loadChecker({ stage: (stage) => postMessage({ type: "progress", stage }), mark });
+  const { pyodide, root, snapshot } = await loadChecker({
+    stage: (stage) => postMessage({ type: "progress", stage }), mark,
+  });
+  stages.snapshot = snapshot; // "restored", or why the normal start was used (the benchmark prints it)
   const handle = pyodide.pyimport("checker.web.check").handle;
   mark("wheel installed, checker imported");
   // the first check reads the data files: do it now so the reader's first check is fast

@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from .._data import Data, default_data
-from .dns import DEFAULT_LIFETIME, Resolver, ResolverUnavailable, parse_nameserver
-from .check import DEFAULT_SITE_URL, _printable, _stdin_lines
 from ..sender.dkim import valid_selector
 from ..sender.dns import drive
 from ..sender.domain import DomainResult, InvalidDomain, check_domain, normalize_domain
+from .check import _printable, _stdin_lines
+from .common import DEFAULT_SITE_URL, prog, ui
+from .dns import DEFAULT_LIFETIME, Resolver, ResolverUnavailable, parse_nameserver
 
 _VALUED = {"--ip": "--ip 192.0.2.1", "--dkim-selector": "--dkim-selector default",
            "--nameserver": "--nameserver 127.0.0.1:53", "--lang": "--lang en"}
@@ -186,12 +187,17 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
         out.append(f"      {site}{f.url}")
     out.append(f"  {t('domain.label-receivers')}:")
     names = {rc.id: rc.name.get(lang) for rc in sd.receivers}
+    sources = {(rc.id, rule.finding): (rule.source, rule.secondary) for rc in sd.receivers for rule in rc.rules}
     for v in r.receivers:
         out.append(f"    {'✔' if v.verdict in ('deliver', 'spam-folder') else '✖'} {names.get(v.id, v.id)}: "
                    f"{t('cli.verdict-' + v.verdict)}")
         for f in v.findings:
             out.append(f"        [{t('cli.severity-' + f.severity)}] {_printable(f.message)}")
             out.append(f"            {site}{f.url}")
+            source, secondary = sources.get((v.id, f.code), ("", False))
+            if source:  # the receiver's own page (or, marked, the only source there is)
+                key = "domain.source-secondary" if secondary else "domain.source"
+                out.append(f"            {t(key, url=source)}")
     return "\n".join(out) + "\n"
 
 
@@ -207,7 +213,7 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
     def fail(key: str, **params: object) -> int:
         message = data.ui[key].get(lang).format(**{k: _printable(str(v)) for k, v in params.items()})
         stderr.write(data.ui["cli.error"].get(lang).format(message=message) + "\n")
-        stderr.write(data.ui["domain.hint"].get(lang) + "\n")
+        stderr.write(ui(data, "hint", lang, prog=prog(), command="domain") + "\n")
         return 2
 
     try:

@@ -4,8 +4,7 @@ Contract (stable): ``-`` reads standard input. ``--json`` prints exactly one JSO
 line, in order (``Report.to_dict(file)``: file, kind, recipients, authentication, findings). Exit status:
 0 when nothing failed, 1 when a recipient failed, 2 on a usage error or an unreadable file (a localized
 message on standard error, never a traceback; the file still gets its JSON line, kind "unknown").
-Every string comes from ``messages/message.toml`` and ``messages/cli.toml``. Moves to ``checker/cli/message.py``
-when the package layout (issue 15) lands.
+Every string comes from ``messages/message.toml`` and ``messages/cli.toml``.
 """
 from __future__ import annotations
 
@@ -21,6 +20,7 @@ from .._model import Finding
 from ..message import Report, read_message
 from ..message.parse import MAX_BYTES
 from ..message.report import bounce_url
+from .common import prog, ui
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -46,11 +46,13 @@ def _t(data: Data, key: str, lang: str, **params: object) -> str:
 
 
 def human(report: Report, file: str, lang: str, data: Data, site: str) -> str:
+
     def t(key: str, **kw: object) -> str:
         return _t(data, key, lang, **kw)
 
     def sev(severity: str) -> str:
         return data.ui[f"cli.severity-{severity}"].get(lang)
+
     lines = [f"== {_printable(file)}: {t('kind-' + report.kind)}"]
     if report.subject:
         lines.append(f"  {t('label-subject')}: {_printable(report.subject[:200])}")
@@ -162,7 +164,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
         table = "message" if f"message.{key}" in data.ui else "cli"
         msg = data.ui[f"{table}.{key}"].get(lang).format(**{k: _printable(str(v)) for k, v in exc.params.items()})
         stderr.write(data.ui["cli.error"].get(lang).format(message=msg) + "\n")
-        stderr.write(_t(data, "hint", lang) + "\n")
+        stderr.write(ui(data, "hint", lang, prog=prog(), command="message") + "\n")
         return 2
     if help_:
         stdout.write(_t(data, "help", lang).lstrip("\n"))

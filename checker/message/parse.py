@@ -158,10 +158,27 @@ def _payload_text(msg: Message) -> str:
     return decode_bytes(raw[: MAX_TEXT * 4], charset)[:MAX_TEXT]
 
 
+#: a line of the summary Gmail's "Show original" page puts above the source (copied with the page), in English or
+#: Japanese ("SPF: PASS with IP ...", "Message ID", "メッセージ ID", "元のメッセージ")
+_SUMMARY_LINE = re.compile((r"(?im)^[ \t]*(?:spf|dkim|dmarc)[ \t]*:|^[ \t]*(?:message id|original message)[ \t]*$|"
+                            r"^[ \t]*(?:メッセージ ID|元のメッセージ)").encode())
+#: the first header of a message's source as receivers write it
+_SOURCE_START = re.compile(rb"(?im)^(?:delivered-to|return-path|received|arc-seal|arc-message-signature|"
+                           rb"arc-authentication-results|authentication-results|x-received|dkim-signature):")
+
+
 def _strip_envelope(raw: bytes) -> bytes:
+    """Without a BOM, leading blank lines, an mbox ``From `` line, or the summary a mail app's "show original"
+    page puts above the source when the whole page was copied."""
     raw = raw.lstrip(b"\xef\xbb\xbf").lstrip(b"\r\n\t ")
     if raw.startswith(b"From ") and b"\n" in raw:  # mbox separator line
         raw = raw.split(b"\n", 1)[1]
+    head = raw[:8192]
+    first = head.split(b"\n", 1)[0].decode("utf-8", "replace")
+    if not is_header_line(first) and _SUMMARY_LINE.search(head):
+        start = _SOURCE_START.search(head)
+        if start is not None:
+            raw = raw[start.start():]
     return raw
 
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..address.check import check
 from .._data import Data, default_data
 from .._model import Result, Situation, provider_url
+from ..address.check import check
+
 
 class BadRequest(Exception):
     pass
@@ -45,13 +46,18 @@ def situation_from(req: dict[str, Any]) -> Situation:
 def view(result: Result, lang: str, data: Data) -> dict[str, Any]:
     """The localized labels the widget shows with ``result``."""
     ui = data.ui
-    t = lambda key, **kw: ui[key].get(lang).format(**kw)  # noqa: E731
+
+    def t(key: str, **kw: object) -> str:
+        return ui[key].get(lang).format(**kw)
+
     kind = None
     provider_name = page_url = None
     if result.provider is not None:
         p = data.provider(result.provider)
         provider_name = p.name.get(lang)
-        page_url = provider_url(p.id, lang)
+        # the link lands on the steps heading of the provider page (gen_docs: #steps when the data has steps,
+        # else the table of the recipient's settings, #settings), not on the top of the page
+        page_url = provider_url(p.id, lang) + ("#steps" if p.steps(lang) else "#settings" if p.settings else "")
     if result.category is not None and result.category in data.categories:
         cat = data.categories[result.category].name.get(lang)
         if provider_name is not None:
@@ -67,8 +73,9 @@ def view(result: Result, lang: str, data: Data) -> dict[str, Any]:
         "kind": kind,
         "providerPage": None if page_url is None else {
             "url": page_url, "text": t("web.provider-page", provider=provider_name)},
+        "separator": t("web.separator"),
         "findingsHeading": t("web.findings-heading"),
-        "severity": [t(f"cli.severity-{f.severity}") for f in result.findings],
+        "severity": [t(f"web.severity-{f.severity}") for f in result.findings],
         "more": t("web.more"),
         "suggestion": None if result.suggestion is None else {
             "label": t("web.suggestion"), "apply": t("web.apply", address=result.suggestion)},
