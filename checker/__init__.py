@@ -9,9 +9,9 @@ clock in here; the CLI (``python -m checker``), the browser worker and the site 
 """
 from __future__ import annotations
 
-from .address.check import check
 from ._data import Data, default_data
 from ._model import ARRIVES, Finding, Result, Situation
+from .address.check import check
 
 __all__ = ["ARRIVES", "Data", "Finding", "Result", "Situation", "check", "default_data"]
 __version__ = "0.1.0"

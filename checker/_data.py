@@ -6,11 +6,12 @@ and happens once, lazily; everything else receives a ``Data`` value. Works in CP
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 LANGS: tuple[str, ...] = ("ja", "en")
 
@@ -269,7 +270,8 @@ def read_raw() -> dict[str, Any]:
         for name in ("levels", "categories", "providers", "protected", "receivers", "bounces")
     }
     # messages/findings.toml: the findings; messages/sender.toml: the sender-domain findings (same form);
-    # every other messages/<file>.toml: interface strings of a shell, flat `key = { ja = "...", en = "..." }` tables, addressed as "<file>.<key>".
+    # every other messages/<file>.toml: interface strings of a shell, flat `key = { ja = "...", en = "..." }`
+    # tables, addressed as "<file>.<key>".
     raw["messages"] = {}
     raw["ui"] = {}
     for item in sorted((root / "messages").iterdir(), key=lambda t: t.name):

@@ -5,7 +5,7 @@ Rules of this module: no I/O, no clock, no randomness. Everything here is plain 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Verdict = Literal["deliver", "spam-folder", "at-risk", "block", "invalid"]
 Severity = Literal["error", "warning", "info"]
@@ -91,7 +91,7 @@ class Result:
     def arrives(self) -> bool:
         return self.verdict in ARRIVES
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``python -m checker check --json`` (keys in this order)."""
         return {
             "input": self.input,

@@ -80,10 +80,10 @@ console.log(JSON.stringify({ load_ms: t1 - t0, install_ms: t2 - t1, audit_ms: t3
 '''
 
 
-def run(cmd: list[str], **kw) -> dict:
+def run(cmd: list[str], *, env: dict[str, str], cwd: Path) -> dict[str, float]:
     """Run a child; wall time, CPU time (user + system) and peak RSS of that child alone."""
     t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t
     p.returncode = os.waitstatus_to_exitcode(status)
@@ -120,7 +120,7 @@ def main() -> int:
             "ours -o": [PY, "-m", "checker", "audit", str(lst), "-o", str(tmp / "report.csv")],
             "peer": [PY, str(tmp / "peer.py"), str(lst)],
         }
-        res: dict[str, list[dict]] = {k: [] for k in cmds}
+        res: dict[str, list[dict[str, float]]] = {k: [] for k in cmds}
         for _ in range(args.repeat):  # interleaved, so that a busy moment hits every command alike
             for k, cmd in cmds.items():
                 res[k].append(run(cmd, env=env, cwd=ROOT))
@@ -129,7 +129,8 @@ def main() -> int:
         print(f"\nwhole process, {args.repeat} interleaved runs, median:   {'wall':>9} {'CPU':>9} {'rows/s CPU':>11}")
         print(fmt_row("python -m checker audit (summary)", med["ours"]["wall"], med["ours"]["cpu"], n))
         print(fmt_row("python -m checker audit -o report.csv", med["ours -o"]["wall"], med["ours -o"]["cpu"], n))
-        print(fmt_row(f"email-validator {PEER_VERSION} validate_email loop", med["peer"]["wall"], med["peer"]["cpu"], n))
+        print(fmt_row(f"email-validator {PEER_VERSION} validate_email loop", med["peer"]["wall"],
+                      med["peer"]["cpu"], n))
         print("\nratio email-validator / ours (>= 1.0: at least as fast):")
         for k in ("ours", "ours -o"):
             rc = med["peer"]["cpu"] / med[k]["cpu"]
@@ -172,11 +173,12 @@ def pyodide(tmp: Path, lst: Path, n: int) -> bool:
         return False
     r = json.loads(out.stdout.strip().splitlines()[-1])
     version = json.loads((pdir / "package.json").read_text())["version"]
-    print(f"\nPyodide {version} in Node {subprocess.run([node, '--version'], capture_output=True, text=True).stdout.strip()}: "
+    node_version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"\nPyodide {version} in Node {node_version}: "
           f"loadPyodide {r['load_ms'] / 1000:.2f} s, wheel install + import {r['install_ms']:.0f} ms, "
           f"audit of {r['rows']:,} rows with the report {r['audit_ms'] / 1000:.2f} s = "
           f"{r['rows'] / (r['audit_ms'] / 1000):,.0f} rows/s (checker.web.audit, the page's entry)")
-    return r["rows"] == n
+    return bool(r["rows"] == n)
 
 
 if __name__ == "__main__":

@@ -60,8 +60,8 @@ def hostile() -> dict[str, bytes]:
         "3 MB header": head + b"X-Long: " + b"y" * 3_000_000 + b"\n\nbody\n",
         "200,000 address lines": head + b"\n" + b"<a@b.example>\n" * 200_000,
         "missing boundary": head + b'Content-Type: multipart/report; boundary="no"\n\n' + b"<a@b.example> 550\n" * 1000,
-        "bad base64 + NUL charset": head + b'Content-Type: text/plain; charset="\x00"\nContent-Transfer-Encoding: base64\n\n'
-        + b"!!@@==" * 100_000,
+        "bad base64 + NUL charset": head + b'Content-Type: text/plain; charset="\x00"\n'
+        + b"Content-Transfer-Encoding: base64\n\n" + b"!!@@==" * 100_000,
     }
 
 

@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from sender_zone import DOMAINS, ZONE  # noqa: E402
+
 from checker.cli.dns import Resolver  # noqa: E402
 from checker.sender.dns import drive  # noqa: E402
 from checker.sender.domain import check_domain  # noqa: E402
-from sender_zone import DOMAINS, ZONE  # noqa: E402
 
 #: (domain, field) -> why the two tools differ there and which is right
 JUSTIFIED: dict[tuple[str, str], str] = {
@@ -64,8 +65,8 @@ def ours(domains: list[str], host: str, port: int) -> dict[str, dict[str, Any]]:
 
 def theirs(domains: list[str], host: str, port: int) -> dict[str, dict[str, Any]]:
     import dns.resolver
-    from checkdmarc.dmarc import check_dmarc
-    from checkdmarc.spf import check_spf
+    from checkdmarc.dmarc import check_dmarc  # type: ignore[import-untyped]
+    from checkdmarc.spf import check_spf  # type: ignore[import-untyped]
     from dns.nameserver import Do53Nameserver
 
     res = dns.resolver.Resolver(configure=False)
@@ -123,8 +124,8 @@ def main() -> int:
             if why is None:
                 unexplained += 1
                 why = "UNEXPLAINED"
-            print(f"  {d}: todoku {us[d][field]!r} ({us[d]['spf_error' if field != 'dmarc_valid' else 'dmarc_error']})"
-                  f", checkdmarc {them[d][field]!r} ({them[d]['spf_error' if field != 'dmarc_valid' else 'dmarc_error']})")
+            err = "spf_error" if field != "dmarc_valid" else "dmarc_error"
+            print(f"  {d}: todoku {us[d][field]!r} ({us[d][err]}), checkdmarc {them[d][field]!r} ({them[d][err]})")
             print(f"      {why}")
     print(f"\nunexplained differences: {unexplained}")
     return 0

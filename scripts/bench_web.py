@@ -4,9 +4,10 @@
 Measures, side by side with their peer:
   - first contentful paint of a carrier page with the widget vs the same page without it (the same HTML with
     the form and the widget's <link>/<script> removed, both served through the same route), median of N;
-  - time to checker ready, cold and warm, median of --reps fresh profiles (a persistent profile in a temp user-data-dir: Playwright's default
-    context never caches the 9.6 MB wasm), vs a bare ``loadPyodide()`` page (a tiny HTML in a temp dir beside
-    the site, same runtime files), on the main thread and in a module worker like ours;
+  - time to checker ready, cold and warm, median of --reps fresh profiles (a persistent profile in a temp
+    user-data-dir: Playwright's default context never caches the 9.6 MB wasm), vs a bare ``loadPyodide()``
+    page (a tiny HTML in a temp dir beside the site, same runtime files), on the main thread and in a module
+    worker like ours;
   - the check round trip (submit -> result in the DOM), median of 100, with the page idle before each check
     (as a person types) and back to back (the previous result's rendering then falls inside the next);
   - the longest main-thread task while loading (PerformanceObserver "longtask"), with and without the widget.
@@ -28,8 +29,13 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
@@ -76,7 +82,7 @@ class BrotliHandler(QuietHandler):
     """The .br sibling when the browser accepts br (the web/README.md recipe), keeping the original
     Content-Type."""
 
-    def send_head(self):
+    def send_head(self) -> io.BytesIO | Any:
         if "br" in self.headers.get("Accept-Encoding", ""):
             path = self.translate_path(self.path)
             if os.path.isfile(path + ".br"):
@@ -99,7 +105,7 @@ def strip_widget(html: str) -> str:
     return re.sub(r'<script type="module"(?: async)? src="[^"]*todoku-widget\.js"></script>', "", html)
 
 
-def fcp(context, url: str, html: str) -> float:
+def fcp(context: BrowserContext, url: str, html: str) -> float:
     page = context.new_page()
     page.route(url, lambda route: route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8"))
     page.goto(url, wait_until="load")
@@ -109,10 +115,10 @@ def fcp(context, url: str, html: str) -> float:
         new PerformanceObserver(l => res(l.getEntries()[0].startTime)).observe({type: 'paint', buffered: true});
     })""")
     page.close()
-    return v
+    return float(v)
 
 
-def ready_time(context, url: str) -> dict:
+def ready_time(context: BrowserContext, url: str) -> dict[str, Any]:
     """Navigate (starting the checker at once through a shared-link fragment) and wait for ready."""
     page = context.new_page()
     sizes: list[int] = []
@@ -125,17 +131,17 @@ def ready_time(context, url: str) -> dict:
         bytes: performance.getEntriesByType('resource').reduce((s, e) => s + (e.transferSize || 0), 0)})""")
     out["bytes"] = sum(sizes)
     out["page"] = page
-    return out
+    return dict(out)
 
 
-def round_trips(page, n: int) -> list[list[float]]:
+def round_trips(page: Page, n: int) -> list[list[float]]:
     """Submit -> result in the DOM, n times: [settled], [back to back], [time in Python (worker)].
 
     "settled": before each check the page has rendered the previous result and is idle, as when a person
     types one address after another. "back to back": the next check is submitted the moment the previous
     result is in the DOM, so the browser's rendering of that result (style, layout, paint of the page)
     falls inside the next measurement."""
-    return page.evaluate("""async (n) => {
+    return list(page.evaluate("""async (n) => {
         const form = document.querySelector('form[data-todoku="check"]');
         const addrs = ['taro@gmial.com', 'x@docomo.ne.jp', 'a..b@docomo.ne.jp', 'hanako@ezweb.ne.jp'];
         const settle = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 20)));
@@ -157,10 +163,10 @@ def round_trips(page, n: int) -> list[list[float]]:
         await settle();
         for (let i = 0; i < n; i++) b2b.push((await once(i))[0]);
         return [settled, b2b, inWorker];
-    }""", n)
+    }""", n))
 
 
-def med(xs):
+def med(xs: Sequence[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
 
@@ -192,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             # 1. paint: the same page with and without the widget, alternating, warm HTTP cache for both
             ctx = browser.new_context()
-            with_w, without = [], []
+            with_w: list[float] = []
+            without: list[float] = []
             url = base + CARRIER
             fcp(ctx, url, page_html)
             fcp(ctx, url, strip_widget(page_html))
@@ -208,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
                          f"{(a / b - 1) * 100:+.1f} % (target < 10 %)"))
 
             # 2. ready, cold and warm, ours vs bare, in persistent profiles
-            def profile_run(base_url: str, path: str):
+            def profile_run(base_url: str, path: str) -> tuple[BrowserContext, dict[str, Any], dict[str, Any]]:
                 d = tempfile.mkdtemp(prefix="todoku-profile-", dir=tmp)
                 ctx = pw.chromium.launch_persistent_context(d, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                                             headless=True)
@@ -220,9 +227,12 @@ def main(argv: list[str] | None = None) -> int:
 
             ours_path = CARRIER + "#check=taro%40docomo.ne.jp"
 
-            def repeated(path: str, with_round_trips: bool):
+            def repeated(path: str, with_round_trips: bool,
+                         ) -> tuple[dict[str, Any], dict[str, Any], list[list[float]] | None]:
                 """``--reps`` fresh profiles, ours and bare interleaved by the caller; the median run's figures."""
-                colds, warms, rts = [], [], None
+                colds: list[dict[str, Any]] = []
+                warms: list[dict[str, Any]] = []
+                rts: list[list[float]] | None = None
                 for _ in range(args.reps):
                     ctx, cold, warm = profile_run(base, path)
                     if with_round_trips and rts is None:
@@ -230,20 +240,28 @@ def main(argv: list[str] | None = None) -> int:
                     ctx.close()
                     colds.append(cold)
                     warms.append(warm)
-                pick = lambda runs: sorted(runs, key=lambda r: r["ready"])[len(runs) // 2]  # noqa: E731
+
+                def pick(runs: list[dict[str, Any]]) -> dict[str, Any]:
+                    return sorted(runs, key=lambda r: r["ready"])[len(runs) // 2]
+
                 return pick(colds), pick(warms), rts
 
-            cold_o, warm_o, (rt, rt_b2b, rt_worker) = repeated(ours_path, True)
+            cold_o, warm_o, measured = repeated(ours_path, True)
+            assert measured is not None
+            rt, rt_b2b, rt_worker = measured
             cold_b, warm_b, _ = repeated("/bare/index.html", False)
             cold_bw, warm_bw, _ = repeated("/bare/worker.html", False)
             rows.append(("ready, cold (ms)", f"{cold_o['ready']:.0f} ours", f"{cold_b['ready']:.0f} bare",
                          f"{cold_o['ready'] / cold_b['ready']:.2f} x (target <= 1.15 x)"))
             rows.append(("ready, warm (ms)", f"{warm_o['ready']:.0f} ours", f"{warm_b['ready']:.0f} bare",
                          f"{warm_o['ready'] / warm_b['ready']:.2f} x"))
-            rows.append(("ready vs bare loadPyodide() in a worker (ms)", f"{cold_o['ready']:.0f} / {warm_o['ready']:.0f} ours",
-                         f"{cold_bw['ready']:.0f} / {warm_bw['ready']:.0f} bare", "cold / warm, "
-                         f"{cold_o['ready'] / cold_bw['ready']:.2f} x / {warm_o['ready'] / warm_bw['ready']:.2f} x"))
-            rows.append(("transferred cold / warm (kB)", f"{cold_o['bytes'] / 1e3:.0f} / {warm_o['bytes'] / 1e3:.0f} ours",
+            rows.append(("ready vs bare loadPyodide() in a worker (ms)",
+                         f"{cold_o['ready']:.0f} / {warm_o['ready']:.0f} ours",
+                         f"{cold_bw['ready']:.0f} / {warm_bw['ready']:.0f} bare",
+                         (f"cold / warm, {cold_o['ready'] / cold_bw['ready']:.2f} x / "
+                          f"{warm_o['ready'] / warm_bw['ready']:.2f} x")))
+            rows.append(("transferred cold / warm (kB)",
+                         f"{cold_o['bytes'] / 1e3:.0f} / {warm_o['bytes'] / 1e3:.0f} ours",
                          f"{cold_b['bytes'] / 1e3:.0f} / {warm_b['bytes'] / 1e3:.0f} bare", ""))
             rows.append(("check round trip, submit -> result shown (ms, n=100)", f"{med(rt):.2f} median",
                          f"{med(rt_worker):.2f} in Python", f"p90 {sorted(rt)[89]:.1f}; target < 10 ms"))
@@ -265,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
             # 4. cold start variants: plain files vs the precompressed .br siblings (web/README.md recipe)
             cold_rows = []
             for name, u in (("plain files", base), ("brotli .br siblings", base_br)):
-                ctx, c, w = profile_run(u, ours_path)
+                ctx, c, _ = profile_run(u, ours_path)
                 ctx.close()
                 cold_rows.append((name, c["ready"], c["bytes"]))
             browser.close()

@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,7 +89,7 @@ def build_wheel(out_dir: Path) -> Path:
 
 
 # ---------------------------------------------------------------- 2. compression
-def _cached(data: bytes, kind: str, make) -> bytes:
+def _cached(data: bytes, kind: str, make: Callable[[bytes], bytes]) -> bytes:
     key = hashlib.sha256(data).hexdigest()
     path = CACHE / f"{key}.{kind}"
     if path.is_file():
@@ -250,7 +251,6 @@ def main(argv: list[str] | None = None) -> int:
     t2 = time.monotonic()
     manifests = copy_web(site, wheel)
     pages = apply_csp(site)
-    t3 = time.monotonic()
     size = sum(f.stat().st_size for f in runtime.iterdir() if f.suffix not in (".gz", ".br"))
     size_br = sum(f.stat().st_size for f in runtime.iterdir() if f.suffix == ".br")
     log(f"{wheel.name} ({wheel.stat().st_size} B, {t1 - t0:.1f} s); Pyodide runtime {size / 1e6:.1f} MB "

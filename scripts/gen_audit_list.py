@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 import sys
+from collections.abc import Iterator
 
 SEED = 20261129
 HEADER = ("顧客番号", "氏名", "メールアドレス", "電話番号", "登録日")
@@ -104,7 +106,7 @@ def _address(rng: random.Random, given: str, family: str) -> str:
     return ""  # blank
 
 
-def rows(n: int, seed: int = SEED):
+def rows(n: int, seed: int = SEED) -> Iterator[tuple[str, str, str, str, str]]:
     """The list's n data rows (tuples of str), deterministically."""
     rng = random.Random(seed)
     seen: list[str] = []
@@ -133,7 +135,7 @@ def generate(n: int, seed: int = SEED) -> bytes:
     return buf.getvalue().encode("cp932")
 
 
-def write(path, n: int, seed: int = SEED, chunk: int = 100_000) -> None:
+def write(path: str | os.PathLike[str], n: int, seed: int = SEED, chunk: int = 100_000) -> None:
     """Write the list to ``path`` in chunks (bounded memory for the 1,000,000-row list)."""
     with open(path, "wb") as f:
         buf = io.StringIO()

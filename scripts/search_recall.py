@@ -27,6 +27,10 @@ import sys
 import tomllib
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -58,13 +62,13 @@ async ({workerUrl, index, queries}) => {
 
 def material_default_separator(lang: str) -> str:
     """The separator Material uses for `lang` when mkdocs.yml sets none (from the installed theme)."""
-    import material
+    import material  # type: ignore[import-untyped]
 
     path = Path(material.__file__).parent / "templates" / "partials" / "languages" / f"{lang}.html"
     m = re.search(r'"search\.config\.separator":\s*"((?:[^"\\]|\\.)*)"', path.read_text(encoding="utf-8"))
     if not m:
         raise SystemExit(f"search_recall: no default separator in {path}")
-    return json.loads(f'"{m.group(1)}"')
+    return str(json.loads(f'"{m.group(1)}"'))
 
 
 def material_worker(worker_path: str) -> Path:
@@ -77,8 +81,8 @@ def material_worker(worker_path: str) -> Path:
     return path
 
 
-def run_queries(site: Path, prefix: str, index: dict, queries: list[str], runs: dict[str, tuple[str, bool]],
-                browser=None) -> dict:
+def run_queries(site: Path, prefix: str, index: dict[str, Any], queries: list[str],
+                runs: dict[str, tuple[str, bool]], browser: Browser | None = None) -> dict[str, list[list[str]]]:
     """{run name: [[page, ...] per query]} for each (separator, Material's untouched worker?) in runs
     (in `browser`, else a new Chromium)."""
     from playwright.sync_api import sync_playwright
@@ -92,12 +96,12 @@ def run_queries(site: Path, prefix: str, index: dict, queries: list[str], runs: 
         base = f"{url}/{prefix}"
         pristine = worker_path.rsplit("/", 1)[0] + "/material-as-shipped.js"  # beside it: same ../lunr
 
-        def run(b) -> dict:
+        def run(b: Browser) -> dict[str, list[list[str]]]:
             page = b.new_page()
             page.route(f"**/{pristine}", lambda route: route.fulfill(
                 path=str(material_worker(worker_path)), content_type="text/javascript"))
             page.goto(base)
-            out = {}
+            out: dict[str, list[list[str]]] = {}
             for name, (separator, untouched) in runs.items():
                 idx = {**index, "config": {**index["config"], "separator": separator}}
                 url = base + (pristine if untouched else worker_path)
@@ -128,7 +132,8 @@ def rank(pages: list[str], expected: list[str]) -> int | None:
 
 
 def measure(lang: str = "ja", site: Path = ROOT / "site", queries: Path | None = None, top: int = 10,
-            extra: dict[str, str] | None = None, browser=None) -> tuple[list[dict], dict[str, tuple[str, bool]], dict[str, list[int | None]]]:
+            extra: dict[str, str] | None = None, browser: Browser | None = None,
+            ) -> tuple[list[dict[str, Any]], dict[str, tuple[str, bool]], dict[str, list[int | None]]]:
     """(query entries, {run: separator}, {run: [rank of the first expected page or None, per query]})."""
     prefix = "" if lang == "ja" else "en/"
     index_path = site / prefix / "search" / "search_index.json"
@@ -142,9 +147,9 @@ def measure(lang: str = "ja", site: Path = ROOT / "site", queries: Path | None =
             BUILT: (index["config"]["separator"], False),
             **{name: (regex, False) for name, regex in (extra or {}).items()}}
     results = run_queries(site, prefix, index, [e["q"] for e in entries], runs, browser)
-    ranks = {name: [rank(pages, e["pages"]) for pages, e in zip(results[name], entries)] for name in runs}
+    ranks = {name: [rank(pages, e["pages"]) for pages, e in zip(results[name], entries, strict=True)] for name in runs}
     for name in runs:
-        for e, pages in zip(entries, results[name]):
+        for e, pages in zip(entries, results[name], strict=True):
             e.setdefault("results", {})[name] = len(pages)
     return entries, runs, ranks
 
@@ -164,8 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         extra[name] = regex
     try:
         entries, runs, all_ranks = measure(args.lang, args.site, args.queries, args.top, extra)
-    except FileNotFoundError as e:
-        print(f"search_recall: {e}", file=sys.stderr)
+    except FileNotFoundError as exc:
+        print(f"search_recall: {exc}", file=sys.stderr)
         return 2
     qfile = args.queries or ROOT / "tests" / f"search_queries_{args.lang}.toml"
     print(f"search recall, {args.lang}: {len(entries)} queries from {qfile.name}, "
@@ -185,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         anyr = sum(1 for r in ranks if r is not None)
         mrr = sum(1 / r for r in ranks if r is not None) / n
         per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for r, e in zip(ranks, entries):
+        for r, e in zip(ranks, entries, strict=True):
             k = per_kind[e.get("kind", "-")]
             k[1] += 1
             if r is not None and r <= args.top:

@@ -17,9 +17,9 @@ import http.server
 import socketserver
 import sys
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 SITE = Path(__file__).resolve().parent.parent / "site"
 
@@ -42,6 +42,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+        return None
 
 
 class QuietHandler(Handler):
@@ -56,7 +57,8 @@ def served(directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] 
     """Serves ``directory`` on 127.0.0.1 (an ephemeral port) in a background thread while the block runs;
     yields the base URL (``http://127.0.0.1:PORT``, no trailing slash)."""
     socketserver.ThreadingTCPServer.allow_reuse_address = True
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory))) as httpd:
+    bound = functools.partial(handler, directory=str(directory))
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), bound) as httpd:
         httpd.daemon_threads = True
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         try:

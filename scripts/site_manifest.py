@@ -22,6 +22,10 @@ import json
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
+
+#: urls.json: {"pages": {url: [anchor, ...]}, "redirects": {old url: new url}}
+Manifest = dict[str, Any]
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADINGS = {"h2", "h3", "h4", "h5", "h6"}  # h1 is the page itself: its URL is the permanent link
@@ -71,16 +75,16 @@ def collect(site: Path) -> dict[str, list[str]]:
     return pages
 
 
-def load(manifest: Path) -> dict:
+def load(manifest: Path) -> Manifest:
     if not manifest.exists():
         return {"pages": {}, "redirects": {}}
-    doc = json.loads(manifest.read_text(encoding="utf-8"))
+    doc: Manifest = json.loads(manifest.read_text(encoding="utf-8"))
     doc.setdefault("pages", {})
     doc.setdefault("redirects", {})
     return doc
 
 
-def dump(manifest: Path, doc: dict) -> None:
+def dump(manifest: Path, doc: Manifest) -> None:
     doc = {"pages": {k: sorted(set(v)) for k, v in sorted(doc["pages"].items())},
            "redirects": dict(sorted(doc["redirects"].items()))}
     manifest.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -121,7 +125,7 @@ def build_notes(added: list[str], gone: list[str], show: int = 6) -> list[str]:
     return notes
 
 
-def lost(doc: dict, pages: dict[str, list[str]]) -> list[str]:
+def lost(doc: Manifest, pages: dict[str, list[str]]) -> list[str]:
     """Manifest entries ("/x/" or "/x/#a") missing from ``pages`` (see collect) and not redirected."""
     redirects = doc.get("redirects", {})
     out = []

@@ -18,6 +18,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "golden" / "vectors.json"
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 S = dict  # a situation: keyword arguments of checker.Situation
 
 #: (input, situation, lang): file order is this order
-CASES: list[tuple[str, dict, str]] = [
+CASES: list[tuple[str, dict[str, Any], str]] = [
     # carriers, the seed's level 5
     ("taro@docomo.ne.jp", S(), "ja"),
     ("taro@docomo.ne.jp", S(), "en"),
@@ -155,10 +156,10 @@ CASES: list[tuple[str, dict, str]] = [
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def vectors() -> list[dict]:
+def vectors() -> list[dict[str, object]]:
     from checker import Situation, check
 
-    out = []
+    out: list[dict[str, object]] = []
     for text, situation, lang in CASES:
         r = check(text, situation=Situation(**situation), lang=lang)
         out.append({"input": text, "situation": situation, "lang": lang, "expected": r.to_dict()})

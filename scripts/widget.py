@@ -23,7 +23,10 @@ STATE_KEYS = ("loading", "queued", "empty", "error-load", "reason-no-wasm",
 
 
 def widget_html(lang: str, data: Data) -> str:
-    t = lambda key: escape(data.ui[f"web.{key}"].get(lang))  # noqa: E731
+
+    def t(key: str) -> str:
+        return escape(data.ui[f"web.{key}"].get(lang))
+
     levels = "".join(
         f'<option value="{n}"{" selected" if n == 7 else ""}>{n}</option>' for n in (7, 6, 5, 4)
     )
@@ -51,7 +54,11 @@ def audit_html(lang: str, data: Data) -> str:
     travel with the form as a JSON data block, so the script shows them before Pyodide has loaded."""
     from checker.web.audit import page_strings
 
-    t = lambda key: escape(data.ui[f"web.{key}"].get(lang))  # noqa: E731
+
+    def t(key: str) -> str:
+
+        return escape(data.ui[f"web.{key}"].get(lang))
+
     strings = json.dumps(page_strings(lang, data), ensure_ascii=False, sort_keys=True)
     strings = strings.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
@@ -69,7 +76,11 @@ def message_html(lang: str, data: Data) -> str:
     does the rest). Its strings (messages/message.toml ``page-*``) travel with the form as a JSON data block."""
     from checker.web.message import page_strings
 
-    t = lambda key: escape(data.ui[f"message.{key}"].get(lang))  # noqa: E731
+
+    def t(key: str) -> str:
+
+        return escape(data.ui[f"message.{key}"].get(lang))
+
     strings = json.dumps(page_strings(lang, data), ensure_ascii=False, sort_keys=True)
     strings = strings.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (

@@ -52,7 +52,7 @@ def configs(site: Path) -> tuple[Path, Path]:
     return ja, en
 
 
-def timed(cmd: list[str], env: dict) -> float:
+def timed(cmd: list[str], env: dict[str, str]) -> float:
     t = time.monotonic()
     r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     if r.returncode != 0:
@@ -103,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.rounds):
             for d in (ZSITE, MSITE):
                 shutil.rmtree(d, ignore_errors=True)
-            t = timed([str(ZBIN), "build", "-c", "-f", zja.name], env) + timed([str(ZBIN), "build", "-f", zen.name], env)
+            t = (timed([str(ZBIN), "build", "-c", "-f", zja.name], env)
+                 + timed([str(ZBIN), "build", "-f", zen.name], env))
             best["zensical"] = min(best["zensical"], t)
             t = timed([str(PY), "-m", "mkdocs", "build", "--strict", "--quiet", "-f", mja.name], env) + \
                 timed([str(PY), "-m", "mkdocs", "build", "--strict", "--quiet", "-f", men.name], env)

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from helpers_core import load_script
 
 ROOT = Path(__file__).resolve().parent.parent

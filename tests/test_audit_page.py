@@ -82,7 +82,7 @@ def assert_same_as_cli(page, path: Path, tmp_path: Path, lang: str) -> None:
 
 def assert_local(page, base_url: str) -> None:
     assert page.todoku_requests
-    outside = [u for u in page.todoku_requests if not (u.startswith(base_url + "/") or u.startswith("blob:"))]
+    outside = [u for u in page.todoku_requests if not u.startswith((base_url + "/", "blob:"))]
     assert not outside, outside
 
 
@@ -115,7 +115,8 @@ def test_ten_thousand_rows_cold_and_warm(page, base_url, tmp_path, screenshots, 
     assert_local(page, base_url)
     with capsys.disabled():
         print(f"\n  page audit of 10,000 rows: cold {cold:.1f} s (Pyodide load included), "
-              f"with Pyodide ready {warm:.1f} s (worker: {worker_ms / 1000:.1f} s cold run, {warm_ms / 1000:.1f} s warm)")
+              f"with Pyodide ready {warm:.1f} s "
+              f"(worker: {worker_ms / 1000:.1f} s cold run, {warm_ms / 1000:.1f} s warm)")
     out = ROOT / ".artifacts" / "audit-page-timing.txt"
     out.write_text(f"10000 rows: cold {cold:.2f} s, warm {warm:.2f} s, worker {worker_ms} ms / {warm_ms} ms\n")
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
+from helpers_core import fixture_data
 
 from checker import Situation, check, default_data
-from checker.address.check import INVALID
 from checker._data import Data
-from helpers_core import fixture_data
+from checker.address.check import INVALID
 
 D = fixture_data()
 
@@ -64,7 +66,7 @@ DNS_CODES = {"no-such-domain", "null-mx", "dns-unanswered"}
 
 def test_dns_codes_are_emitted_by_the_mx_rule():
     import checker.sender.recipient as recipient
-    src = open(recipient.__file__, encoding="utf-8").read()
+    src = Path(str(recipient.__file__)).read_text(encoding="utf-8")
     assert set(re.findall(r'code = "([a-z0-9-]+)"', src)) == DNS_CODES
 
 
@@ -72,7 +74,7 @@ def test_every_code_the_core_can_emit_has_messages():
     import checker.address.check as c
     import checker.address.rules as rules
     import checker.address.syntax as syn
-    src = "".join(open(m.__file__, encoding="utf-8").read() for m in (c, rules, syn))
+    src = "".join(Path(str(m.__file__)).read_text(encoding="utf-8") for m in (c, rules, syn))
     emitted = set(re.findall(r'Issue\(\s*"([a-z0-9-]+)"', src)) | set(INVALID)
     emitted |= {"local-dot-start", "local-dot-end", "local-double-dot"}
     emitted |= DNS_CODES  # check --dns: the recipient domain's MX answer (checker/sender/recipient.py)
@@ -347,9 +349,10 @@ def test_no_typo_suggestion(domain):
 
 
 def test_ambiguous_typo_gets_no_suggestion():
-    from checker.address.typo import suggest
     from helpers_core import FIXTURE_PROVIDERS, _p
+
     from checker._data import parse, read_raw
+    from checker.address.typo import suggest
     raw = read_raw()
     extra = FIXTURE_PROVIDERS + [_p("ghail", "free", ["ghail.com"])]
     data = parse(raw["levels"], raw["categories"], {"provider": extra}, raw["messages"], raw["ui"])
@@ -441,13 +444,15 @@ def test_links_and_attachments_are_at_risk_with_separate_codes():
     links, att = both.findings[1], both.findings[2]
     assert "“URL refusal” (URL付きメール拒否)" in links.message and "“Receive list setting”" in links.message
     assert "attachment" not in links.message.lower() and "URL" not in att.message
-    assert [f.code for f in run("t@docomo.ne.jp", attachments=True).findings] == ["carrier-filter", "carrier-attachments"]
+    codes = [f.code for f in run("t@docomo.ne.jp", attachments=True).findings]
+    assert codes == ["carrier-filter", "carrier-attachments"]
     # no URL filter in the data: the generic wording, never an invented setting name
     assert "URL を含むメールを拒否する設定" in run("t@au.com", links=True).findings[1].message
     # the allowlist wins over both
     assert [f.code for f in run("t@docomo.ne.jp", links=True, attachments=True, allowlisted=True).findings] == [
         "allowlisted"]
-    for s in ({"links": True}, {"attachments": True}, {"links": True, "attachments": True}):
+    flags: tuple[dict[str, Any], ...] = ({"links": True}, {"attachments": True}, {"links": True, "attachments": True})
+    for s in flags:
         assert run("t@docomo.ne.jp", **s).verdict != "block"
 
 
@@ -542,7 +547,8 @@ def test_a_domain_the_data_does_not_know_is_category_unknown(address):
 
 
 def test_no_result_is_category_domain_and_every_category_is_in_the_data():
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     @settings(max_examples=300, deadline=None)
     @given(st.sampled_from(["taro", "a.b", "x"]),

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from checker import Situation, check, default_data
 from helpers_core import load_script
 
+from checker import Situation, check, default_data
 
 ROOT = Path(__file__).resolve().parent.parent
 FILE = ROOT / "tests" / "golden" / "vectors.json"

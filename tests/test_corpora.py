@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
-from checker import check, default_data
-from checker.address.typo import suggest
 from helpers_core import figures_report
+
+from checker import Result, check, default_data
+from checker.address.typo import suggest
 
 DATA = default_data()
 FIGURES: dict[str, str] = {}
@@ -37,7 +37,7 @@ def _trimmed(a: str, r) -> bool:
     return a != a.strip() and check(a.strip()).valid == r.valid
 
 
-DELIBERATE_SYNTAX: list[tuple[str, Callable[[str, object], bool]]] = [
+DELIBERATE_SYNTAX: list[tuple[str, Callable[[str, Result], bool]]] = [
     ("surrounding whitespace (spaces, CR, LF, folding white space) is trimmed: pasted addresses work",
      _trimmed),
     ("one trailing dot (the DNS root) is accepted, warned (domain-trailing-dot) and suggested without it: "

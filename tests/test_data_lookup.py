@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from checker._data import default_data, parse
+from checker._data import Data, default_data, parse
 
 DATA = default_data()
 
@@ -89,7 +90,7 @@ def test_lookup_does_not_strip_more_than_it_should() -> None:
 
 
 def test_data_file_case_is_folded_on_load() -> None:
-    raw = {
+    raw: dict[str, Any] = {
         "levels": {"level": [{"levels": list(range(1, 11)), "name": {"ja": "x", "en": "x"},
                               "summary": {"ja": "x", "en": "x"}, "refuses": []}]},
         "categories": {"category": [{"id": "free", "name": {"ja": "x", "en": "x"}, "level": 8, "levels": [8],
@@ -143,7 +144,8 @@ def _domain(addr: str) -> str:
 
 def test_jpmobile_carrier_addresses_map_to_our_carrier(corpora: Path) -> None:
     doc = json.loads((corpora / "jpmobile" / "email_cases.json").read_text(encoding="utf-8"))
-    checked, wrong = 0, []
+    checked = 0
+    wrong: list[tuple[str, str | None, str | None]] = []
     for case in doc["detect_cases"]:
         expected = JPMOBILE.get(case["expected_carrier"]) if case["expected_carrier"] else None
         got = owner(_domain(case["input"]))
@@ -160,7 +162,8 @@ def test_jpmobile_carrier_addresses_map_to_our_carrier(corpora: Path) -> None:
 
 def test_email_address_jp_mobile_carrier_addresses_map_to_our_carrier(corpora: Path) -> None:
     doc = json.loads((corpora / "email-address-jp-mobile" / "cases.json").read_text(encoding="utf-8"))
-    checked, wrong = 0, []
+    checked = 0
+    wrong: list[tuple[str, str | None, str | None]] = []
     for cls, addresses in doc["cases"].items():
         if cls == "non_email":
             continue
@@ -194,7 +197,7 @@ def test_kikobeats_jp_free_mail_domains_we_list_are_not_carriers(corpora: Path) 
             by_cat.setdefault(DATA.provider(p).category, []).append(d)
     print(f"kikobeats: {len(jp)} .jp domains, {len(jp) - len(unknown)} known to us ("
           + "; ".join(f"{c}: {len(v)}" for c, v in sorted(by_cat.items())) + ")"
-          + f"\n  kikobeats calls all of them free mail; we classify carriers and ISPs by the seed's model"
+          + "\n  kikobeats calls all of them free mail; we classify carriers and ISPs by the seed's model"
           + f"\n  not known to us ({len(unknown)}): {', '.join(unknown)}")
     ours_free = sorted({d for p in DATA.providers if p.category == "free" for d in p.all_domains
                         if not d.startswith("*.") and d.endswith(".jp")})
@@ -208,7 +211,7 @@ def test_kikobeats_jp_free_mail_domains_we_list_are_not_carriers(corpora: Path) 
             assert DATA.provider(p).category == "carrier", (d, p)
 
 
-def _mini(providers: list[dict]) -> object:
+def _mini(providers: list[dict[str, Any]]) -> Data:
     t = {"ja": "x", "en": "x"}
     return parse({"level": [{"levels": list(range(1, 11)), "name": t, "summary": t, "refuses": []}]},
                  {"category": [{"id": "free", "name": t, "level": 8, "levels": [8], "summary": t}]},

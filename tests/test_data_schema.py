@@ -7,8 +7,9 @@ from __future__ import annotations
 import copy
 import re
 import string
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -525,7 +526,7 @@ def test_shipped_sender_data_is_complete(raw: dict[str, Any]) -> None:
                and isinstance(n.func, ast.Attribute) and n.func.attr == "add" and n.args
                and isinstance(n.args[0], ast.Constant)}
     used = emitted | {rule["finding"] for r in raw["receivers"]["receiver"] for rule in r.get("rule", [])}
-    assert used == set(raw["sender"]), sorted(used ^ set(raw["sender"]))
+    assert used == set(raw["sender"]), sorted(map(str, used ^ set(raw["sender"])))
 
 
 @pytest.mark.parametrize("path, value, expected", [
@@ -618,7 +619,8 @@ BROKEN = [
     ("providers.provider.0.facts.0.secondary", ..., "mark it secondary = true"),
     ("providers.provider.1.id", "acme", "providers.toml#acme.id: duplicate id"),
     ("providers.provider.1.id", "Beta", "id must be lowercase"),
-    ("providers.provider.1.domains", ["acme.ne.jp"], "'acme.ne.jp' is already claimed at providers.toml#acme.domains[0]"),
+    ("providers.provider.1.domains", ["acme.ne.jp"],
+     "'acme.ne.jp' is already claimed at providers.toml#acme.domains[0]"),
     ("providers.provider.1.domains", ["mail.acme.jp"], "shadowed by acme's '*.acme.jp'"),
     ("providers.provider.0.domains", ["acme.ne.jp", "*.acme.jp", "x.acme.jp"], "redundant"),
     ("providers.provider.1.domains", ["Beta.com"], "lowercase"),
@@ -634,7 +636,8 @@ BROKEN = [
     ("providers.provider.0.settings.0.role", ..., "providers.toml#acme.settings: a carrier needs its allowlist named"),
     ("providers.provider.0.settings.0.role", "whitelist", "providers.toml#acme.settings[0].role: expected one of"),
     ("providers.provider.0.settings.0.secondary", True, "the source is the operator's own page: drop secondary"),
-    ("providers.provider.0.allowlist_unverified", {"ja": "受信許可", "en": "allow"}, "role = \"allowlist\"): drop this"),
+    ("providers.provider.0.allowlist_unverified", {"ja": "受信許可", "en": "allow"},
+     "role = \"allowlist\"): drop this"),
     ("providers.provider.1.allowlist_unverified", {"ja": "受信許可", "en": "allow"}, "only for carriers"),
     ("messages.typo.retired", {"ja": "廃止", "en": ""}, "messages/findings.toml#typo.retired.en: missing or empty"),
     ("levels.level.1.levels", [7, 6, 5], "levels must cover 10..1 exactly once"),
@@ -733,7 +736,7 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any], providers_ids: set
                     errs.append(f"bounces.toml#reason.{rid}: bad regex {p!r}: {exc}")
             elif p != p.lower() or not p.strip():
                 errs.append(f"bounces.toml#reason.{rid}: pattern {p!r} must be lowercase and not empty")
-    for rid, pats in doc.get("generic", {}).items():
+    for rid in doc.get("generic", {}):
         if rid not in reasons:
             errs.append(f"bounces.toml#generic.{rid}: not a reason")
     for o in doc.get("override", []) + doc.get("receiver", []) + doc.get("vendor", []):

@@ -8,15 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dns_server import LocalDNS
 
 import checker.cli.dns as dns_shell
 from checker import check
-from checker.cli.audit import main as audit_main
 from checker._data import default_data
+from checker.cli.audit import main as audit_main
 from checker.cli.check import main as check_main
 from checker.sender.dns import Answer
 from checker.sender.recipient import mx_query, with_mx
-from dns_server import LocalDNS
 
 ZONE = {"ok.example": {"MX": [[10, "mx.ok.example"]]}, "null.example": {"MX": [[0, ""]]},
         "slow.example": "TIMEOUT", "xn--wgv71a119e.jp": {"MX": [[10, "mx.example"]]}}

@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import gen_docs  # noqa: E402
-from checker._data import LANGS, default_data  # noqa: E402
 from widget import SNIPPETS  # noqa: E402
+
+from checker._data import LANGS, default_data  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +187,7 @@ def test_audit_columns_table_lists_the_reports_columns_and_codes(data, files, la
     table = files[f"snippets/{lang}/audit-columns.md"]
     rows = [ln for ln in table.splitlines() if ln.startswith("| ") and not ln.startswith("|---")][1:]
     assert len(rows) == len(OUR_COLUMNS)
-    for row, col in zip(rows, OUR_COLUMNS):
+    for row, col in zip(rows, OUR_COLUMNS, strict=True):
         name = data.ui[f"audit.col-{col}"]
         assert name.ja in row and f"`{name.en}`" in row, row
     assert OUR_COLUMNS[:2] == ("verdict", "reply")  # the reply: same vocabulary, its own column

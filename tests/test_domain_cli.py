@@ -10,12 +10,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
-
-from checker.__main__ import main
-from checker.sender.dns import Zone, drive
-from checker.sender.domain import check_domain
 from dns_server import LocalDNS
 from sender_zone import DOMAINS, ZONE
+
+from checker.sender.dns import Zone, drive
+from checker.sender.domain import check_domain
 
 ENV = {"TODOKU_DNS_LIFETIME": "0.6", "TODOKU_SITE_URL": "https://todoku.example"}
 
@@ -27,9 +26,9 @@ def server() -> Iterator[LocalDNS]:
 
 
 def run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
+    assert argv[:1] == ["domain"], argv
     out, err = io.StringIO(), io.StringIO()
-    code = main(argv, stdin=io.StringIO(stdin), stdout=out, stderr=err, environ=ENV) \
-        if argv[:1] != ["domain"] else _domain(argv[1:], stdin, out, err)
+    code = _domain(argv[1:], stdin, out, err)
     return code, out.getvalue(), err.getvalue()
 
 

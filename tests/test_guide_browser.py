@@ -10,7 +10,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from helpers_core import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,15 +123,15 @@ def test_search_recall_does_not_regress(site_dir, browser):
     after = sum(1 for r in built if r is not None and r <= 10)
     before = sum(1 for r in shipped if r is not None and r <= 10)
     first = sum(1 for r in built if r == 1)
-    missed = [e["q"] for e, r in zip(entries, built) if r is None or r > 10]
+    missed = [e["q"] for e, r in zip(entries, built, strict=True) if r is None or r > 10]
     assert after >= len(entries) - 3, f"Japanese recall@10 {after}/{len(entries)}; missed: {missed}"
     assert after >= before + 10, f"the Japanese search work no longer helps: {before} -> {after}"
     # the queries a support desk types most (issue 13) find the right page first
-    not_first = [e["q"] for e, r in zip(entries, built) if e.get("first") and r != 1]
+    not_first = [e["q"] for e, r in zip(entries, built, strict=True) if e.get("first") and r != 1]
     assert not not_first, f"not the right page first: {not_first}"
     assert first >= ranks[recall.SEPARATOR].count(1), "top-1 fell below Material's worker with the separator"
     entries, runs, ranks = recall.measure("en", site_dir, browser=browser)
-    missed = [e["q"] for e, r in zip(entries, ranks[recall.BUILT]) if r is None or r > 10]
+    missed = [e["q"] for e, r in zip(entries, ranks[recall.BUILT], strict=True) if r is None or r > 10]
     assert not missed, f"English queries no longer found: {missed}"
 
 

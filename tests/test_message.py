@@ -116,8 +116,9 @@ def test_quoted_printable_and_pasted_text_without_headers() -> None:
            b"The email account that you tried to reach does not exist =\n<no.one@gmail.com> 550 5.1.1\n")
     r = read_message(raw, "en")
     assert r.recipients[0].reason == "userunknown"
-    pasted = "\n\n  kijitora@example.org\n    SMTP error from remote mail server after RCPT TO:<kijitora@example.org>:\n" \
-             "    550 5.1.1 <kijitora@example.org>... User Unknown\n"
+    pasted = ("\n\n  kijitora@example.org\n"
+              "    SMTP error from remote mail server after RCPT TO:<kijitora@example.org>:\n"
+              "    550 5.1.1 <kijitora@example.org>... User Unknown\n")
     r = read_message(("Subject: Mail delivery failed\n" + pasted).encode())
     assert r.kind == "bounce" and r.recipients[0].reason == "userunknown" and r.recipients[0].command == "RCPT"
 
@@ -211,9 +212,11 @@ def _nested(depth: int) -> bytes:
 def test_hostile_inputs_never_raise() -> None:
     cases = {
         "empty": b"", "blank": b"  \n\r\n", "binary": bytes(range(256)) * 200, "nul": b"\x00" * 1000,
-        "huge": b"From: MAILER-DAEMON@x.example\nSubject: failure notice\n\n" + b"a@b.example said: 550 x\n" * 1_000_000,
+        "huge": (b"From: MAILER-DAEMON@x.example\nSubject: failure notice\n\n"
+                 + b"a@b.example said: 550 x\n" * 1_000_000),
         "nested": _nested(5000), "nested-small": _nested(40),
-        "no-boundary": b'Content-Type: multipart/report; boundary="nope"\nFrom: postmaster@x.example\n\nbody <a@x.example>\n',
+        "no-boundary": (b'Content-Type: multipart/report; boundary="nope"\n'
+                        b"From: postmaster@x.example\n\nbody <a@x.example>\n"),
         "bad-base64": b"From: MAILER-DAEMON@x\nContent-Transfer-Encoding: base64\n\n!!!!====@@@\n",
         "bad-charset": b"From: MAILER-DAEMON@x\nContent-Type: text/plain; charset=\"\x00\xff\"\n\n\xff\xfe\n",
         "bad-encoded-word": b"From: =?utf-8?B?////?= <MAILER-DAEMON@x>\nSubject: =?x-bogus?Q?=ZZ?=\n\nhi\n",
@@ -249,7 +252,8 @@ def test_any_bytes_give_a_report(raw: bytes) -> None:
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=500))
 def test_any_text_after_bounce_headers_gives_a_report(text: str) -> None:
-    r = read_message(b"From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail\n\n" + text.encode("utf-8", "surrogatepass"))
+    head = b"From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail\n\n"
+    r = read_message(head + text.encode("utf-8", "surrogatepass"))
     json.dumps(r.to_dict("f"))
 
 
@@ -290,7 +294,8 @@ def test_cli_errors_are_localized_with_exit_2(tmp_path) -> None:
 
 
 def test_cli_human_output_escapes_terminal_control_characters() -> None:
-    raw = b"From: MAILER-DAEMON@x.example\nSubject: failure \x1b[2J notice\n\n<a@x.example>: 550 \x1b]0;owned\x07 user unknown\n"
+    raw = (b"From: MAILER-DAEMON@x.example\nSubject: failure \x1b[2J notice\n\n"
+           b"<a@x.example>: 550 \x1b]0;owned\x07 user unknown\n")
     code, out, _ = _run(["-", "--lang", "en"], stdin=raw)
     assert code == 1 and "\x1b" not in out and "\x07" not in out
 

@@ -67,7 +67,7 @@ To: me@gmail.com
 Subject: test
 
 hello
-"""
+"""  # noqa: E501 (a real header line)
 
 
 def read_in_page(page) -> None:

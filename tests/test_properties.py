@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
+from helpers_core import fixture_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker import Situation, check
 from checker.address.check import MAX_INPUT
-from helpers_core import fixture_data
 
 D = fixture_data()
 VERDICTS = {"deliver", "spam-folder", "at-risk", "block", "invalid"}

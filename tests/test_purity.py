@@ -159,7 +159,8 @@ def test_the_direction_check_catches_wrong_way_imports(source: str, rel: str, ex
 
 
 def test_the_direction_check_lets_the_core_import_the_shared_layers() -> None:
-    src = "from .._data import Data\nfrom .._model import Result\nfrom ..address.check import check\nfrom . import read\n"
+    src = ("from .._data import Data\nfrom .._model import Result\nfrom ..address.check import check\n"
+           "from . import read\n")
     assert wrong_way_imports("lists/audit.py", src) == []
 
 
@@ -169,3 +170,10 @@ def test_core_modules_are_checked() -> None:
             "address/rules.py", "lists/read.py", "lists/decode.py", "lists/audit.py", "lists/report.py",
             "sender/dns.py", "sender/spf.py", "_model.py", "_data.py", "__init__.py"} <= names
     assert not any(n.startswith(("cli/", "web/")) or n == "__main__.py" for n in names)
+
+
+def test_every_package_is_core_or_shell() -> None:
+    """A new package under checker/ must say what it is: a core capability (CORE_PACKAGES, checked
+    above) or a shell (SHELLS)."""
+    packages = {p.parent.name for p in PKG.glob("*/__init__.py")}
+    assert packages <= set(CORE_PACKAGES) | set(SHELLS), packages - set(CORE_PACKAGES) - set(SHELLS)

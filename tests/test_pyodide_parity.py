@@ -25,14 +25,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
-from checker import Situation, check
-from checker.address.normalize import ucd_kind
-from checker.cli.check import json_line
 from helpers_core import figures_report, load_script
 from sender_zone import DOMAINS as SENDER_DOMAINS
 from sender_zone import ZONE as SENDER_ZONE
 
+from checker import Situation, check
+from checker.address.normalize import ucd_kind
+from checker.cli.check import json_line
 
 pytestmark = pytest.mark.node
 
@@ -106,8 +105,8 @@ def generated_cases(n: int = GENERATED, seed: int = 20261129) -> list[dict]:
             text = "".join(chars)
             if kind == 3 and rng.random() < 0.1:  # long inputs: around the 254 and 1024 limits
                 text = text * rng.choice([8, 30, 80])
-        situation = {k: True for k in ("links", "attachments", "allowlisted", "reply_allowlisted")
-                     if rng.random() < 0.2}
+        flags = ("links", "attachments", "allowlisted", "reply_allowlisted")
+        situation: dict[str, bool | int] = {k: True for k in flags if rng.random() < 0.2}
         if rng.random() < 0.3:
             situation["level"] = rng.randrange(1, 11)
         out.append({"input": text, "situation": situation, "lang": rng.choice(["ja", "en"])})
@@ -153,7 +152,7 @@ def wheel(tmp_path_factory) -> Path:
     except SystemExit as exc:  # build_web reports failures this way
         pytest.fail(f"building the wheel failed: {exc}")
     assert path.name.endswith("-py3-none-any.whl"), path
-    return path
+    return Path(path)
 
 
 def audit_lists(cases: list[dict], tmp: Path) -> list[Path]:
@@ -240,8 +239,10 @@ def message_cases(tmp: Path) -> list[dict]:
             b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i) for i in range(300)),
         "sjis": b"From: MAILER-DAEMON@x.example\nSubject: =?ISO-2022-JP?B?GyRCJWEhPCVrJSglaSE8GyhC?=\n"
                 b"Content-Type: text/plain; charset=Shift_JIS\n\n"
-                + "<a@docomo.ne.jp>: 550 Unknown user (in reply to end of DATA command)\n送信できませんでした\n".encode("cp932"),
-        "eucjp-mislabelled": b"From: postmaster@x.example\nSubject: error\nContent-Type: text/plain; charset=iso-2022-jp\n\n"
+                + ("<a@docomo.ne.jp>: 550 Unknown user (in reply to end of DATA command)\n"
+                   "送信できませんでした\n").encode("cp932"),
+        "eucjp-mislabelled": b"From: postmaster@x.example\nSubject: error\n"
+                             b"Content-Type: text/plain; charset=iso-2022-jp\n\n"
                              + "<b@ezweb.ne.jp>: 550 : User unknown\n宛先不明\n".encode("euc_jp"),
         "auth": b"Authentication-Results: mx.google.com; dkim=pass header.i=@example.co.jp; spf=fail "
                 b"smtp.mailfrom=x@example.co.jp; dmarc=fail header.from=example.co.jp\nFrom: a@example.co.jp\n\nhi\n",
@@ -259,7 +260,7 @@ def message_cases(tmp: Path) -> list[dict]:
 
 def _diffs(cases: list[dict], lines: list[str]) -> list[tuple[dict, str, str]]:
     out = []
-    for v, theirs in zip(cases, lines):
+    for v, theirs in zip(cases, lines, strict=True):
         ours = cpython_line(v)
         if ours != theirs:
             out.append((v, ours, theirs))
@@ -297,7 +298,7 @@ def test_golden_vectors_are_byte_identical(pyodide_run):
     assert n == len(GOLDEN) and n >= 70
     assert not diffs, f"{len(diffs)} of {n} golden vectors differ in Pyodide:\n{_show(diffs)}"
     # the golden file itself is CPython's answer (tests/test_check_golden.py): Pyodide gives it too
-    for v, line in zip(GOLDEN, lines):
+    for v, line in zip(GOLDEN, lines, strict=True):
         assert json.loads(line) == v["expected"], v["input"]
 
 
@@ -317,7 +318,7 @@ def test_list_audits_are_byte_identical(pyodide_run):
     from parity_audit import audit_line
 
     audits, lines = pyodide_run["audits"], pyodide_run["audit_lines"]
-    diffs = [(a, ours, theirs) for a, theirs in zip(audits, lines)
+    diffs = [(a, ours, theirs) for a, theirs in zip(audits, lines, strict=True)
              if (ours := audit_line(Path(a["path"]).read_bytes(), a["lang"])) != theirs]
     rows = sum(len(json.loads(line).get("rows", ())) for line in lines)
     FIGURES["list audits"] = f"{len(audits)} compared ({rows} rows, both languages), {len(diffs)} differ"
@@ -329,7 +330,8 @@ def test_list_audits_are_byte_identical(pyodide_run):
 def test_sender_domains_are_byte_identical(pyodide_run):
     """`domain --json` from recorded answers: the sender core gives the same bytes in Pyodide."""
     lines = pyodide_run["sender_lines"]
-    diffs = [(v, ours, theirs) for v, theirs in zip(SENDER_CASES, lines) if (ours := sender_line(v)) != theirs]
+    diffs = [(v, ours, theirs) for v, theirs in zip(SENDER_CASES, lines, strict=False)  # lengths: asserted below
+             if (ours := sender_line(v)) != theirs]
     FIGURES["sender domains"] = f"{len(SENDER_CASES)} domain checks compared (`domain --json`), {len(diffs)} differ"
     assert len(lines) == len(SENDER_CASES) >= 250
     assert not any("exception" in json.loads(line) for line in lines)
@@ -359,7 +361,7 @@ def test_messages_are_byte_identical(pyodide_run):
     from checker.message import read_message
 
     diffs = []
-    for m, theirs in zip(pyodide_run["messages"], pyodide_run["message_lines"]):
+    for m, theirs in zip(pyodide_run["messages"], pyodide_run["message_lines"], strict=True):
         ours = message_line(read_message(Path(m["path"]).read_bytes(), m["lang"]), m["name"])
         if ours != theirs:
             diffs.append((m["name"], m["lang"], ours, theirs))

@@ -7,19 +7,20 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sender_zone import DOMAINS, K2048, RFC6376_KEY, RFC8463_KEY, ZONE, rsa_key
 
 from checker.sender import dkim, dmarc
-from checker.sender.spf import parse as spf_parse
 from checker.sender.data import default_sender_data
 from checker.sender.dns import Answer, Query, Zone, answer_to_json, drive
 from checker.sender.domain import DomainResult, InvalidDomain, check_domain, normalize_domain, start
-from sender_zone import DOMAINS, K2048, RFC6376_KEY, RFC8463_KEY, ZONE, rsa_key
+from checker.sender.spf import parse as spf_parse
 
 Z = Zone.from_json(ZONE)
 IPS = (None, "192.0.2.9", "203.0.113.9", "2001:db8::1")
 
 
-def run(domain: str, ip: str | None = None, selectors: tuple[str, ...] = ("default",), lang: str = "en") -> DomainResult:
+def run(domain: str, ip: str | None = None, selectors: tuple[str, ...] = ("default",),
+        lang: str = "en") -> DomainResult:
     return drive(check_domain(domain, ip=ip, selectors=selectors, lang=lang), Z.resolve_batch)
 
 
@@ -224,9 +225,9 @@ def test_answers_are_checked() -> None:
 ])
 def test_fixed_records(domain: str, ip: str | None, expected: list[tuple[str, str, list[str]]]) -> None:
     r = run(domain, ip)
-    got = [(f["name"], f["value"], f["fixes"]) for f in r.detail()["fixes"]]  # type: ignore[union-attr]
+    got = [(f["name"], f["value"], f["fixes"]) for f in r.detail()["fixes"]]
     assert got == expected
-    for name, value, _ in got:  # every proposed record is valid in itself
+    for _, value, _ in got:  # every proposed record is valid in itself
         if value.startswith("v=spf1"):
             assert spf_parse(value).text == value
         else:

@@ -16,7 +16,7 @@ ZONE = Zone.from_json({
     "loop2.jp": {"TXT": [["v=spf1 include:loop.jp -all"]]},
     "redir.jp": {"TXT": [["v=spf1 redirect=redir.jp"]]},
     "many.jp": {"TXT": [["v=spf1 " + " ".join(f"include:i{i}.jp" for i in range(11)) + " -all"]]},
-    **{f"i{i}.jp": {"TXT": [["v=spf1 ip4:10.0.0.%d -all" % i]]} for i in range(11)},
+    **{f"i{i}.jp": {"TXT": [[f"v=spf1 ip4:10.0.0.{i} -all"]]} for i in range(11)},
     "void.jp": {"TXT": [["v=spf1 a:n1.jp a:n2.jp a:n3.jp -all"]]},
     "two.jp": {"TXT": [["v=spf1 -all"], ["v=spf1 ~all"]]},
     "bad.jp": {"TXT": [["v=spf1 ip4:300.1.1.1 -all"]]},

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import sys
-from functools import lru_cache
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import site_manifest  # noqa: E402
+
 from checker._data import default_data  # noqa: E402
 
 #: the deployed root the build used (scripts/build's default); absolute links to it are internal links
@@ -69,7 +70,7 @@ class Page(HTMLParser):
             self.title += data
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse(path: Path) -> Page:
     p = Page()
     p.feed(path.read_text(encoding="utf-8"))
@@ -193,9 +194,9 @@ def test_nothing_is_fetched_from_another_host(site_dir):
         if f.name.startswith("bundle."):
             for url in dormant:
                 text = text.replace(url, "")
-        m = hosts.search(text)
-        if m:
-            bad.append(f"{f}: {m.group(0)}")
+        found = hosts.search(text)
+        if found:
+            bad.append(f"{f}: {found.group(0)}")
     assert not bad, "\n".join(bad[:30])
 
 

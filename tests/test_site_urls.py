@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import site_manifest  # noqa: E402
+
 from checker._data import default_data  # noqa: E402
 
 MANIFEST = ROOT / "urls.json"

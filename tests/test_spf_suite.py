@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from spf_suite import SUITE, cases
 
 from checker.sender.dns import Zone, drive
 from checker.sender.spf import evaluate
-from spf_suite import SUITE, cases
 
 DIFFERENCES = {"v-macro-ip6"}
 
@@ -33,7 +33,8 @@ def _run(test: dict[str, Any], zone: Zone) -> tuple[bool, str]:
 
 def test_rfc7208_suite(capsys: pytest.CaptureFixture[str]) -> None:
     if not SUITE.exists():
-        pytest.skip(f"the RFC 7208 suite is not at {SUITE} (../shared/corpora beside the repository, or $TODOKU_CORPORA)")
+        pytest.skip(f"the RFC 7208 suite is not at {SUITE} "
+                    "(../shared/corpora beside the repository, or $TODOKU_CORPORA)")
     all_cases = cases()
     assert len(all_cases) == 203
     failed = {}

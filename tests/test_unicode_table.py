@@ -7,12 +7,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from helpers_core import load_script
 
 from checker import check
 from checker.address import normalize as _normalize
 from checker.address import unicode_table as _unicode_table
-from helpers_core import load_script
-
 
 ROOT = Path(__file__).resolve().parent.parent
 

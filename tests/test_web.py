@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 import pytest
 
 from checker import Situation, check, default_data
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +67,7 @@ def expected(address: str, lang: str, **situation):
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_typed_addresses_get_the_checker_verdicts(page, lang):
     page.goto(f"{prefix(lang)}checker/")
-    cases = [
+    cases: list[tuple[str, dict[str, Any]]] = [
         ("a..b@docomo.ne.jp", {}),
         ("taro@gmial.com", {}),
         ("x@docomo.ne.jp", {"links": True}),
@@ -152,7 +156,12 @@ def test_no_request_leaves_localhost(page):
 ])
 def test_addresses_are_text_never_html(page, payload):
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(d: Dialog) -> None:
+        dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
     page.goto("/en/checker/")
     out = run_check(page, payload)
     assert out.get_attribute("data-address") == payload

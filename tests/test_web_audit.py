@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from checker._data import default_data
 from checker.cli import audit as audit_cli
 from checker.web import audit as web_audit
-from checker._data import default_data
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = ROOT / "tests" / "fixtures" / "audit"

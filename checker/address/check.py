@@ -21,12 +21,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .._data import Data, Provider, Text, default_data
+from .._model import Finding, Result, Situation, finding_url
 from . import normalize as _normalize
 from . import rules as _rules
 from . import syntax as _syntax
 from . import typo as _typo
-from .._data import Data, Provider, Text, default_data
-from .._model import Finding, Result, Situation, finding_url
 from .syntax import Issue
 
 #: Inputs longer than this (after trimming) are not analysed: no address is anywhere near it.
@@ -43,7 +43,8 @@ UNKNOWN = "unknown"
 #: findings that make the address unusable as typed
 INVALID = frozenset({
     "empty", "too-long", "display-name", "mailto", "at-replaced", "unusable-char", "surrogate", "control-char",
-    "invisible-char", "emoji", "space", "fullwidth", "lookalike", "no-at", "multiple-at", "local-empty", "domain-empty", "local-too-long",
+    "invisible-char", "emoji", "space", "fullwidth", "lookalike", "no-at", "multiple-at", "local-empty", "domain-empty",
+    "local-too-long",
     "local-dot-start", "local-dot-end", "local-double-dot", "local-bad-char", "quoted-unclosed",
     "domain-dots", "domain-bad-char", "domain-label-too-long", "domain-hyphen", "domain-no-dot",
     "tld-numeric", "tld-invalid", "idna-invalid", "domain-literal-invalid",

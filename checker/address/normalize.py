@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
 
 from . import unicode_table as _ucd
 
@@ -135,7 +136,7 @@ def scan(text: str, known: Callable[[str], bool] | None = None) -> Scan:
     ``known(domain)`` tells whether the data knows a domain (for whole-script look-alikes)."""
     if text.isascii() and text.isprintable() and " " not in text:
         return CLEAN  # the common case: printable ASCII without spaces has nothing to report
-    first: dict[str, list] = {}
+    first: dict[str, list[Any]] = {}  # kind -> [first character, its position, count]
     wide: list[str] = []
     out: list[str] = []
     repairable = True

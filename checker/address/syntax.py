@@ -35,6 +35,7 @@ import encodings.idna
 import ipaddress
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 ATEXT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~")
 LDH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -47,7 +48,7 @@ MAX_LABEL = 63
 @dataclass(frozen=True, slots=True)
 class Issue:
     code: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

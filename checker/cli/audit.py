@@ -11,8 +11,9 @@ import csv
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterator, TextIO
+from typing import BinaryIO, TextIO
 
 from .._data import default_data
 from .._model import Situation
@@ -196,7 +197,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
         try:
             if os.path.isdir(path):
                 return fail("error-directory", path=path)
-            stream = open(path, "rb")
+            stream = open(path, "rb")  # noqa: SIM115 (closed in the finally below: it outlives this block)
         except FileNotFoundError:
             return fail("error-not-found", path=path)
         except PermissionError:
@@ -259,7 +260,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             try:
                 # plain UTF-8 (C-speed encoding) with the BOM written by hand: "utf-8-sig" would
                 # encode every row through a Python-level codec
-                out = open(out_path, "w", encoding="utf-8", newline="")
+                out = open(out_path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed below)
                 if fmt == "csv":
                     out.write("\ufeff")
             except OSError as e:
@@ -274,11 +275,16 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
                     if progress is not None and not rows & 1023:
                         progress.update(rows, row.end)
             elif fmt == "csv":
+                writerow: Callable[[list[str]], object]
                 if out is stdout:
                     w = CsvWriter()
                     out.write(w.line(header(audit)))
                     line, write = w.line, out.write
-                    writerow = lambda cells: write(line(cells))  # noqa: E731
+
+                    def to_stdout(row_cells: list[str]) -> None:
+                        write(line(row_cells))
+
+                    writerow = to_stdout
                 else:  # straight into the file (the same CSV dialect as CsvWriter)
                     writerow = csv.writer(out, lineterminator="\r\n").writerow
                     writerow(header(audit))
@@ -304,8 +310,8 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
         if out is not None and out is not stdout:
             out.close()
             out = None
-        elif out is stdout:
-            stdout.flush()
+        elif out is not None:  # the report went to standard output
+            out.flush()
         summary_to.write(summary_text(audit, name))
         if out_path not in (None, "-"):
             summary_to.write(text(data, "summary-report", lang, path=out_path) + "\n")

@@ -19,12 +19,13 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Mapping, TextIO
+from typing import TextIO
 
-from ..address.check import check
 from .._data import Data, default_data
 from .._model import Result, Situation, provider_url
+from ..address.check import check
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 FLAGS = ("--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--json", "--dns")
@@ -147,7 +148,10 @@ def json_line(r: Result) -> str:
 
 def human(r: Result, lang: str, data: Data, site: str) -> str:
     ui = data.ui
-    t = lambda key, **kw: ui[f"cli.{key}"].get(lang).format(**kw)  # noqa: E731
+
+    def t(key: str, **kw: object) -> str:
+        return ui[f"cli.{key}"].get(lang).format(**kw)
+
     mark = "✔" if r.arrives else "✖"
     shown = r.input.strip()
     if len(shown) > ECHO_LIMIT:  # a pasted megabyte is not echoed to the terminal

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from .._data import Data, default_data
-from .dns import DEFAULT_LIFETIME, Resolver, ResolverUnavailable, parse_nameserver
-from .check import DEFAULT_SITE_URL, _printable, _stdin_lines
 from ..sender.dkim import valid_selector
 from ..sender.dns import drive
 from ..sender.domain import DomainResult, InvalidDomain, check_domain, normalize_domain
+from .check import DEFAULT_SITE_URL, _printable, _stdin_lines
+from .dns import DEFAULT_LIFETIME, Resolver, ResolverUnavailable, parse_nameserver
 
 _VALUED = {"--ip": "--ip 192.0.2.1", "--dkim-selector": "--dkim-selector default",
            "--nameserver": "--nameserver 127.0.0.1:53", "--lang": "--lang en"}

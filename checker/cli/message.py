@@ -45,11 +45,13 @@ def _t(data: Data, key: str, lang: str, **params: object) -> str:
 
 
 def human(report: Report, file: str, lang: str, data: Data, site: str) -> str:
+
     def t(key: str, **kw: object) -> str:
         return _t(data, key, lang, **kw)
 
     def sev(severity: str) -> str:
         return data.ui[f"cli.severity-{severity}"].get(lang)
+
     lines = [f"== {_printable(file)}: {t('kind-' + report.kind)}"]
     if report.subject:
         lines.append(f"  {t('label-subject')}: {_printable(report.subject[:200])}")

@@ -67,7 +67,6 @@ class Row:
     def arrives(self) -> bool:
         return self.result.arrives
 
-
     def reason(self, lang: str, data: Data) -> str:
         """Why, in words: the problems' and findings' messages, or what the verdict means."""
         parts = [p.message(lang, data) for p in self.problems]
@@ -75,7 +74,6 @@ class Row:
         if not parts:
             parts.append(text(data, f"reason-{self.result.verdict}", lang))
         return " ".join(parts)
-
 
 
 # ----------------------------------------------------------------------------------------------
@@ -127,7 +125,6 @@ class Summary:
 
     def top(self, n: int = 10) -> list[tuple[str, int]]:
         return sorted(self.by_code.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
-
 
 
 # ----------------------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ def lines_8bit(chunks: Iterator[bytes], head: bytes, encoding: str, skip: int) -
             else:
                 last_lf = False
             n = len(pieces)
-            for i, (t, raw) in enumerate(zip(texts, pieces), 1):
+            for i, (t, raw) in enumerate(zip(texts, pieces, strict=True), 1):
                 lineno += 1
                 offset += len(raw) + (1 if i < n or last_lf else 0)
                 if t.endswith("\r"):

@@ -2,12 +2,23 @@
 between steps; the CSV report is built as it goes. Pure (``checker.web.audit`` is its shell)."""
 from __future__ import annotations
 
+from typing import TypedDict
+
 from .._data import Data
 from .._model import Situation
 from .audit import MAX_LISTED, Audit
 from .errors import AuditError
-from .report import CsvWriter, cells, header, summary_dict, summary_text
+from .report import CsvWriter, SummaryDict, cells, header, summary_dict, summary_text
 
+
+class Progress(TypedDict):
+    """What ``Job.step`` reports (the worker posts it to the page)."""
+
+    done: bool
+    rows: int
+    bytes: int
+    total: int
+    error: str | None
 
 
 class Job:
@@ -21,7 +32,8 @@ class Job:
 
     def __init__(self, content: bytes, *, column: str | None = None, level: int = 7,
                  links: bool = False, attachments: bool = False, allowlisted: bool = False,
-                 reply_allowlisted: bool = False, lang: str = "ja", data: Data | None = None, max_listed: int = MAX_LISTED) -> None:
+                 reply_allowlisted: bool = False, lang: str = "ja", data: Data | None = None,
+                 max_listed: int = MAX_LISTED) -> None:
         self.total = len(content)
         self.lang = lang
         self.error: str | None = None
@@ -45,7 +57,7 @@ class Job:
         self._parts.append(self._writer.line(header(self.audit)))
         self._it = iter(self.audit)
 
-    def step(self, n: int = 1000) -> dict[str, object]:
+    def step(self, n: int = 1000) -> Progress:
         if not self._done:
             assert self.audit is not None
             line, audit = self._writer.line, self.audit
@@ -61,7 +73,7 @@ class Job:
         return {"done": self._done, "rows": self._rows, "bytes": self._bytes, "total": self.total,
                 "error": self.error}
 
-    def summary(self) -> dict[str, object] | None:
+    def summary(self) -> SummaryDict | None:
         return summary_dict(self.audit) if self.audit is not None else None
 
     def summary_text(self, name: str = "") -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .decode import ENCODING_NAMES, SAMPLE_BYTES, Line, detect_encoding, lines_16, lines_8bit
+from .decode import ENCODING_NAMES, SAMPLE_BYTES, Line, detect_encoding, lines_8bit, lines_16
 from .errors import AuditError
 
 #: records looked at to find the header and the address column
@@ -210,16 +210,16 @@ def _choose_column(sample: list[Record], column: str | None) -> tuple[tuple[str,
         if _norm(wanted) in normed:
             return tuple(first), normed.index(_norm(wanted))
         raise AuditError("column-not-found", name=wanted, columns=_list(first))
-    idx = _header_match(first)
-    if idx is not None:
-        return tuple(first), idx
+    named = _header_match(first)
+    if named is not None:
+        return tuple(first), named
     if not any(looks_like_address(c) for c in first):
-        idx = _best_column(rest)
-        if idx is not None:
-            return tuple(first), idx
-    idx = _best_column(sample)
-    if idx is not None:
-        return None, idx
+        below = _best_column(rest)
+        if below is not None:
+            return tuple(first), below
+    best = _best_column(sample)
+    if best is not None:
+        return None, best
     if max(len(r.fields) for r in sample) == 1:
         return None, 0  # a one-column list with nothing like an address: check it as it is
     raise AuditError("no-column", columns=_list(first))

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import unicodedata
+from typing import NotRequired, TypedDict
 
 from .audit import Audit, Row
 from .errors import text
@@ -18,6 +19,54 @@ from .errors import text
 _VERDICTS = ("deliver", "spam-folder", "at-risk", "block", "invalid")
 #: the columns the audit adds to a report, in order (their names: messages/audit.toml col-*)
 OUR_COLUMNS = ("verdict", "reply", "category", "provider", "findings", "suggestion", "reason")
+
+
+class VerdictCount(TypedDict):
+    verdict: str
+    label: str
+    count: int
+
+
+class CategoryCount(TypedDict):
+    category: str
+    label: str
+    count: int
+
+
+class CodeCount(TypedDict):
+    code: str
+    title: str
+    count: int
+    #: the finding's article (added by the page's entry, checker.web.audit)
+    url: NotRequired[str]
+
+
+class ListedRow(TypedDict):
+    line: int
+    address: str
+    verdict: str
+    verdict_label: str
+    codes: list[str]
+    reason: str
+
+
+class SummaryDict(TypedDict):
+    """The summary as plain data (the page renders it; JSON keys in this order)."""
+
+    rows: int
+    arriving: int
+    all_arrive: bool
+    reply_blocked: int
+    encoding: str
+    delimiter: str
+    column: str
+    by_verdict: list[VerdictCount]
+    by_category: list[CategoryCount]
+    top: list[CodeCount]
+    action: list[ListedRow]
+    action_count: int
+    problems: list[ListedRow]
+    problem_count: int
 
 
 # ----------------------------------------------------------------------------------------------
@@ -32,6 +81,7 @@ def header(audit: Audit) -> list[str]:
         base = [text(audit.data, "col-n", audit.lang, n=i + 1) for i in range(audit.width)]
     return base + [text(audit.data, f"col-{c}", audit.lang) for c in OUR_COLUMNS]
 
+
 def cells(audit: Audit, row: Row) -> list[str]:
     """The row's cells followed by ours (verdict, reply, category, provider, codes, suggestion, reason).
 
@@ -44,6 +94,7 @@ def cells(audit: Audit, row: Row) -> list[str]:
     return [*fields, r.verdict, r.reply, r.category or "", r.provider or "", " ".join(row.codes),
             r.suggestion or "", row.reason(audit.lang, audit.data), *row.fields[audit.width:]]
 
+
 def json_record(audit: Audit, row: Row) -> dict[str, object]:
     """One JSON Lines record (keys are stable English names)."""
     r = row.result
@@ -55,16 +106,18 @@ def json_record(audit: Audit, row: Row) -> dict[str, object]:
 # ----------------------------------------------------------------------------------------------
 # The summary
 
+
 def describe_column(audit: Audit) -> str:
     if audit.column_name is not None:
         return text(audit.data, "column-named", audit.lang, name=audit.column_name, n=audit.column + 1)
     return text(audit.data, "column-numbered", audit.lang, n=audit.column + 1)
 
-def summary_dict(audit: Audit) -> dict[str, object]:
+
+def summary_dict(audit: Audit) -> SummaryDict:
     """The summary as plain data with localized labels (the page renders it)."""
     s, d, lang = audit.summary, audit.data, audit.lang
 
-    def listed(rows: list[Row]) -> list[dict[str, object]]:
+    def listed(rows: list[Row]) -> list[ListedRow]:
         return [{"line": r.line, "address": r.address, "verdict": r.result.verdict,
                  "verdict_label": text(d, f"verdict-{r.result.verdict}", lang),
                  "codes": list(r.codes), "reason": r.reason(lang, d)} for r in rows]
@@ -84,9 +137,11 @@ def summary_dict(audit: Audit) -> dict[str, object]:
         "problems": listed(s.problem_rows), "problem_count": s.problem_count,
     }
 
+
 def _category_label(audit: Audit, category: str) -> str:
     cat = audit.data.categories.get(category)
     return cat.name.get(audit.lang) if cat else text(audit.data, "category-none", audit.lang)
+
 
 def _code_title(audit: Audit, code: str) -> str:
     m = audit.data.messages.get(code)
@@ -95,21 +150,25 @@ def _code_title(audit: Audit, code: str) -> str:
     key = f"audit.problem-{code}-title"
     return audit.data.ui[key].get(audit.lang) if key in audit.data.ui else code
 
+
 def summary_text(audit: Audit, name: str = "") -> str:
     """The summary for a terminal, localized, aligned (East Asian wide characters count 2)."""
     s, d, lang = audit.summary, audit.data, audit.lang
-    t = lambda key, **p: text(d, key, lang, **p)  # noqa: E731
+
+    def t(key: str, **p: object) -> str:
+        return text(d, key, lang, **p)
+
     info = summary_dict(audit)
     out = [t("summary-title", rows=_n(s.rows), name=name or "-"),
            t("summary-input", encoding=info["encoding"], delimiter=info["delimiter"],
              column=info["column"]), ""]
     out.append(t("summary-by-verdict"))
-    out += _table([(e["label"], _n(e["count"])) for e in info["by_verdict"]])  # type: ignore[index, union-attr]
+    out += _table([(e["label"], _n(e["count"])) for e in info["by_verdict"]])
     out.append(t("summary-by-category"))
-    out += _table([(e["label"], _n(e["count"])) for e in info["by_category"]])  # type: ignore[index, union-attr]
+    out += _table([(e["label"], _n(e["count"])) for e in info["by_category"]])
     if s.by_code:
         out.append(t("summary-top"))
-        out += _table([(e["code"], _n(e["count"]), e["title"]) for e in info["top"]])  # type: ignore[index, union-attr]
+        out += _table([(e["code"], _n(e["count"]), e["title"]) for e in info["top"]])
     if s.problem_count:
         out.append(t("summary-problems", n=_n(s.problem_count)))
         for r in s.problem_rows:
@@ -158,9 +217,9 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
     return out
 
 
-
 # ----------------------------------------------------------------------------------------------
 # Writers (pure: they return text; the shell decides where it goes)
+
 
 class CsvWriter:
     """Formats rows as CSV text, one line at a time (CRLF, as Excel writes it)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .._data import Data
 from .._model import Finding
@@ -20,7 +21,8 @@ _SECOND_LEVEL = frozenset({
     "com.au", "net.au", "org.au", "co.nz", "com.br", "com.cn", "com.tw", "co.kr", "com.sg", "com.hk", "co.in",
 })
 _RESULT = re.compile(r"\b(spf|dkim|dmarc)\s*=\s*([a-z]+)", re.IGNORECASE)
-_PROP = re.compile(r"\b(smtp\.mailfrom|header\.from|header\.d|header\.i|smtp\.helo)\s*=\s*\"?([^\s;\"]+)", re.IGNORECASE)
+_PROP = re.compile(r"\b(smtp\.mailfrom|header\.from|header\.d|header\.i|smtp\.helo)\s*=\s*\"?([^\s;\"]+)",
+                   re.IGNORECASE)
 _ADDR_DOMAIN = re.compile(r"@([A-Za-z0-9.-]+)")
 _RANK = {"pass": 0, "fail": 5, "softfail": 4, "neutral": 3, "none": 2, "temperror": 3, "permerror": 5,
          "policy": 3, "hardfail": 5}
@@ -36,7 +38,7 @@ class Authentication:
     spf_domain: str
     dkim_domains: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         return {"spf": self.spf, "dkim": self.dkim, "dmarc": self.dmarc, "aligned": self.aligned}
 
 

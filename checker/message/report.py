@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .._data import Data, default_data
 from .._model import Finding, Severity
@@ -43,7 +44,7 @@ class Recipient:
     url: str
     failed: bool = True
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         return {"address": self.address, "status": self.status or None, "reply_code": self.reply_code or None,
                 "command": self.command or None, "reason": self.reason, "hard": self.hard,
                 "diagnostic": self.diagnostic, "message": self.message, "url": self.url}
@@ -61,7 +62,7 @@ class Report:
     def failed(self) -> bool:
         return any(r.failed for r in self.recipients)
 
-    def to_dict(self, file: str) -> dict[str, object]:
+    def to_dict(self, file: str) -> dict[str, Any]:
         """The JSON contract of ``python -m checker message --json`` (keys in this order)."""
         return {
             "file": file,

@@ -113,7 +113,8 @@ def parse_rules(doc: Mapping[str, Any]) -> Rules:
 
 def read_rules_doc() -> dict[str, Any]:
     """data/bounces.toml, as read by the data layer (``_data.read_raw``, the one reader of our files)."""
-    return read_raw()["bounces"]
+    doc: dict[str, Any] = read_raw()["bounces"]
+    return doc
 
 
 @lru_cache(maxsize=1)

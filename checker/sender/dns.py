@@ -156,12 +156,10 @@ def record_from_json(rtype: str, raw: object) -> Record:
         if (isinstance(raw, list) and len(raw) == 2 and isinstance(raw[0], int) and not isinstance(raw[0], bool)
                 and isinstance(raw[1], str)):
             return (raw[0], normalize_name(raw[1]))
-    elif rtype in ("A", "AAAA"):
-        if isinstance(raw, str):
-            return raw
-    elif rtype in ("PTR", "CNAME"):
-        if isinstance(raw, str):
-            return normalize_name(raw)
+    elif rtype in ("A", "AAAA") and isinstance(raw, str):
+        return raw
+    elif rtype in ("PTR", "CNAME") and isinstance(raw, str):
+        return normalize_name(raw)
     raise ValueError(f"bad {rtype} record: {raw!r}")
 
 

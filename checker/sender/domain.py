@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from .._model import Finding, Severity
 from ..address.syntax import _domain_issues_at
@@ -66,7 +66,7 @@ class DmarcView:
     parsed: dmarc_mod.DmarcRecord | None
     discovery: dmarc_mod.Discovery
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         return {"record": self.record, "valid": self.valid, "policy": self.policy, "location": self.location}
 
 
@@ -94,7 +94,7 @@ class DomainResult:
     def spf_valid(self) -> bool:
         return self.spf.record is not None and self.spf.result != "permerror"
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``python -m checker domain --json`` (keys in this order)."""
         return {
             "domain": self.domain,
@@ -111,7 +111,7 @@ class DomainResult:
                          for f in self.findings],
         }
 
-    def detail(self) -> dict[str, object]:
+    def detail(self) -> dict[str, Any]:
         """More than the contract, for the page: the SPF tree (lookups per include), the DMARC walk and tags,
         each DKIM key, MX preferences, the fixed records to copy."""
         rec = self.dmarc.parsed

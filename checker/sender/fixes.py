@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from . import dmarc as dmarc_mod
 
-
 #: findings of an SPF record that a rewrite cannot repair (the address added to it would not help)
 BROKEN = frozenset({"spf-syntax", "spf-too-many-lookups", "spf-too-many-void", "spf-include-none", "spf-temperror"})
 
@@ -59,10 +58,9 @@ def spf_fix(domain: str, records: tuple[str, ...], codes: set[str], *, ip: str |
             if low.startswith("redirect="):
                 redirect = redirect or raw
                 continue
-            if low.lstrip("+-~?").split(":")[0] == "ptr":
-                if "spf-ptr" in codes:
-                    fixed.append("spf-ptr")
-                    continue
+            if low.lstrip("+-~?").split(":")[0] == "ptr" and "spf-ptr" in codes:
+                fixed.append("spf-ptr")
+                continue
             if raw not in terms:
                 terms.append(raw)
     if len(records) > 1:

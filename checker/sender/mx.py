@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .dns import Answer
 
@@ -25,7 +26,7 @@ class MxResult:
     def receives(self) -> bool:
         return bool(self.hosts) or self.implicit
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         return {"hosts": list(self.hosts), "null": self.null, "implicit": self.implicit}
 
 

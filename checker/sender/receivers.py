@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .._model import Finding, Severity
 from .data import SenderData, sender_url
@@ -48,7 +49,7 @@ class ReceiverView:
     verdict: str
     findings: tuple[Finding, ...]
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "verdict": self.verdict,
                 "findings": [{"code": f.code, "severity": f.severity, "message": f.message, "url": f.url}
                              for f in self.findings]}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from .dns import Answer, Asking, Query, ask
 
@@ -100,7 +100,7 @@ class Node:
     def total_lookups(self) -> int:
         return self.lookups + sum(c.total_lookups for c in self.children)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         return {"domain": self.domain, "via": self.via, "term": self.term, "record": self.record,
                 "lookups": self.lookups,
                 "total_lookups": self.total_lookups, "problem": self.problem,

@@ -14,14 +14,18 @@ Every string the page shows comes from ``messages/web.toml`` (``audit-*``) and `
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any, TypedDict
 
 from .._data import Data, default_data
 from .._model import finding_url
 from ..lists.job import Job
+from . import JsBytes, as_bytes
 
 #: strings of messages/audit.toml the page uses for the summary (the CLI uses them too)
 _AUDIT_KEYS = ("summary-input", "summary-by-verdict", "summary-by-category", "summary-top", "summary-problems",
-               "summary-action", "summary-reply-blocked", "summary-line", "summary-more", "summary-all-arrive", "summary-no-rows")
+               "summary-action", "summary-reply-blocked", "summary-line", "summary-more", "summary-all-arrive",
+               "summary-no-rows")
 #: rows listed in the page (it groups them by problem, so a few hundred stay short; "N more" after them)
 MAX_LISTED = 500
 
@@ -35,29 +39,37 @@ def page_strings(lang: str, data: Data | None = None) -> dict[str, str]:
     return out
 
 
-def _options(options: str | dict | None) -> dict:
-    if isinstance(options, str):
-        options = json.loads(options or "{}")
-    opts = dict(options or {})
+class _Options(TypedDict):
+    lang: str
+    level: int
+    links: bool
+    attachments: bool
+    allowlisted: bool
+    reply_allowlisted: bool
+    column: str | None
+
+
+def _options(options: str | Mapping[str, Any] | None) -> _Options:
+    given: Mapping[str, Any] = json.loads(options or "{}") if isinstance(options, str) else (options or {})
+    opts = dict(given)
     level = opts.get("level", 7)
     return {
         "lang": "en" if opts.get("lang") == "en" else "ja",
         "level": level if isinstance(level, int) and 1 <= level <= 10 else 7,
         "links": bool(opts.get("links")), "attachments": bool(opts.get("attachments")),
         "allowlisted": bool(opts.get("allowlisted")), "reply_allowlisted": bool(opts.get("reply_allowlisted")),
-        "column": opts.get("column") or None,
+        "column": str(opts["column"]) if opts.get("column") else None,
     }
 
 
-def start(content: object, options: str | dict | None = None, data: Data | None = None) -> Job:
+def start(content: bytes | bytearray | memoryview | JsBytes, options: str | Mapping[str, Any] | None = None,
+          data: Data | None = None) -> Job:
     """A Job over the file's bytes (a Pyodide JsProxy of a Uint8Array is converted with ``to_bytes``).
 
     An unreadable file (empty, binary, an Excel workbook, no address column) gives a Job whose
     ``error`` is the localized message; it never raises."""
-    if not isinstance(content, (bytes, bytearray, memoryview)):
-        content = content.to_bytes()  # type: ignore[attr-defined]
     o = _options(options)
-    return Job(bytes(content), column=o["column"], level=o["level"], links=o["links"],
+    return Job(as_bytes(content), column=o["column"], level=o["level"], links=o["links"],
                attachments=o["attachments"], allowlisted=o["allowlisted"],
                reply_allowlisted=o["reply_allowlisted"], lang=o["lang"],
                data=data, max_listed=MAX_LISTED)
@@ -79,8 +91,9 @@ def summary(job: Job) -> str:
         if columns:
             answer["columns"] = list(columns)
         return json.dumps(answer, ensure_ascii=False)
-    messages = job.audit.data.messages  # type: ignore[union-attr]  (a summary means the file was read)
-    for entry in s["top"]:  # type: ignore[union-attr]
+    assert job.audit is not None  # a summary means the file was read
+    messages = job.audit.data.messages
+    for entry in s["top"]:
         if entry["code"] in messages:
             entry["url"] = finding_url(entry["code"], job.lang)
     return json.dumps(s, ensure_ascii=False)

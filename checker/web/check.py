@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..address.check import check
 from .._data import Data, default_data
 from .._model import Result, Situation, provider_url
+from ..address.check import check
+
 
 class BadRequest(Exception):
     pass
@@ -45,7 +46,10 @@ def situation_from(req: dict[str, Any]) -> Situation:
 def view(result: Result, lang: str, data: Data) -> dict[str, Any]:
     """The localized labels the widget shows with ``result``."""
     ui = data.ui
-    t = lambda key, **kw: ui[key].get(lang).format(**kw)  # noqa: E731
+
+    def t(key: str, **kw: object) -> str:
+        return ui[key].get(lang).format(**kw)
+
     kind = None
     provider_name = page_url = None
     if result.provider is not None:

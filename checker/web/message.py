@@ -14,6 +14,7 @@ import json
 
 from .._data import Data, default_data
 from ..message import read_message
+from . import JsBytes, as_bytes
 
 
 def page_strings(lang: str, data: Data | None = None) -> dict[str, str]:
@@ -28,12 +29,11 @@ def page_strings(lang: str, data: Data | None = None) -> dict[str, str]:
     return out
 
 
-def read(content: object, lang: str = "ja", data: Data | None = None) -> str:
+def read(content: bytes | bytearray | memoryview | JsBytes, lang: str = "ja", data: Data | None = None) -> str:
     """The view of one message as JSON text (a Pyodide JsProxy of a Uint8Array is converted with ``to_bytes``)."""
-    raw = bytes(content) if isinstance(content, (bytes, bytearray, memoryview)) else bytes(content.to_bytes())  # type: ignore[attr-defined]
     lang = "en" if lang == "en" else "ja"
     d = data or default_data()
-    report = read_message(raw, lang, d)
+    report = read_message(as_bytes(content), lang, d)
 
     def t(key: str) -> str:
         return d.ui[f"message.{key}"].get(lang)
