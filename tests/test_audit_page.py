@@ -155,7 +155,7 @@ def test_pages_without_the_form_load_no_worker(page, base_url):
 URGENCY = {"invalid": 0, "block": 1, "at-risk": 2}
 
 
-def _groups(page) -> list[dict]:
+def _groups(page):  # type: ignore[no-untyped-def]
     return page.eval_on_selector_all(f"{FORM} .todoku-audit-action .todoku-audit-group", """gs => gs.map(g => ({
         verdict: g.dataset.verdict, count: Number(g.dataset.count),
         reasons: [...g.querySelectorAll('.todoku-audit-reason')].map(r => r.textContent),
@@ -231,7 +231,7 @@ def test_a_header_only_file_says_so(page, tmp_path):
                                        "(/work/wt/uxpage-needs.md item 1); remove this mark when it does")
 def test_the_reader_picks_the_column_when_detection_fails(page, tmp_path):
     path = tmp_path / "no-column.csv"
-    path.write_bytes("氏名,連絡先,備考\r\n山田,taro (docomo),\r\n佐藤,hanako,\r\n".encode("utf-8"))
+    path.write_bytes("氏名,連絡先,備考\r\n山田,taro (docomo),\r\n佐藤,hanako,\r\n".encode())
     page.goto("/audit/")
     page.set_input_files(f"{FORM} input[type=file]", str(path))
     page.wait_for_selector(f'{FORM}[data-state="error"]', timeout=TIMEOUT)

@@ -558,8 +558,9 @@ def test_the_widget_shows_your_mail_and_their_reply(page, screenshots, lang):
     assert want.verdict != want.reply  # the case where the two answers differ
     mail = out.locator('[data-answer="mail"]')
     reply = out.locator('[data-answer="reply"]')
-    assert ui("cli.label-mail", lang) in mail.inner_text() and ui(f"cli.verdict-{want.verdict}", lang) in mail.inner_text()
-    assert ui("cli.label-reply", lang) in reply.inner_text() and ui(f"cli.verdict-{want.reply}", lang) in reply.inner_text()
+    mail_text, reply_text = mail.inner_text(), reply.inner_text()
+    assert ui("cli.label-mail", lang) in mail_text and ui(f"cli.verdict-{want.verdict}", lang) in mail_text
+    assert ui("cli.label-reply", lang) in reply_text and ui(f"cli.verdict-{want.reply}", lang) in reply_text
     assert out.get_attribute("data-reply") == want.reply
     page.locator(FORM).screenshot(path=str(screenshots / f"widget-two-answers-{lang}.png"))
     out = run_check(page, "taro@@docomo.ne.jp")
