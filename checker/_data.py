@@ -267,7 +267,7 @@ def read_raw() -> dict[str, Any]:
     root = resources.files("checker") / "data"
     raw: dict[str, Any] = {
         name: tomllib.loads((root / f"{name}.toml").read_text(encoding="utf-8"))
-        for name in ("levels", "categories", "providers", "protected", "receivers", "bounces")
+        for name in ("levels", "categories", "providers", "protected", "receivers", "bounces", "doh")
     }
     # messages/findings.toml: the findings; messages/sender.toml: the sender-domain findings (same form);
     # every other messages/<file>.toml: interface strings of a shell, flat `key = { ja = "...", en = "..." }`
@@ -293,3 +293,37 @@ def default_data() -> Data:
     """The data shipped in the package, loaded once."""
     raw = read_raw()
     return parse(raw["levels"], raw["categories"], raw["providers"], raw["messages"], raw["ui"], raw["protected"])
+
+
+# ---- DNS-over-HTTPS resolvers of the page /sender/ (doh.toml): read by the page's shell and the build only ----
+
+@dataclass(frozen=True, slots=True)
+class DohResolver:
+    """A public resolver the page /sender/ may ask over RFC 8484, after the reader chooses it and asks."""
+
+    id: str
+    name: Text
+    url: str
+    source: str
+    cors: str
+    cors_secondary: bool
+
+    @property
+    def origin(self) -> str:
+        """``https://host`` of ``url`` (what the page's Content-Security-Policy allows)."""
+        scheme, _, rest = self.url.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def parse_doh(raw: Mapping[str, Any]) -> tuple[DohResolver, ...]:
+    return tuple(
+        DohResolver(id=str(e["id"]), name=_text(e["name"]), url=str(e["url"]), source=str(e["source"]),
+                    cors=str(e["cors"]), cors_secondary=bool(e.get("cors_secondary", False)))
+        for e in raw["resolver"]
+    )
+
+
+@lru_cache(maxsize=1)
+def doh_resolvers() -> tuple[DohResolver, ...]:
+    """The resolvers of ``checker/data/doh.toml``, loaded once (``read_raw`` stays the one reader)."""
+    return parse_doh(read_raw()["doh"])

@@ -4,6 +4,8 @@
 1. The pure ``py3-none-any`` wheel of ``checker`` (``python -m build --wheel --no-isolation`` from a clean
    copy of the sources: no host ``.pyc`` inside, reproducible timestamps). ``pyodide build`` would make the
    same wheel for a pure package, and it needs a cross-build environment download this machine cannot reach.
+   Beside it, the pure wheels of ``requirements-web.txt`` (openpyxl, et_xmlfile: the page audit's Excel
+   workbooks), from ``.venv/web-wheels/`` where scripts/setup downloaded them, hashes checked again.
 2. The Pyodide runtime from the npm package (pinned in package-lock.json), only the files a page needs,
    into ``site/assets/todoku/pyodide/``, each with ``.gz`` and ``.br`` siblings for static hosts that serve
    precompressed files (recipe in web/README.md). Brotli at quality 11 is slow (about a minute for the wasm),
@@ -12,10 +14,14 @@
    ``manifest.json`` beside them. Its URLs are RELATIVE to the manifest's own URL (the worker resolves them
    with ``new URL(value, manifestURL)``), so the site works under any base path:
    ``pyodide`` (runtime directory, ends with ``/``), ``wheel`` (our wheel), ``root`` (the site root, to
-   resolve the site-root-relative finding links such as ``/en/findings/#typo``).
+   resolve the site-root-relative finding links such as ``/en/findings/#typo``), ``xlsxWheels`` (the wheels
+   a page installs only when it reads or writes a workbook: ``[{name, url, sha256}]``).
 4. A Content-Security-Policy ``<meta>`` in every built HTML page: only the site itself, ``wasm-unsafe-eval``,
    and the sha256 hashes of the inline scripts that page carries (Material's), never ``unsafe-inline`` for
-   scripts.
+   scripts. The page holding the sender check (``/sender/``) alone may also connect to the DNS-over-HTTPS
+   resolvers of ``checker/data/doh.toml``; its script makes those requests on the main thread, where the
+   page's policy applies (a ``<meta>`` policy does not govern a worker's own fetches).
+5. dnspython's ``dns`` package as a zip beside the wheel (``extras`` in the manifest), for the sender worker.
 
 Usage: scripts/build_web.py [--site DIR]
 """
@@ -51,6 +57,10 @@ BROTLI_QUALITY = int(os.environ.get("TODOKU_BROTLI_QUALITY", "11"))
 LANG_DIRS = {"ja": "assets/todoku", "en": "en/assets/todoku"}
 RUNTIME_DIR = "assets/todoku/pyodide"
 WHEEL_DIR = "assets/todoku/wheels"
+#: The pure wheels of requirements-web.txt (openpyxl for the page audit's Excel files), downloaded and
+#: hash-checked by scripts/setup; served beside ours, installed by the page only when it needs them.
+WEB_REQUIREMENTS = ROOT / "requirements-web.txt"
+WEB_WHEELS = ROOT / ".venv" / "web-wheels"
 
 
 def log(msg: str) -> None:
@@ -86,6 +96,63 @@ def build_wheel(out_dir: Path) -> Path:
         target = out_dir / wheels[0].name
         shutil.copyfile(wheels[0], target)
         return target
+
+
+def web_requirements(path: Path = WEB_REQUIREMENTS) -> dict[str, str]:
+    """{normalized project name: sha256} of requirements-web.txt."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
+        m = re.match(r"([A-Za-z0-9_.-]+)==\S+\s+--hash=sha256:([0-9a-f]{64})$", line)
+        if line and m is None:
+            raise SystemExit(f"build_web: {path.name}: expected 'name==version --hash=sha256:...', got {line!r}")
+        if m:
+            out[re.sub(r"[-_.]+", "_", m.group(1)).lower()] = m.group(2)
+    return out
+
+
+def copy_web_wheels(out_dir: Path) -> list[Path]:
+    """The wheels of requirements-web.txt, from .venv/web-wheels/ (their hashes checked again), into ``out_dir``."""
+    wanted = web_requirements()
+    copied = []
+    for name, sha in sorted(wanted.items()):
+        found = [w for w in WEB_WHEELS.glob("*.whl") if w.name.split("-")[0].lower() == name] \
+            if WEB_WHEELS.is_dir() else []
+        if len(found) != 1 or not found[0].name.endswith("-none-any.whl"):
+            raise SystemExit(f"build_web: the pure wheel of {name} is missing from {WEB_WHEELS}: run scripts/setup")
+        if hashlib.sha256(found[0].read_bytes()).hexdigest() != sha:
+            raise SystemExit(f"build_web: {found[0].name} does not match requirements-web.txt's hash: "
+                             "run scripts/setup")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        target = out_dir / found[0].name
+        shutil.copyfile(found[0], target)
+        copied.append(target)
+    return copied
+
+
+def build_dnspython(out_dir: Path) -> Path:
+    """dnspython (pinned in requirements-dev.txt, pure Python) as a zip of its ``dns`` package, for the sender
+    page's worker (it writes and reads the DNS messages sent over DNS-over-HTTPS). Made from the installed
+    package: no .pyc, sorted entries, fixed timestamps (the same bytes on every build)."""
+    import importlib.metadata
+    import importlib.util
+
+    spec = importlib.util.find_spec("dns")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("build_web: dnspython is not installed (scripts/setup installs requirements-dev.txt)")
+    pkg = Path(list(spec.submodule_search_locations)[0])
+    version = importlib.metadata.version("dnspython")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"dnspython-{version}.zip"
+    files = sorted(p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                   and p.suffix not in (".pyc", ".pyo"))
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in files:
+            info = zipfile.ZipInfo("dns/" + f.relative_to(pkg).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, f.read_bytes())
+    return target
 
 
 # ---------------------------------------------------------------- 2. compression
@@ -139,10 +206,13 @@ def rel_url(target: str, manifest_dir: str) -> str:
     return rel + ("/" if target.endswith("/") and not rel.endswith("/") else "")
 
 
-def copy_web(site: Path, wheel: Path) -> list[Path]:
+def copy_web(site: Path, wheel: Path, extra: list[Path] | None = None,
+             extras: dict[str, Path] | None = None) -> list[Path]:
     files = sorted(p for p in WEB.iterdir() if p.is_file() and p.name != "README.md") if WEB.is_dir() else []
     wheel_rel = f"{WHEEL_DIR}/{wheel.name}"
     wheel_sha = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    extra_info = [(w.name.split("-")[0].lower(), f"{WHEEL_DIR}/{w.name}", hashlib.sha256(w.read_bytes()).hexdigest())
+                  for w in extra or []]
     pyodide_version = json.loads((PYODIDE_NPM / "package.json").read_text(encoding="utf-8"))["version"]
     manifests = []
     for lang, d in LANG_DIRS.items():
@@ -159,10 +229,13 @@ def copy_web(site: Path, wheel: Path) -> list[Path]:
         manifest = {
             "pyodide": rel_url(RUNTIME_DIR + "/", d),
             "wheel": rel_url(wheel_rel, d),
+            "extras": {name: rel_url(f"{WHEEL_DIR}/{path.name}", d) for name, path in (extras or {}).items()},
             "root": posixpath.relpath(".", d) + "/",
             "lang": lang,
             "pyodideVersion": pyodide_version,
             "wheelSha256": wheel_sha,
+            # the pure wheels installed only when a page needs them (the audit, for Excel workbooks)
+            "xlsxWheels": [{"name": n, "url": rel_url(rel, d), "sha256": sha} for n, rel, sha in extra_info],
         }
         path = dest / "manifest.json"
         path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -195,13 +268,26 @@ def inline_script_hashes(html: str) -> list[str]:
     return out
 
 
+#: the marker of the page holding the sender check (scripts/widget.py sender_html): the only page whose policy
+#: lets it connect to the DNS-over-HTTPS resolvers of checker/data/doh.toml
+SENDER_FORM = 'data-todoku="sender"'
+
+
+def doh_origins() -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from checker._data import doh_resolvers
+
+    return sorted({r.origin for r in doh_resolvers()})
+
+
 def csp_for(html: str) -> str:
     scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *inline_script_hashes(html)])
+    connect = " ".join(["'self'", *(doh_origins() if SENDER_FORM in html else [])])
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
         "worker-src 'self'",
-        "connect-src 'self'",
+        f"connect-src {connect}",
         "img-src 'self' data:",
         "style-src 'self' 'unsafe-inline'",
         "font-src 'self'",
@@ -246,14 +332,17 @@ def main(argv: list[str] | None = None) -> int:
     if (site / WHEEL_DIR).exists():
         shutil.rmtree(site / WHEEL_DIR)
     wheel = build_wheel(site / WHEEL_DIR)
+    extra = copy_web_wheels(site / WHEEL_DIR)
+    dnspython = build_dnspython(site / WHEEL_DIR)
     t1 = time.monotonic()
     runtime = copy_runtime(site)
     t2 = time.monotonic()
-    manifests = copy_web(site, wheel)
+    manifests = copy_web(site, wheel, extra, {"dnspython": dnspython})
     pages = apply_csp(site)
     size = sum(f.stat().st_size for f in runtime.iterdir() if f.suffix not in (".gz", ".br"))
     size_br = sum(f.stat().st_size for f in runtime.iterdir() if f.suffix == ".br")
-    log(f"{wheel.name} ({wheel.stat().st_size} B, {t1 - t0:.1f} s); Pyodide runtime {size / 1e6:.1f} MB "
+    log(f"{wheel.name} ({wheel.stat().st_size} B, {t1 - t0:.1f} s) + {', '.join(w.name for w in extra)}; "
+        f"Pyodide runtime {size / 1e6:.1f} MB "
         f"({size_br / 1e6:.1f} MB brotli, {t2 - t1:.1f} s); {len(manifests)} manifests; CSP in {pages} pages")
     return 0
 

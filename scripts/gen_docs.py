@@ -96,14 +96,15 @@ class Gen:
     def audit_columns_table(self) -> str:
         """The columns the audit adds to a report: the name in this language, the other language's in
         brackets, and what the column holds (with the codes it can hold, from the data)."""
-
-        def ids(xs: Iterable[str]) -> str:
-            return self.t("list-sep").join(f"`{x}`" for x in xs)
+        # the report says verdict, reply, kind and provider in words of its language (JSON Lines keep the codes)
+        def words(xs: Iterable[str]) -> str:
+            return self.t("list-sep").join(f"「{x}」" if self.lang == "ja" else f"“{x}”" for x in xs)
 
         seen = {p.category for p in self.data.providers} | {UNKNOWN}  # what a result's category can be
-        codes = {"verdict": ids(get_args(Verdict)), "reply": ids(get_args(Verdict)),
-                 "category": ids(c for c in self.data.categories if c in seen),
-                 "provider": ids(p.id for p in self.data.providers[:2])}  # examples
+        verdicts = [self.data.ui[f"audit.verdict-{v}"].get(self.lang) for v in get_args(Verdict)]
+        codes = {"verdict": words(verdicts), "reply": words(verdicts),
+                 "category": words(c.name.get(self.lang) for c in self.data.categories.values() if c.id in seen),
+                 "provider": words(p.name.get(self.lang) for p in self.data.providers[:2])}  # examples
         rows = [f"| {self.t('audit-col-head')} | {self.t('audit-col-content')} |", "|---|---|"]
         for col in OUR_COLUMNS:
             name = self.data.ui[f"audit.col-{col}"]
@@ -213,6 +214,56 @@ class Gen:
         out.append(f"\n[{self.t('provider-back')}](index.md)\n")
         return "".join(out)
 
+    # ---------------------------------------------------------------- the sender page (/sender/)
+    def sender_resolvers(self) -> str:
+        """The DNS-over-HTTPS resolvers the page may ask (checker/data/doh.toml), with their own pages."""
+        from checker._data import doh_resolvers
+
+        rows = [f"| {self.t('sender-col-resolver')} | {self.t('sender-col-endpoint')} | {self.t('sender-col-docs')} | "
+                f"{self.t('sender-col-cors')} |", "|---|---|---|---|"]
+        for r in doh_resolvers():
+            cors = f"[{self.t('official-link')}]({r.cors})" if not r.cors_secondary else \
+                f"[{r.cors.split('/')[2]}]({r.cors}) {self.t('sender-secondary')}"
+            rows.append(f"| {_cell(r.name.get(self.lang))} | `{r.url}` | [{self.t('official-link')}]({r.source}) | "
+                        f"{cors} |")
+        return f"{MARKER}\n\n" + "\n".join(rows) + "\n"
+
+    def sender_receivers(self) -> str:
+        """The receivers' rules (checker/data/receivers.toml, the data the sender core judges with): one row per
+        rule, its verdict, the finding it gives (linked to its anchor below), since when, and its source."""
+        from checker._data import read_raw
+
+        raw = read_raw()
+        receivers, findings = raw.get("receivers", {}).get("receiver", []), raw.get("sender", {})
+        rows = [f"| {self.t('sender-col-receiver')} | {self.t('sender-col-verdict')} | {self.t('sender-col-rule')} | "
+                f"{self.t('sender-col-since')} | {self.t('sender-col-source')} |", "|---|---|---|---|---|"]
+        verdict = lambda v: self.data.ui[f"cli.verdict-{v}"].get(self.lang)  # noqa: E731
+        for rc in receivers:
+            name = f"[{_cell(rc['name'][self.lang])}]({rc['source']})"
+            rules = rc.get("rule", [])
+            if not rules:
+                rows.append(f"| {name} | | {self.t('sender-no-rules')} | | |")
+            for i, rule in enumerate(rules):
+                f = findings.get(rule["finding"], {})
+                title = _cell(f["title"][self.lang]) if f else rule["finding"]
+                what = f"[{title}](#{rule['finding']})" + (f" ({self.t('sender-bulk')})" if rule.get("bulk") else "")
+                src = f"[{self.t('official-link')}]({rule['source']})" if not rule.get("secondary") else \
+                    f"[{rule['source'].split('/')[2]}]({rule['source']}) {self.t('sender-secondary')}"
+                rows.append(f"| {name if i == 0 else ''} | {verdict(rule['verdict'])} | {what} | "
+                            f"{rule.get('since', '')} | {src} |")
+        return f"{MARKER}\n\n" + "\n".join(rows) + "\n"
+
+    def sender_findings(self) -> str:
+        """One anchor per sender finding code (checker/data/messages/sender.toml, the sender core's messages)."""
+        from checker._data import read_raw
+
+        out = [f"{MARKER}\n"]
+        for code, m in read_raw().get("sender", {}).items():
+            out.append(f"\n### {m['title'][self.lang]} {{ #{code} }}\n\n"
+                       f"*{self.t('severity')}: {self.t('severity-' + m['severity'])}* · `{code}`\n\n"
+                       f"{m['explain'][self.lang].strip()}\n")
+        return "".join(out)
+
     def findings_page(self) -> str:
         out = [_front(self.t("findings-title"), self.t("findings-description")),
                f"# {self.t('findings-title')}\n\n{self.t('findings-intro')}\n"]
@@ -308,6 +359,9 @@ def outputs(data: Data, widgets: Mapping[str, Callable[[str, Data], str]]) -> di
         files[f"{snip}/categories-table.md"] = g.categories_table()
         files[f"{snip}/carrier-table.md"] = g.carrier_table()
         files[f"{snip}/audit-columns.md"] = g.audit_columns_table()
+        files[f"{snip}/sender-resolvers.md"] = g.sender_resolvers()
+        files[f"{snip}/sender-receivers.md"] = g.sender_receivers()
+        files[f"{snip}/sender-findings.md"] = g.sender_findings()
         for name, fn in sorted(widgets.items()):
             files[f"{snip}/{name}"] = f"{MARKER}\n\n{fn(lang, data)}"
         docs = f"docs/{lang}"

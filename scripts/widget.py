@@ -22,6 +22,9 @@ STATE_KEYS = ("loading", "queued", "empty", "error-load", "reason-no-wasm",
               "reason-no-worker", "reason-fetch", "reason-timeout", "reason-crash", "cli-link")
 
 
+#: the files the page audit reads: text lists and Excel workbooks
+_ACCEPT = ".csv,.tsv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 def widget_html(lang: str, data: Data) -> str:
 
     def t(key: str) -> str:
@@ -63,10 +66,65 @@ def audit_html(lang: str, data: Data) -> str:
     strings = strings.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
         f'<form class="todoku-audit" data-todoku="audit" data-lang="{lang}" method="dialog">\n'
-        f'<label>{t("audit-file")} <input name="file" type="file" accept=".csv,.tsv,.txt,text/csv"></label>\n'
+        f'<label>{t("audit-file")} <input name="file" type="file" accept="{_ACCEPT}"></label>\n'
         f'<noscript><p>{t("audit-noscript")}</p></noscript>\n'
         f'<output class="todoku-audit-result" aria-live="polite"></output>\n'
         f'<script type="application/json" class="todoku-audit-strings">{strings}</script>\n'
+        "</form>\n"
+    )
+
+
+def sender_strings(lang: str, data: Data) -> dict[str, str]:
+    """Every string the sender page's script shows: messages/web-sender.toml, and the verdict and severity
+    labels of messages/cli.toml (keys without their file prefix, ``verdict-deliver``, ``severity-error``)."""
+    out = {}
+    for key, text in data.ui.items():
+        stem, _, name = key.partition(".")
+        if stem == "web-sender" or (stem == "cli" and name.startswith(("verdict-", "severity-"))):
+            out[name] = text.get(lang)
+    return out
+
+
+def _json_block(obj: object) -> str:
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def sender_html(lang: str, data: Data) -> str:
+    """The static markup of the sender page's domain check (web/todoku-sender.js does the rest).
+
+    The resolvers (checker/data/doh.toml) are radio buttons, the first chosen; nothing is sent before the
+    reader presses the button. Strings and the resolvers' endpoints travel with the form as JSON data blocks."""
+    from checker._data import doh_resolvers
+
+    t = lambda key: escape(data.ui[f"web-sender.{key}"].get(lang))  # noqa: E731
+    resolvers = doh_resolvers()
+    radios = "".join(
+        f'<label><input type="radio" name="resolver" value="{escape(r.id)}"{" checked" if i == 0 else ""}> '
+        f'{escape(r.name.get(lang))}</label>\n'
+        for i, r in enumerate(resolvers)
+    )
+    first = resolvers[0].name.get(lang)
+    endpoints = [{"id": r.id, "name": r.name.get(lang), "url": r.url} for r in resolvers]
+    return (
+        f'<form class="todoku-sender" data-todoku="sender" data-lang="{lang}" autocomplete="off">\n'
+        f'<label class="todoku-sender-domain">{t("domain")} <input name="domain" type="text" inputmode="url" '
+        'spellcheck="false" autocapitalize="off" placeholder="example.co.jp"></label>\n'
+        f'<fieldset class="todoku-sender-resolvers"><legend>{t("resolver")}</legend>\n{radios}</fieldset>\n'
+        f'<details class="todoku-sender-advanced"><summary>{t("advanced")}</summary>\n'
+        f'<label>{t("ip")} <input name="ip" type="text" inputmode="decimal" spellcheck="false" '
+        'autocapitalize="off" placeholder="192.0.2.1"></label>\n'
+        f'<label>{t("selectors")} <input name="selectors" type="text" spellcheck="false" autocapitalize="off" '
+        'placeholder="default google selector1"></label>\n</details>\n'
+        f'<p class="todoku-sender-what">{escape(data.ui["web-sender.what-sent"].get(lang).format(resolver=first))}'
+        "</p>\n"
+        f'<button type="submit">{escape(data.ui["web-sender.submit"].get(lang).format(resolver=first))}</button>\n'
+        f'<noscript><p>{t("noscript")}</p></noscript>\n'
+        '<output class="todoku-sender-status" aria-live="polite"></output>\n'
+        '<div class="todoku-sender-result"></div>\n'
+        f'<script type="application/json" class="todoku-sender-strings">{_json_block(sender_strings(lang, data))}'
+        "</script>\n"
+        f'<script type="application/json" class="todoku-sender-endpoints">{_json_block(endpoints)}</script>\n'
         "</form>\n"
     )
 
@@ -103,4 +161,5 @@ def message_html(lang: str, data: Data) -> str:
 
 
 #: Snippets that scripts/gen_docs.py writes to snippets/<lang>/<name> for `--8<-- "<name>"` includes.
-SNIPPETS = {"checker-widget.md": widget_html, "audit-widget.md": audit_html, "message-widget.md": message_html}
+SNIPPETS = {"checker-widget.md": widget_html, "audit-widget.md": audit_html, "message-widget.md": message_html,
+            "sender-widget.md": sender_html}

@@ -227,8 +227,6 @@ def test_a_header_only_file_says_so(page, tmp_path):
     assert page.locator(f"{FORM} table, {FORM} .todoku-audit-group").count() == 0
 
 
-@pytest.mark.xfail(strict=True, reason="needs the audit core to name the columns on a no-column error "
-                                       "(/work/wt/uxpage-needs.md item 1); remove this mark when it does")
 def test_the_reader_picks_the_column_when_detection_fails(page, tmp_path):
     path = tmp_path / "no-column.csv"
     path.write_bytes("氏名,連絡先,備考\r\n山田,taro (docomo),\r\n佐藤,hanako,\r\n".encode())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli.check import main
+from checker.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ["input", "address", "valid", "category", "provider", "level", "verdict", "reply", "findings", "suggestion"]
@@ -108,7 +108,7 @@ def test_human_output_escapes_invisible_characters():
     ([], "ja", "コマンドがありません"),
     (["frobnicate"], "ja", "「frobnicate」というコマンドはありません"),
     (["check"], "ja", "調べるアドレスがありません"),
-    (["check", "--lang", "en"], "en", "no address to check"),
+    (["check", "--lang", "en"], "en", "No address to check"),
     (["check", "a@b.jp", "--level"], "ja", "--level には値が必要です"),
     (["check", "a@b.jp", "--level", "0"], "ja", "--level は 1〜10 の整数です（「0」"),
     (["check", "a@b.jp", "--level", "11", "--lang", "en"], "en",
@@ -157,8 +157,9 @@ def test_process_stdin_with_undecodable_bytes():
     assert p.returncode == 1 and b"Traceback" not in p.stderr
     objs = [json.loads(line) for line in p.stdout.decode("utf-8").splitlines()]
     assert [o["findings"][0]["code"] for o in objs[1:]] == ["surrogate", "control-char"]
-    # nothing the user gave is lost: the undecodable byte comes back as an escape
-    assert objs[1]["input"].encode("utf-8", "surrogateescape") == b"bad\xff@gmail.com"
+    # nothing the user gave is lost: the undecodable byte comes back as the text \xff (as the audit shows
+    # it), never as a lone surrogate that strict JSON readers refuse
+    assert objs[1]["input"] == "bad\\xff@gmail.com" and b"\\udc" not in p.stdout
 
 
 def test_process_in_an_ascii_locale_does_not_crash():
@@ -213,5 +214,5 @@ def test_process_undecodable_argv_is_a_surrogate_finding():
                        capture_output=True, cwd=ROOT, timeout=60)
     assert p.returncode == 1 and p.stderr == b""
     o = json.loads(p.stdout)
-    assert o["findings"][0]["code"] == "surrogate" and o["input"].encode("utf-8", "surrogateescape") == b"bad\xff@x.jp"
-    assert b"\\udcff" in p.stdout  # written as an escape: the output stays valid UTF-8
+    assert o["findings"][0]["code"] == "surrogate" and o["input"] == "bad\\xff@x.jp"
+    assert b"\\udc" not in p.stdout  # the byte as the text \xff: no lone surrogate in the JSON

@@ -71,7 +71,7 @@ def test_audit_dns(server: LocalDNS, tmp_path: Path, monkeypatch: pytest.MonkeyP
     rows = [json.loads(x) for x in out.getvalue().splitlines()]
     assert len(rows) == 200 and [r["line"] for r in rows] == list(range(2, 202))  # every row, in order
     assert [r["verdict"] for r in rows[:4]] == ["deliver", "block", "block", "deliver"]
-    assert {c for r in rows for c in r["findings"]} >= {"no-such-domain", "null-mx"}
+    assert {c for r in rows for c in r["codes"]} >= {"no-such-domain", "null-mx"}
     assert code == 1 and "no-such-domain" in err.getvalue()
     assert server.resolver.queries["gone.example/MX"] == before + 1  # once per domain, 50 rows
 

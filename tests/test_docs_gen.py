@@ -191,12 +191,16 @@ def test_audit_columns_table_lists_the_reports_columns_and_codes(data, files, la
         name = data.ui[f"audit.col-{col}"]
         assert name.ja in row and f"`{name.en}`" in row, row
     assert OUR_COLUMNS[:2] == ("verdict", "reply")  # the reply: same vocabulary, its own column
+    # the report says them in words of its language (issue 13): the table lists those words
+    quote = (lambda w: f"「{w}」") if lang == "ja" else (lambda w: f"“{w}”")
     for verdict in ("deliver", "spam-folder", "at-risk", "block", "invalid"):
-        assert f"`{verdict}`" in rows[0] and f"`{verdict}`" in rows[1]
+        word = quote(data.ui[f"audit.verdict-{verdict}"].get(lang))
+        assert word in rows[0] and word in rows[1]
     hosts = ["mail." + d[2:] if d.startswith("*.") else d for d in (p.domains[0] for p in data.providers)]
     answered = {check(f"taro@{h}").category for h in hosts}
     answered.add(check("taro@example.co.jp").category)
-    assert set(re.findall(r"`([a-z-]+)`", rows[2].split("|")[2])) == answered
+    listed = set(re.findall(r"「([^」]+)」" if lang == "ja" else r"“([^”]+)”", rows[2].split("|")[2]))
+    assert listed == {data.categories[c].name.get(lang) for c in answered}
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

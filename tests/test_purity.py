@@ -33,6 +33,9 @@ FORBIDDEN_MODULES = {"time", "datetime", "random", "secrets", "socket", "os", "s
                      "tempfile", "uuid"}
 #: (file, function) pairs allowed to do the one read of the package's own data
 READERS = {("_data.py", "read_raw")}
+#: optional dependencies a core module may import INSIDE its functions (never at module level), so that the
+#: package, and every other core module, import and run without them: openpyxl for Excel workbooks
+OPTIONAL_IMPORTS = {"lists/xlsx.py": {"openpyxl"}}
 
 
 def _module(rel: str) -> str:
@@ -87,13 +90,19 @@ def impurities(rel: str, source: str) -> list[str]:
     tree = ast.parse(source)
     problems = []
     reader_nodes = {id(n) for f in _functions(tree) if (rel, f.name) in READERS for n in ast.walk(f)}
+    optional = OPTIONAL_IMPORTS.get(rel, set())
+    in_functions = {id(n) for f in _functions(tree) for n in ast.walk(f)}
+
+    def allowed(module: str, node: ast.AST) -> bool:
+        return module in ALLOWED_IMPORTS or (module.split(".")[0] in optional and id(node) in in_functions)
+
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name not in ALLOWED_IMPORTS and alias.name.split(".")[0] != "checker":
+                if not allowed(alias.name, node) and alias.name.split(".")[0] != "checker":
                     problems.append(f"line {node.lineno}: import {alias.name}")
         elif isinstance(node, ast.ImportFrom):
-            if node.level == 0 and node.module not in ALLOWED_IMPORTS:
+            if node.level == 0 and not allowed(node.module or "", node):
                 problems.append(f"line {node.lineno}: from {node.module} import ...")
         elif isinstance(node, ast.Call):
             f = node.func
@@ -134,6 +143,24 @@ def test_imports_go_one_way(path: Path) -> None:
     (``_model``) only the data layer."""
     bad = wrong_way_imports(_rel(path), path.read_text(encoding="utf-8"))
     assert not bad, f"{_rel(path)}:\n" + "\n".join(bad)
+
+
+def test_an_optional_import_only_inside_a_function_of_its_module() -> None:
+    inside = "def f():\n    import openpyxl\n    from openpyxl.cell import WriteOnlyCell\n"
+    assert impurities("lists/xlsx.py", inside) == []
+    assert impurities("lists/xlsx.py", "import openpyxl\n") == ["line 1: import openpyxl"]
+    assert impurities("lists/read.py", inside) == ["line 2: import openpyxl", "line 3: from openpyxl.cell import ..."]
+
+
+def test_the_core_imports_without_its_optional_dependencies() -> None:
+    """Importing the package and every core module pulls in no optional dependency (openpyxl)."""
+    import subprocess
+    import sys
+    modules = sorted(_module(_rel(p)) for p in CORE)
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
+            + "print(sorted(m for m in sys.modules if m.split('.')[0] in {'openpyxl', 'et_xmlfile'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_the_purity_check_catches_violations() -> None:

@@ -194,9 +194,17 @@ def test_nothing_is_fetched_from_another_host(site_dir):
         if f.name.startswith("bundle."):
             for url in dormant:
                 text = text.replace(url, "")
-        found = hosts.search(text)
-        if found:
-            bad.append(f"{f}: {found.group(0)}")
+        if f.suffix == ".html" and 'data-todoku="sender"' in text:
+            # the sender page alone names its DNS-over-HTTPS resolvers (checker/data/doh.toml): their endpoints,
+            # origins (its CSP), documentation links and names; it asks them only when the reader presses the
+            # button (tests/test_sender_page.py)
+            from checker._data import doh_resolvers
+            for r in doh_resolvers():
+                for known in (r.url, r.origin, r.source, r.cors, r.name.ja, r.name.en, f'"{r.id}"'):
+                    text = text.replace(known, "")
+        m = hosts.search(text)
+        if m:
+            bad.append(f"{f}: {m.group(0)}")
     assert not bad, "\n".join(bad[:30])
 
 

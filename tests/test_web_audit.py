@@ -58,7 +58,7 @@ def test_summary_counts_and_problem_lines():
 
 
 def test_unreadable_files_give_a_message_not_an_exception():
-    for raw, word in (((FIX / "workbook.xlsx").read_bytes(), "Excel"), (b"", "empty"),
+    for raw, word in (((FIX / "workbook.xlsx").read_bytes(), "Excel workbook"), (b"", "empty"),
                       ((FIX / "binary.bin").read_bytes(), "text")):
         job = web_audit.start(raw, {"lang": "en"})
         assert json.loads(web_audit.step(job))["done"]
@@ -111,3 +111,87 @@ def test_the_form_carries_its_strings():
     m = re.search(r'<script type="application/json" class="todoku-audit-strings">(.*?)</script>', html)
     assert m and json.loads(m.group(1)) == web_audit.page_strings("en")
     assert "<" not in m.group(1)
+
+
+# ------------------------------------------------------------------ what the page needs (issue 13)
+
+def _xlsx(rows: list[list[object]], **sheets: list[list[object]]) -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "顧客"
+    for r in rows:
+        wb.active.append(r)
+    for title, more in sheets.items():
+        ws = wb.create_sheet(title)
+        for r in more:
+            ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_the_page_reads_a_workbook_and_gives_back_a_workbook(tmp_path):
+    """The page's audit of an .xlsx is the command line's: same cells, same summary; the report is a
+    workbook with its MIME type and name, unless the page asks for CSV."""
+    import io
+
+    import openpyxl
+
+    raw = _xlsx([["氏名", "メール"], ["山田", "taro@docomo.ne.jp"], ["佐藤", "ｈａｎａ＠gmail.com"]])
+    assert web_audit.needs_xlsx(raw[:8]) and not web_audit.needs_xlsx(b"email\n")
+    assert web_audit.needs_xlsx(b"email\n", {"format": "xlsx"})
+    summary, report, progress = run_page(raw, lang="ja")
+    assert summary["input"] == {"kind": "xlsx", "sheet": "顧客", "sheets": ["顧客"]}
+    assert summary["rows"] == 2 and progress[-1]["done"]
+    job = web_audit.start(raw, {"lang": "ja"})
+    while not json.loads(web_audit.step(job))["done"]:
+        pass
+    assert web_audit.report(job) and web_audit.report_format(job) == "xlsx"
+    assert web_audit.report_type(job) == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert web_audit.report_name("顧客.xlsx", "ja", "xlsx") == "顧客_判定結果.xlsx"
+    page_rows = list(openpyxl.load_workbook(io.BytesIO(report)).active.iter_rows(values_only=True))
+    src = tmp_path / "顧客.xlsx"
+    src.write_bytes(raw)
+    out = tmp_path / "cli.xlsx"
+    audit_cli.main([str(src), "-o", str(out)], stdout=io.StringIO(), stderr=io.StringIO())
+    assert page_rows == list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert page_rows[1][2:6] == ("届かないおそれ", "届く", "キャリアメール", "ドコモメール（NTTドコモ）")
+    # the page may still ask for CSV
+    _, csv_report, _ = run_page(raw, lang="en", format="csv")
+    assert csv_report.startswith(b"\xef\xbb\xbf") and b"at risk,arrives,Carrier mail" in csv_report
+
+
+def test_error_answers_carry_what_the_page_offers_instead():
+    """No address column: the columns to choose from (then options.column), in words that do not point to
+    a command-line option; a header-only file says so; a missing sheet lists the sheets."""
+    job = web_audit.start(b"name,tel,contact\nA,1,x\nB,2,y\n", {"lang": "ja"})
+    s = json.loads(web_audit.summary(job))
+    assert s["error_code"] == "no-column" and s["columns"] == ["name", "tel", "contact"]
+    assert "--column" not in s["error"] and "列を選んで" in s["error"]
+    chosen, _, _ = run_page(b"name,tel,contact\nA,1,x\nB,2,y\n", column="contact")  # a name from "columns"
+    assert chosen["column"] == "「contact」（3 列目）" and chosen["rows"] == 2
+    s = json.loads(web_audit.summary(web_audit.start(b"email\n", {"lang": "en"})))
+    assert s["error_code"] == "header-only" and s["columns"] == ["email"] and "only a header" in s["error"]
+    raw = _xlsx([["mail"], ["a@au.com"]], 退会=[["mail"], ["b@au.com"]])
+    s = json.loads(web_audit.summary(web_audit.start(raw, {"sheet": "3"})))
+    assert s["error_code"] == "xlsx-sheet" and s["sheets"] == ["顧客", "退会"]
+    by_name, _, _ = run_page(raw, sheet="退会")
+    assert by_name["input"]["sheet"] == "退会" and by_name["rows"] == 1
+
+
+def test_groups_counted_over_every_row_and_column_note():
+    rows = ["氏名,E-mail,連絡先"] + [f"客{i},090-{i:04d},u{i}@docomo.ne.jp" for i in range(120)]
+    rows += [f"客X{i},090,ｘ{i}＠gmail.com" for i in range(80)] + ["客Y,090,a@@b.jp"]
+    s, _, _ = run_page("\n".join(rows).encode("cp932"), lang="ja")
+    assert s["column_note"] and "「E-mail」" in s["column_note"] and "「連絡先」" in s["column_note"]
+    groups = s["groups"]
+    assert [(g["verdict"], g["codes"], g["count"]) for g in groups] == [
+        ("invalid", ["fullwidth"], 80), ("invalid", ["multiple-at"], 1), ("at-risk", ["carrier-filter"], 120)]
+    assert sum(g["count"] for g in groups) == s["action_count"] == 201
+    assert len(groups[0]["rows"]) == web_audit.MAX_LISTED and groups[0]["more"] == 80 - web_audit.MAX_LISTED
+    assert groups[2]["reasons"][0]["count"] == 120 and groups[2]["url"] == "/findings/#carrier-filter"
+    assert all(set(g) >= {"verdict", "verdict_label", "codes", "title", "count", "reasons", "rows", "more"}
+               for g in groups)

@@ -1,6 +1,6 @@
 // The page audit (/audit/, /en/audit/): choose or drop a customer list; checker.lists runs on it in a
 // module Web Worker (todoku-audit-worker.mjs, self-hosted Pyodide); the summary shows here and the
-// report downloads as a CSV made in the browser (a Blob link). No byte of the file is sent anywhere.
+// report downloads as a CSV or an Excel workbook made in the browser (a Blob link). No byte of the file is sent anywhere.
 // Loaded on every page: a no-op where there is no form[data-todoku="audit"]. Every string comes from
 // checker/data/messages (embedded in the form by scripts/widget.py as JSON): none is written here.
 (function () {
@@ -159,7 +159,7 @@
       form.setAttribute("data-state", "done");
       status(t("done", { name: fileName, rows: num(s.rows), seconds: seconds }));
 
-      reportURL = URL.createObjectURL(new Blob([m.report], { type: "text/csv;charset=utf-8" }));
+      reportURL = URL.createObjectURL(new Blob([m.report], { type: m.reportType || "text/csv;charset=utf-8" }));
       var link = el("a", { "class": "md-button md-button--primary todoku-audit-download", href: reportURL,
                            download: m.reportName, text: t("download") });
       summary.appendChild(el("h3", { text: t("summary") }));

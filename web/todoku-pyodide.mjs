@@ -26,7 +26,9 @@ async function fetchOk(url) {
 // Resolves to {pyodide, root} (root: the site root, against which the checker's "/en/findings/#typo"
 // links resolve) or rejects with a LoadError. hooks.stage(name) is called when a stage starts
 // ("manifest", "runtime", "install"), hooks.mark(name) when a step is done (for the benchmark).
-export async function loadChecker(hooks = {}) {
+// extras: names of other pure-Python archives listed in the manifest's "extras" (e.g. "dnspython", which the
+// sender page's worker needs), fetched in parallel with the runtime and unpacked beside our wheel.
+export async function loadChecker(hooks = {}, extras = []) {
   const stage = hooks.stage || (() => {});
   const mark = hooks.mark || (() => {});
   if (typeof WebAssembly !== "object") throw new LoadError("no-wasm");
@@ -40,6 +42,13 @@ export async function loadChecker(hooks = {}) {
   // start the wheel download now, in parallel with the runtime
   const wheel = fetchOk(wheelURL).then((r) => r.arrayBuffer());
   wheel.catch(() => {}); // awaited below; avoid an unhandled rejection meanwhile
+  const extraBufs = extras.map((name) => {
+    const rel = (manifest.extras || {})[name];
+    const p = rel ? fetchOk(new URL(rel, manifestURL)).then((r) => r.arrayBuffer())
+      : Promise.reject(new LoadError("fetch", `no ${name} in the manifest`));
+    p.catch(() => {});
+    return p;
+  });
   stage("runtime");
   let loadPyodide;
   try {
@@ -71,5 +80,37 @@ export async function loadChecker(hooks = {}) {
   // sys is loaded already (sysconfig would import a dozen modules for the same answer)
   const sitePackages = pyodide.runPython("import sys; [p for p in sys.path if p.endswith('site-packages')][0]");
   pyodide.unpackArchive(new Uint8Array(buf), "wheel", { extractDir: sitePackages });
-  return { pyodide, root };
+  for (const extra of extraBufs) {
+    pyodide.unpackArchive(new Uint8Array(await extra), "zip", { extractDir: sitePackages });
+  }
+  return { pyodide, root, manifest, manifestURL: manifestURL.href, sitePackages };
+}
+
+async function sha256Hex(buf) {
+  const digest = await crypto.subtle.digest("SHA-256", buf);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// Installs the pure wheels the page audit needs for Excel workbooks (openpyxl and its et_xmlfile), listed in
+// manifest.xlsxWheels: fetched from our own origin only, each checked against its sha256 when the browser can
+// hash (crypto.subtle), unpacked like ours. `loaded` is what loadChecker() resolved to. Once per worker.
+let xlsxInstalled = null;
+export function installXlsx(loaded) {
+  if (!xlsxInstalled) {
+    xlsxInstalled = (async () => {
+      const entries = loaded.manifest.xlsxWheels || [];
+      const bufs = await Promise.all(entries.map(async (w) => {
+        const buf = await (await fetchOk(new URL(w.url, loaded.manifestURL))).arrayBuffer();
+        if (globalThis.crypto && crypto.subtle && w.sha256 && (await sha256Hex(buf)) !== w.sha256) {
+          throw new LoadError("fetch", `${w.url}: sha256 mismatch`);
+        }
+        return buf;
+      }));
+      for (const buf of bufs) {
+        loaded.pyodide.unpackArchive(new Uint8Array(buf), "wheel", { extractDir: loaded.sitePackages });
+      }
+    })();
+    xlsxInstalled.catch(() => { xlsxInstalled = null; }); // a failed download may be retried
+  }
+  return xlsxInstalled;
 }

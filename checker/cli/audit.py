@@ -1,9 +1,11 @@
 """``python -m checker audit INPUT [-o OUTPUT] ...``: the command-line shell of the list audit (``checker.lists``).
 
-Everything with I/O lives here: arguments, opening and reading the file in chunks, writing the
-report (CSV with a BOM for Excel, or JSON Lines), the summary, the progress bar (only when stderr is
-a terminal) and the exit status: 0 every row would arrive, 1 some would not, 2 the input cannot be
-read or the command is wrong. Every message is localized (``messages/audit.toml``); no traceback.
+Everything with I/O lives here: arguments, opening and reading the file in chunks (a CSV or TSV file as
+text in any of its encodings, an Excel workbook through ``lists.xlsx``), writing the report (CSV with a BOM
+for Excel, an Excel workbook when the output's name ends in ``.xlsx``, or JSON Lines), the summary, the
+progress bar (only when stderr is a terminal) and the exit status: 0 every row would arrive, 1 some would
+not, 2 the input cannot be read or the command is wrong. Every message is localized (``messages/audit.toml``,
+the shared usage errors of ``messages/cli.toml``); never a traceback, never CSV text in an ``.xlsx`` file.
 """
 from __future__ import annotations
 
@@ -13,25 +15,28 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
-from .._data import default_data
+from .._data import LANGS, default_data
 from .._model import Situation
+from ..lists import xlsx
 from ..lists.audit import Audit
 from ..lists.errors import AuditError, text
+from ..lists.job import REPORT_TYPES, open_audit
 from ..lists.report import CsvWriter, cells, header, json_record, jsonl_line, summary_text
+from .common import UsageError, error_line, lang_hint, prepare_streams, printable, prog, report_usage
 
 CHUNK = 1 << 20
 _FLAGS = {"--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--dns"}
-_VALUED = {"-o", "--output", "--column", "--level", "--lang", "--format", "--nameserver"}
+#: options that take a value, with an example for the "needs a value" message
+_VALUED = {"-o": "-o report.csv", "--output": "--output report.xlsx", "--column": "--column メールアドレス",
+           "--sheet": "--sheet 2", "--level": "--level 5", "--lang": "--lang en", "--format": "--format xlsx",
+           "--nameserver": "--nameserver 127.0.0.1:53"}
+#: report formats: from --format, else from the output's name
+FORMATS = ("csv", "xlsx", "jsonl")
+_EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 #: audit --dns: rows looked ahead, so that their MX queries run concurrently (the resolver's pool bounds them)
 DNS_WINDOW = 2048
-
-
-class _Usage(Exception):
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key, self.params = key, params
 
 
 @dataclass
@@ -39,6 +44,7 @@ class _Args:
     input: str | None = None
     output: str | None = None
     column: str | None = None
+    sheet: str | None = None
     level: int = 7
     links: bool = False
     attachments: bool = False
@@ -51,18 +57,8 @@ class _Args:
     help: bool = False
 
 
-def _lang_hint(argv: list[str]) -> str:
-    """The language asked for, read before parsing so that usage errors are in it too."""
-    for i, a in enumerate(argv):
-        if a == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("ja", "en"):
-            return argv[i + 1]
-        if a in ("--lang=ja", "--lang=en"):
-            return a[7:]
-    return "ja"
-
-
 def _parse(argv: list[str]) -> _Args:
-    args = _Args()
+    args = _Args(lang=lang_hint(argv))
     positional: list[str] = []
     i = 0
     while i < len(argv):
@@ -74,29 +70,33 @@ def _parse(argv: list[str]) -> _Args:
         if a in ("-h", "--help"):
             args.help = True
             continue
-        if a in _FLAGS:
-            setattr(args, a[2:].replace("-", "_"), True)
-            continue
         opt, eq, value = a.partition("=")
-        if opt in _VALUED or (a.startswith("-o") and len(a) > 2):
+        if opt in _FLAGS:
+            if eq:
+                raise UsageError("unexpected-value", option=opt)
+            setattr(args, opt[2:].replace("-", "_"), True)
+            continue
+        if opt in _VALUED or (a.startswith("-o") and not a.startswith("--") and len(a) > 2):
             if a.startswith("-o") and not a.startswith("--") and len(a) > 2:
                 opt, value, eq = "-o", a[2:], "="
             if not eq:
                 if i >= len(argv):
-                    raise _Usage("usage-value", option=opt)
+                    raise UsageError("missing-value", option=opt, example=_VALUED[opt])
                 value = argv[i]
                 i += 1
             if opt in ("-o", "--output"):
                 args.output = value
             elif opt == "--column":
                 args.column = value
+            elif opt == "--sheet":
+                args.sheet = value
             elif opt == "--level":
                 if not (value.isdigit() and 1 <= int(value) <= 10):
-                    raise _Usage("usage-level", value=value)
+                    raise UsageError("bad-level", value=value)
                 args.level = int(value)
             elif opt == "--lang":
-                if value not in ("ja", "en"):
-                    raise _Usage("usage-lang", value=value)
+                if value not in LANGS:
+                    raise UsageError("bad-lang", value=value)
                 args.lang = value
             elif opt == "--nameserver":
                 from .dns import parse_nameserver
@@ -104,23 +104,36 @@ def _parse(argv: list[str]) -> _Args:
                 try:
                     args.nameservers.append(parse_nameserver(value))
                 except ValueError:
-                    raise _Usage("usage-nameserver", value=value) from None
-            elif opt == "--format":
-                if value not in ("csv", "jsonl"):
-                    raise _Usage("usage-format", value=value)
+                    raise UsageError("bad-nameserver", value=value) from None
+            else:  # --format
+                if value not in FORMATS:
+                    raise UsageError("audit.bad-format", value=value)
                 args.format = value
             continue
         if a.startswith("-") and a != "-":
-            raise _Usage("usage-unknown", option=a)
+            raise UsageError("unknown-option", option=opt)
         positional.append(a)
     if args.help:
         return args
     if not positional:
-        raise _Usage("usage-input")
+        raise UsageError("audit.no-input")
     if len(positional) > 1:
-        raise _Usage("usage-extra", value=positional[1])
+        raise UsageError("audit.extra-input", value=positional[1])
     args.input = positional[0]
     return args
+
+
+def report_format(output: str | None, asked: str | None) -> str:
+    """The report's format: ``--format``, else the output's extension (``.xlsx``: a workbook, ``.jsonl``:
+    JSON Lines, else CSV). Raises UsageError when they disagree with the name (never CSV text in an
+    ``.xlsx``), or for an old ``.xls`` name (a workbook there would not open)."""
+    ext = os.path.splitext(output)[1].lower() if output not in (None, "-") else ""
+    by_name = _EXTENSIONS.get(ext)
+    if ext == ".xls":
+        raise UsageError("audit.xls-output", path=output)
+    if asked is not None and by_name is not None and asked != by_name and not (asked == "csv" and ext == ".txt"):
+        raise UsageError("audit.format-name", format=asked, path=output)
+    return asked or by_name or "csv"
 
 
 def _chunks(stream: BinaryIO) -> Iterator[bytes]:
@@ -132,7 +145,8 @@ def _chunks(stream: BinaryIO) -> Iterator[bytes]:
 
 
 class _Progress:
-    """A one-line progress bar on a terminal: percentage by bytes when the size is known, rows/s."""
+    """A one-line progress bar on a terminal: percentage by bytes (or a sheet's rows) when the size is
+    known, rows/s."""
 
     def __init__(self, stream: TextIO, total: int | None, lang: str) -> None:
         self.stream, self.total, self.lang = stream, total, lang
@@ -140,7 +154,7 @@ class _Progress:
         self.data = default_data()
         self.shown = False
 
-    def update(self, rows: int, done_bytes: int, force: bool = False) -> None:
+    def update(self, rows: int, done: int, force: bool = False) -> None:
         now = time.monotonic()
         if not force and now - self.last < 0.1:
             return
@@ -148,7 +162,7 @@ class _Progress:
         rate = rows / max(now - self.start, 1e-6)
         label = text(self.data, "progress", self.lang, rows=f"{rows:,}", rate=f"{rate:,.0f}")
         if self.total:
-            frac = min(done_bytes / self.total, 1.0)
+            frac = min(done / self.total, 1.0)
             filled = int(frac * 30)
             bar = f"[{'#' * filled}{'.' * (30 - filled)}] {frac * 100:5.1f}%  "
         else:
@@ -165,27 +179,33 @@ class _Progress:
 
 def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
+    """``audit`` with ``argv`` (the arguments after ``audit``); the exit status."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    prepare_streams(stdout, stderr)
     data = default_data()
-    lang = _lang_hint(argv)
+    lang = lang_hint(argv)
 
     def fail(key: str, **params: object) -> int:
-        stderr.write(text(data, "error", lang, message=text(data, key, lang, **params)) + "\n")
+        stderr.write(error_line(data, lang, text(data, key, lang, **params)) + "\n")
         return 2
 
     try:
         args = _parse(argv)
-    except _Usage as u:
-        stderr.write(text(data, "error", lang, message=text(data, u.key, lang, **u.params)) + "\n")
-        stderr.write(text(data, "usage", lang) + "\n" + text(data, "usage-hint", lang) + "\n")
-        return 2
+        fmt = report_format(args.output, args.format) if not args.help else "csv"
+    except UsageError as exc:
+        return report_usage(data, lang, exc, "audit", stderr)
     lang = args.lang
     if args.help:
-        stdout.write(text(data, "usage", lang) + "\n\n" + text(data, "help", lang) + "\n")
+        stdout.write(text(data, "usage", lang, prog=prog()) + "\n\n" + text(data, "help", lang) + "\n")
         return 0
     assert args.input is not None
     path = args.input
+    out_path = args.output
+    if fmt == "xlsx" and out_path in (None, "-"):
+        return fail("error-xlsx-stdout")
+    if fmt == "xlsx" and not xlsx.available():
+        return fail("error-xlsx-missing")
 
     # -- open the input -------------------------------------------------------------------------
     total: int | None = None
@@ -197,7 +217,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
         try:
             if os.path.isdir(path):
                 return fail("error-directory", path=path)
-            stream = open(path, "rb")  # noqa: SIM115 (closed in the finally below: it outlives this block)
+            stream = open(path, "rb")  # noqa: SIM115 - closed in the finally below
         except FileNotFoundError:
             return fail("error-not-found", path=path)
         except PermissionError:
@@ -209,7 +229,6 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             total = st.st_size if st.st_size > 0 else None
         except OSError:
             total = None
-    out_path = args.output
     if out_path not in (None, "-") and path != "-":
         try:
             if os.path.exists(out_path) and os.path.samefile(path, out_path):
@@ -221,8 +240,10 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
     situation = Situation(level=args.level, links=args.links, attachments=args.attachments,
                           allowlisted=args.allowlisted, reply_allowlisted=args.reply_allowlisted)
     out: TextIO | None = None
+    created: str | None = None  # an empty workbook file made to test the name: removed if the audit fails
+    ok = False
     resolver = None
-    dns_hooks: dict[str, object] = {}
+    dns_hooks: dict[str, Any] = {}
     if args.dns:  # the recipient domains' MX answers: the only network use of `audit`, and only when asked
         from .dns import DEFAULT_LIFETIME, MxLookup, Resolver, ResolverUnavailable
 
@@ -236,31 +257,47 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             if path != "-":
                 stream.close()
             message = data.ui[f"domain.{exc.key}"].get(lang).format(detail=exc.detail)
-            stderr.write(text(data, "error", lang, message=message) + "\n")
+            stderr.write(error_line(data, lang, message) + "\n")
             return 2
         mx = MxLookup(resolver, lang=lang, data=data)
         dns_hooks = {"after": mx.after, "ahead": mx.ahead, "window": DNS_WINDOW}
     try:
         try:
-            audit = Audit(_chunks(stream), column=args.column, situation=situation, lang=lang, data=data,
-                          **dns_hooks)  # type: ignore[arg-type]
+            chunks = _chunks(stream)
+            head = next(chunks, b"")
+            if head[:4] == xlsx.ZIP_MAGIC and not xlsx.available():
+                return fail("error-xlsx-missing")
+            audit: Audit = open_audit(chunks, head=head, column=args.column, sheet=args.sheet,
+                                      situation=situation, lang=lang, data=data, **dns_hooks)
         except AuditError as e:
-            return fail(f"error-{e.key}", **e.params)
+            stderr.write(error_line(data, lang, e.message(lang, data)) + "\n")
+            return 2
         except OSError as e:
             return fail("error-read", path=name, reason=e.strerror or e)
+        if audit.table.encoding == "xlsx":
+            total = audit.table.size  # progress by the sheet's rows
 
         # -- open the report ----------------------------------------------------------------------
-        fmt = args.format or ("jsonl" if out_path and out_path.lower().endswith((".jsonl", ".ndjson"))
-                              else "csv")
         summary_to = stdout
+        book: xlsx.XlsxWriter | None = None
         if out_path == "-":
             out = stdout
             summary_to = stderr
+        elif out_path is not None and fmt == "xlsx":
+            book = xlsx.XlsxWriter(data.ui["audit.report-sheet"].get(lang))
+            existed = os.path.exists(out_path)
+            try:  # the name must be writable before the audit runs (the workbook is saved at the end)
+                with open(out_path, "ab"):
+                    pass
+            except OSError as e:
+                return fail("error-write", path=out_path, reason=e.strerror or e)
+            if not existed:
+                created = out_path
         elif out_path is not None:
             try:
                 # plain UTF-8 (C-speed encoding) with the BOM written by hand: "utf-8-sig" would
                 # encode every row through a Python-level codec
-                out = open(out_path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed below)
+                out = open(out_path, "w", encoding="utf-8", newline="")  # noqa: SIM115
                 if fmt == "csv":
                     out.write("\ufeff")
             except OSError as e:
@@ -269,7 +306,14 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
         progress = _Progress(stderr, total, lang) if _isatty(stderr) else None
         rows = 0
         try:
-            if out is None:
+            if book is not None:
+                book.row(header(audit))
+                for row in audit:
+                    book.row(cells(audit, row))
+                    rows += 1
+                    if progress is not None and not rows & 1023:
+                        progress.update(rows, row.end)
+            elif out is None:
                 for row in audit:
                     rows += 1
                     if progress is not None and not rows & 1023:
@@ -280,11 +324,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
                     w = CsvWriter()
                     out.write(w.line(header(audit)))
                     line, write = w.line, out.write
-
-                    def to_stdout(row_cells: list[str]) -> None:
-                        write(line(row_cells))
-
-                    writerow = to_stdout
+                    writerow = lambda cells_: write(line(cells_))  # noqa: E731
                 else:  # straight into the file (the same CSV dialect as CsvWriter)
                     writerow = csv.writer(out, lineterminator="\r\n").writerow
                     writerow(header(audit))
@@ -304,9 +344,22 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             if progress is not None:
                 progress.close()
             return fail("error-read", path=name, reason=e.strerror or e)
+        except (AuditError, xlsx.XlsxError) as e:  # a workbook damaged after its first rows
+            if progress is not None:
+                progress.close()
+            message = AuditError(e.key, **e.params).message(lang, data)  # type: ignore[arg-type]
+            stderr.write(error_line(data, lang, message) + "\n")
+            return 2
         if progress is not None:
             progress.update(rows, total or 0, force=True)
             progress.close()
+        if book is not None:
+            assert out_path is not None
+            try:
+                with open(out_path, "wb") as f:
+                    f.write(book.finish())
+            except OSError as e:
+                return fail("error-write", path=out_path, reason=e.strerror or e)
         if out is not None and out is not stdout:
             out.close()
             out = None
@@ -314,8 +367,9 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             out.flush()
         summary_to.write(summary_text(audit, name))
         if out_path not in (None, "-"):
-            summary_to.write(text(data, "summary-report", lang, path=out_path) + "\n")
+            summary_to.write(text(data, "summary-report", lang, path=printable(out_path)) + "\n")
         summary_to.flush()
+        ok = True
         return 0 if audit.summary.all_arrive else 1
     except KeyboardInterrupt:
         stderr.write("\n" + text(data, "error-interrupted", lang) + "\n")
@@ -333,6 +387,11 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             out.close()
         if path != "-":
             stream.close()
+        if created is not None and not ok:
+            try:
+                os.unlink(created)
+            except OSError:
+                pass
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -340,3 +399,6 @@ def _isatty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+__all__ = ["FORMATS", "REPORT_TYPES", "main", "report_format"]

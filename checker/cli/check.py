@@ -1,13 +1,14 @@
-"""``python -m checker check ADDRESS... [options]``: the command-line shell of the address checker (``audit`` is
-its own command, ``checker.cli.audit``; ``checker.cli`` dispatches).
+"""``python -m checker check ADDRESS... [options]``: the command-line shell of the address checker
+(``checker.cli`` dispatches to it; ``audit`` and the other commands are their own modules).
 
 Contract (other tools rely on it; keep it stable)::
 
     python -m checker check ADDRESS... [--level N] [--links] [--attachments] [--allowlisted]
                                        [--reply-allowlisted] [--lang ja|en] [--json]
 
-``-`` reads one address per line from standard input (blank lines are skipped). ``--json`` prints
-exactly one JSON object per address per line (``Result.to_dict()``). Exit status: 0 when every
+``-`` reads one address per line from standard input (blank lines are skipped), decoded as ``audit``
+decodes a list: UTF-8, CP932 (Shift_JIS) or UTF-16, an undecodable byte shown as ``\\xNN``. ``--json``
+prints exactly one JSON object per address per line (``Result.to_dict()``). Exit status: 0 when every
 address would receive the mail, 1 when any would not, 2 on a usage error (a localized message on
 standard error, never a traceback). Links in the human output point at ``$TODOKU_SITE_URL``
 (default ``http://127.0.0.1:8000``, where ``scripts/serve`` serves the guide); the JSON ``url`` stays
@@ -17,31 +18,32 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-from .._data import Data, default_data
+from .._data import LANGS, Data, default_data
 from .._model import Result, Situation, provider_url
 from ..address.check import check
+from .common import (
+    DEFAULT_SITE_URL,
+    UsageError,
+    lang_hint,
+    no_surrogates,
+    prepare_streams,
+    printable,
+    report_usage,
+    text_lines,
+)
 
-DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 FLAGS = ("--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--json", "--dns")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 VALUED = {"--level": "--level 5", "--lang": "--lang en", "--nameserver": "--nameserver 127.0.0.1:53"}
 #: check --dns: rows looked ahead, so that their MX queries run concurrently (the pool bounds the concurrency)
 DNS_WINDOW = 256
 #: the human output echoes at most this many characters of an input (the JSON keeps all of it)
 ECHO_LIMIT = 120
-
-
-class UsageError(Exception):
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
+_printable = printable  # the name other shells import
 
 
 @dataclass
@@ -59,24 +61,10 @@ class Options:
     help: bool = False
 
 
-def _guess_lang(argv: list[str]) -> str:
-    """The language for messages about argv itself: --lang when it is valid, else ja."""
-    for i, a in enumerate(argv):
-        if a == "--":
-            break
-        if a.startswith("--lang="):
-            v = a[len("--lang="):]
-            if v in ("ja", "en"):
-                return v
-        elif a == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("ja", "en"):
-            return argv[i + 1]
-    return "ja"
-
-
 def parse_args(argv: list[str]) -> Options:
     """Parse the arguments after ``check``. Raises UsageError."""
     opts = Options()
-    opts.lang = _guess_lang(argv)
+    opts.lang = lang_hint(argv)
     only_addresses = False
     i = 0
     while i < len(argv):
@@ -119,7 +107,7 @@ def parse_args(argv: list[str]) -> Options:
                 except ValueError:
                     raise UsageError("bad-nameserver", value=value) from None
             else:
-                if value not in ("ja", "en"):
+                if value not in LANGS:
                     raise UsageError("bad-lang", value=value)
                 opts.lang = value
             continue
@@ -132,18 +120,9 @@ def parse_args(argv: list[str]) -> Options:
     return opts
 
 
-def _printable(s: str) -> str:
-    """``s`` with invisible and control characters shown as escapes (terminal-safe)."""
-    if s.isprintable():
-        return s
-    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
-                   if not ("\ud800" <= c <= "\udfff") else f"\\u{ord(c):04x}" for c in s)
-
-
 def json_line(r: Result) -> str:
     """One JSON object on one line; lone surrogates (undecodable input) are written as escapes."""
-    line = json.dumps(r.to_dict(), ensure_ascii=False)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+    return no_surrogates(json.dumps(r.to_dict(), ensure_ascii=False))
 
 
 def human(r: Result, lang: str, data: Data, site: str) -> str:
@@ -158,7 +137,7 @@ def human(r: Result, lang: str, data: Data, site: str) -> str:
         shown = t("input-shortened", head=_printable(shown[:ECHO_LIMIT]), length=len(r.input))
     else:
         shown = _printable(shown)
-    lines = [f"{mark} {shown or repr(r.input)}"]
+    lines = [f"{mark} {shown or t('input-empty')}"]
     lines.append(f"  {t('label-mail')}: {t('verdict-' + r.verdict)}")
     if r.valid:
         lines.append(f"  {t('label-reply')}: {t('verdict-' + r.reply)}")
@@ -181,18 +160,12 @@ def human(r: Result, lang: str, data: Data, site: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _stdin_lines(stdin: TextIO) -> Iterator[str]:
-    first = True
-    for line in stdin:
-        if first:
-            line = line.lstrip("\ufeff")
-            first = False
-        line = line.rstrip("\r\n")
-        if line.strip():
-            yield line
+def _stdin_lines(stdin: TextIO | BinaryIO) -> Iterable[str]:
+    """The addresses of standard input, one per non-blank line (``common.text_lines``)."""
+    return text_lines(stdin)
 
 
-def _addresses(opts: Options, stdin: TextIO) -> Iterable[str]:
+def _addresses(opts: Options, stdin: TextIO | BinaryIO) -> Iterable[str]:
     for a in opts.addresses:
         if a == "-":
             yield from _stdin_lines(stdin)
@@ -200,43 +173,24 @@ def _addresses(opts: Options, stdin: TextIO) -> Iterable[str]:
             yield a
 
 
-def _prepare_streams(stdin: TextIO, stdout: TextIO, stderr: TextIO) -> None:
-    """Undecodable input becomes lone surrogates (reported as findings), output never raises."""
-    for stream, errors in ((stdin, "surrogateescape"), (stdout, "backslashreplace"),
-                           (stderr, "backslashreplace")):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            try:
-                reconfigure(errors=errors)
-            except (ValueError, OSError):  # pragma: no cover - already in use
-                pass
-
-
-def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None,
+def main(argv: list[str], stdin: TextIO | BinaryIO | None = None, stdout: TextIO | None = None,
          stderr: TextIO | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """``check`` with ``argv`` (the arguments after ``check``); the exit status."""
     stdin = stdin if stdin is not None else sys.stdin
     stdout = stdout if stdout is not None else sys.stdout
     stderr = stderr if stderr is not None else sys.stderr
     environ = environ if environ is not None else os.environ
-    _prepare_streams(stdin, stdout, stderr)
+    prepare_streams(stdout, stderr)
+    if stdin is sys.stdin:
+        prepare_streams(sys.stdin)  # type: ignore[arg-type]
     data = default_data()
-    lang = _guess_lang(argv)
+    lang = lang_hint(argv)
     try:
-        if not argv:
-            raise UsageError("no-command")
-        if argv[0] in ("-h", "--help"):
-            stdout.write(data.ui["cli.top-help"].get(lang).lstrip("\n"))
-            return 0
-        if argv[0] != "check":
-            raise UsageError("unknown-command", command=argv[0])
-        opts = parse_args(argv[1:])
+        opts = parse_args(argv)
     except UsageError as exc:
-        message = data.ui[f"cli.{exc.key}"].get(lang).format(**{k: _printable(str(v)) for k, v in exc.params.items()})
-        stderr.write(data.ui["cli.error"].get(lang).format(message=message) + "\n")
-        stderr.write(data.ui["cli.hint"].get(lang) + "\n")
-        return 2
+        return report_usage(data, lang, exc, "check", stderr)
     if opts.help:
-        stdout.write(data.ui["cli.help"].get(opts.lang).lstrip("\n"))
+        stdout.write(data.ui["cli.help"].get(opts.lang).lstrip("\n").replace("{prog}", _prog()))
         return 0
     site = environ.get("TODOKU_SITE_URL", DEFAULT_SITE_URL).rstrip("/")
     situation = Situation(level=opts.level, links=opts.links, attachments=opts.attachments,
@@ -282,6 +236,12 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
         if resolver is not None:
             resolver.close()
     return 1 if failing else 0
+
+
+def _prog() -> str:
+    from .common import prog
+
+    return prog()
 
 
 def _dns_lifetime(environ: Mapping[str, str]) -> float:

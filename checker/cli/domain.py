@@ -24,7 +24,8 @@ from .._data import Data, default_data
 from ..sender.dkim import valid_selector
 from ..sender.dns import drive
 from ..sender.domain import DomainResult, InvalidDomain, check_domain, normalize_domain
-from .check import DEFAULT_SITE_URL, _printable, _stdin_lines
+from .check import _printable, _stdin_lines
+from .common import DEFAULT_SITE_URL, prog, ui
 from .dns import DEFAULT_LIFETIME, Resolver, ResolverUnavailable, parse_nameserver
 
 _VALUED = {"--ip": "--ip 192.0.2.1", "--dkim-selector": "--dkim-selector default",
@@ -212,7 +213,7 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
     def fail(key: str, **params: object) -> int:
         message = data.ui[key].get(lang).format(**{k: _printable(str(v)) for k, v in params.items()})
         stderr.write(data.ui["cli.error"].get(lang).format(message=message) + "\n")
-        stderr.write(data.ui["domain.hint"].get(lang) + "\n")
+        stderr.write(ui(data, "hint", lang, prog=prog(), command="domain") + "\n")
         return 2
 
     try:

@@ -20,6 +20,7 @@ from .._model import Finding
 from ..message import Report, read_message
 from ..message.parse import MAX_BYTES
 from ..message.report import bounce_url
+from .common import prog, ui
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -163,7 +164,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
         table = "message" if f"message.{key}" in data.ui else "cli"
         msg = data.ui[f"{table}.{key}"].get(lang).format(**{k: _printable(str(v)) for k, v in exc.params.items()})
         stderr.write(data.ui["cli.error"].get(lang).format(message=msg) + "\n")
-        stderr.write(_t(data, "hint", lang) + "\n")
+        stderr.write(ui(data, "hint", lang, prog=prog(), command="message") + "\n")
         return 2
     if help_:
         stdout.write(_t(data, "help", lang).lstrip("\n"))

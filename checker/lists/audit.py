@@ -62,6 +62,10 @@ class Row:
     end: int                        # byte offset just after the row (for progress)
     #: problem codes then finding codes, in order, without repeats
     codes: tuple[str, ...]
+    #: the findings' messages (or what the verdict means) in the audit's language: made the first time a row
+    #: of this address needs it, then shared by every row of the same address (a one-item list)
+    said: list[str | None] | None = None
+    lang: str = ""
 
     @property
     def arrives(self) -> bool:
@@ -69,6 +73,13 @@ class Row:
 
     def reason(self, lang: str, data: Data) -> str:
         """Why, in words: the problems' and findings' messages, or what the verdict means."""
+        said = self.said
+        if said is not None and not self.problems and lang == self.lang:
+            reason = said[0]
+            if reason is None:
+                reason = said[0] = " ".join(f.message for f in self.result.findings) or text(
+                    data, f"reason-{self.result.verdict}", lang)
+            return reason
         parts = [p.message(lang, data) for p in self.problems]
         parts += [f.message for f in self.result.findings]
         if not parts:
@@ -79,12 +90,39 @@ class Row:
 # ----------------------------------------------------------------------------------------------
 # The summary
 
-class Summary:
-    """Accumulates over the rows of one audit: counts by verdict, category and code, and the first
-    rows needing action / having input problems (bounded: the rest are only counted)."""
+#: the verdicts that need action, in the order the summary lists them (the worst first)
+ACTION_ORDER = ("invalid", "block", "at-risk")
+#: distinct groups (verdict + codes) kept with their rows; rows of further groups are only counted
+MAX_GROUPS = 200
+#: distinct reasons counted per group (further ones are only counted together)
+MAX_REASONS = 20
 
-    def __init__(self, max_listed: int = MAX_LISTED) -> None:
+
+class Group:
+    """The rows that need action for one problem: one verdict and the same codes (e.g. invalid +
+    ``fullwidth``). Counted over every row; the first rows are kept (bounded), and each distinct reason
+    (the reasons' text names the provider, so one problem can read several ways) with its count."""
+
+    __slots__ = ("verdict", "codes", "count", "rows", "reasons", "other_reasons")
+
+    def __init__(self, verdict: str, codes: tuple[str, ...]) -> None:
+        self.verdict = verdict
+        self.codes = codes
+        self.count = 0
+        self.rows: list[Row] = []
+        self.reasons: Counter[str] = Counter()
+        self.other_reasons = 0
+
+
+class Summary:
+    """Accumulates over the rows of one audit: counts by verdict, category and code, the rows needing
+    action grouped by problem (``groups``), and the first rows having input problems (bounded: the
+    rest are only counted)."""
+
+    def __init__(self, max_listed: int = MAX_LISTED, *, lang: str = "ja", data: Data | None = None) -> None:
         self.max_listed = max_listed
+        self.lang = lang
+        self.data = data or default_data()
         self.rows = 0
         self.arriving = 0
         self.by_verdict: Counter[str] = Counter()
@@ -93,9 +131,13 @@ class Summary:
         #: rows whose customer's reply would be refused by the sender's own server (``reply`` block);
         #: counted apart: they never change ``arriving`` or ``action_count`` (which follow ``verdict``)
         self.reply_blocked = 0
-        #: rows that would not arrive: (line, address, verdict, reason-free codes)
+        #: the first rows that would not arrive, in file order
         self.action: list[Row] = []
         self.action_count = 0
+        #: the rows that would not arrive, by (verdict, codes)
+        self._groups: dict[tuple[str, tuple[str, ...]], Group] = {}
+        #: rows needing action beyond MAX_GROUPS distinct problems (counted, not grouped)
+        self.ungrouped = 0
         #: rows whose line itself is faulty (encoding, quotes, columns)
         self.problem_rows: list[Row] = []
         self.problem_count = 0
@@ -114,10 +156,35 @@ class Summary:
             self.action_count += 1
             if len(self.action) < self.max_listed:
                 self.action.append(row)
+            key = (r.verdict, row.codes)
+            g = self._groups.get(key)
+            if g is None and len(self._groups) < MAX_GROUPS:
+                g = self._groups[key] = Group(*key)
+            if g is None:
+                self.ungrouped += 1
+            else:
+                g.count += 1
+                if len(g.rows) < self.max_listed:
+                    g.rows.append(row)
+                reason = row.reason(self.lang, self.data)  # made once per address (Row.said) unless a problem
+                reasons = g.reasons
+                if reason in reasons:
+                    reasons[reason] += 1
+                elif len(reasons) < MAX_REASONS:
+                    reasons[reason] = 1
+                else:
+                    g.other_reasons += 1
         if row.problems:
             self.problem_count += 1
             if len(self.problem_rows) < self.max_listed:
                 self.problem_rows.append(row)
+
+    @property
+    def groups(self) -> list[Group]:
+        """The groups, the rows that need action first: invalid, then refused, then at risk; within a
+        verdict the largest group first (ties: by codes)."""
+        order = {v: i for i, v in enumerate(ACTION_ORDER)}
+        return sorted(self._groups.values(), key=lambda g: (order.get(g.verdict, len(order)), -g.count, g.codes))
 
     @property
     def all_arrive(self) -> bool:
@@ -131,9 +198,9 @@ class Summary:
 # The audit
 
 class Audit:
-    """One audit over a stream of byte chunks. Construction reads the table's sample (``read.Table``:
-    encoding, delimiter, header, address column) and raises AuditError if the input is not a list
-    at all; iterating yields one Row per data row, in order, and fills ``summary``.
+    """One audit over a stream of byte chunks, or over a ``read.Table`` (a workbook's sheet). Construction
+    reads the table's sample (encoding, delimiter, header, address column) and raises AuditError if the
+    input is not a list at all; iterating yields one Row per data row, in order, and fills ``summary``.
 
     column: the address column's header name, or its 1-based number as a string; None to detect.
     after: applied to each row's result before it is counted (the shell's ``--dns`` answer, for example:
@@ -141,15 +208,16 @@ class Audit:
     ``after`` is applied to it (so a shell can start slow work, such as DNS queries, for the rows to come).
     """
 
-    def __init__(self, chunks: Iterable[bytes], *, column: str | None = None,
+    def __init__(self, source: Iterable[bytes] | Table, *, column: str | None = None,
                  situation: Situation | None = None, lang: str = "ja", data: Data | None = None,
                  max_listed: int = MAX_LISTED, after: Callable[[Result], Result] | None = None,
                  ahead: Callable[[Result], None] | None = None, window: int = 0) -> None:
         self.data = data or default_data()
         self.lang = lang
         self.situation = situation or Situation()
-        self.summary = Summary(max_listed)
-        self.table = table = Table(chunks, column=column)
+        self.summary = Summary(max_listed, lang=lang, data=self.data)
+        # byte chunks of a text list, or a Table already read (a workbook's sheet: Table.of_rows)
+        self.table = table = source if isinstance(source, Table) else Table(source, column=column)
         self.encoding = table.encoding
         self.delimiter = table.delimiter
         self.header = table.header
@@ -189,10 +257,10 @@ class Audit:
         if result is row.result:
             return row
         codes = tuple(dict.fromkeys([*row.codes, *(f.code for f in result.findings)]))
-        return dataclasses.replace(row, result=result, codes=codes)
+        return dataclasses.replace(row, result=result, codes=codes, said=[None])  # the reason is made anew
 
     def _rows(self) -> Iterator[Row]:
-        col, width, check_ = self.column, self.width, self._check
+        col, width, check_, lang = self.column, self.width, self._check, self.lang
         for rec in self.table.records:
             fields = rec.fields
             problems: list[Problem] = []
@@ -211,22 +279,24 @@ class Audit:
                 found = [c for c in fields if looks_like_address(c)]
                 if len(found) == 1:
                     address = found[0]
-            result, codes = check_(address)
+            result, codes, said = check_(address)
             if problems:
                 seen = dict.fromkeys(p.code for p in problems)
                 seen.update(dict.fromkeys(codes))
                 codes = tuple(seen)
             yield Row(line=rec.line, last_line=rec.last_line, fields=tuple(fields), address=address,
-                      result=result, problems=tuple(problems), end=rec.end, codes=codes)
+                      result=result, problems=tuple(problems), end=rec.end, codes=codes, said=said, lang=lang)
 
 
-def _cached_check(situation: Situation, lang: str, data: Data) -> Callable[[str], tuple[Result, tuple[str, ...]]]:
+def _cached_check(situation: Situation, lang: str, data: Data
+                  ) -> Callable[[str], tuple[Result, tuple[str, ...], list[str | None]]]:
     """``check`` for one situation and language, with the result's finding codes (in order, without
-    repeats), remembering the last CACHE_SIZE distinct inputs (a list repeats addresses)."""
+    repeats) and its reason in words, remembering the last CACHE_SIZE distinct inputs (a list repeats
+    addresses)."""
 
     @lru_cache(maxsize=CACHE_SIZE)
-    def one(address: str) -> tuple[Result, tuple[str, ...]]:
+    def one(address: str) -> tuple[Result, tuple[str, ...], list[str | None]]:
         result = check(address, situation=situation, lang=lang, data=data)
-        return result, tuple(dict.fromkeys(f.code for f in result.findings))
+        return result, tuple(dict.fromkeys(f.code for f in result.findings)), [None]
 
     return one

@@ -15,7 +15,7 @@ SAMPLE_BYTES = 64 * 1024
 
 #: what people call each encoding (the summary and the encoding-error problem show it)
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE",
-                  "cp932": "CP932 (Shift_JIS)"}
+                  "cp932": "CP932 (Shift_JIS)", "xlsx": "Excel (.xlsx)"}
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -31,13 +31,37 @@ def detect_encoding(sample: bytes) -> str:
     if sample.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
         raise AuditError("excel")
     if b"\x00" in sample:
-        raise AuditError("binary")
+        guess = utf16_without_bom(sample)
+        if guess is None:
+            raise AuditError("binary")
+        return guess
     try:
         sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as e:
         # a sample cut inside a character is still UTF-8
         return "utf-8" if e.reason == "unexpected end of data" and e.end == len(sample) else "cp932"
+
+
+def utf16_without_bom(sample: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when ``sample`` reads as UTF-16 text without a BOM (some Windows tools
+    save it so): NUL bytes on one side of most code units, none on the other, no line ends split; else None."""
+    n = len(sample) // 2
+    if n < 2:
+        return None
+    even, odd = sample[0:2 * n:2], sample[1:2 * n:2]
+    for enc, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if high.count(0) * 2 >= n and not low.count(0):
+            try:
+                sample[:2 * n].decode(enc)
+            except UnicodeDecodeError:
+                # a sample cut inside a surrogate pair is still UTF-16
+                try:
+                    sample[:2 * n - 2].decode(enc)
+                except UnicodeDecodeError:
+                    return None
+            return enc
+    return None
 
 
 #: what Python's cp932 codec makes of bytes that are no character in Excel's Shift_JIS
@@ -155,12 +179,13 @@ def lines_8bit(chunks: Iterator[bytes], head: bytes, encoding: str, skip: int) -
 
 
 def lines_16(chunks: Iterator[bytes], head: bytes, encoding: str) -> Iterator[Line]:
-    """Lines of UTF-16 (after its BOM): split on the LF code unit at an even offset."""
+    """Lines of UTF-16 (after its BOM, if it has one): split on the LF code unit at an even offset."""
     be = encoding.endswith("be")
     lf, cr = (b"\x00\n", b"\x00\r") if be else (b"\n\x00", b"\r\x00")
     lineno = 0
-    base = 2  # byte offset of buf[0]
-    buf = head[2:]
+    skip = 2 if head[:2] in (b"\xff\xfe", b"\xfe\xff") else 0
+    base = skip  # byte offset of buf[0]
+    buf = head[skip:]
     done = False
     while True:
         start = 0

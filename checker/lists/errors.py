@@ -16,10 +16,21 @@ class AuditError(Exception):
     ``key`` names the message in ``messages/audit.toml`` (``error-<key>``); ``params`` fill it in.
     """
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, *, detail: dict[str, object] | None = None, **params: object) -> None:
         super().__init__(key, params)
         self.key = key
         self.params = params
+        #: plain data for a shell to offer a way out (the page: ``columns`` to pick the address column from)
+        self.detail = detail or {}
 
     def message(self, lang: str, data: Data | None = None) -> str:
-        return text(data or default_data(), f"error-{self.key}", lang, **self.params)
+        """The localized message; a list parameter (the columns, the sheets) is quoted the language's way."""
+        params = {k: quoted(v, lang) if isinstance(v, (list, tuple)) else v for k, v in self.params.items()}
+        return text(data or default_data(), f"error-{self.key}", lang, **params)
+
+
+def quoted(items: list[str] | tuple[str, ...], lang: str) -> str:
+    """``["氏名", "tel"]`` as 「氏名」, 「tel」 (ja) or "氏名", "tel" (en); "-" when there is none."""
+    if not items:
+        return "-"
+    return ", ".join(f"「{c}」" if lang == "ja" else f"\"{c}\"" for c in items)

@@ -122,12 +122,18 @@ def _header_match(cells: list[str]) -> int | None:
     return None
 
 
-def _best_column(records: list[Record]) -> int | None:
+def _scores(records: list[Record]) -> Counter[int]:
+    """How many of ``records`` hold something like an address in each column."""
     score: Counter[int] = Counter()
     for r in records:
         for i, c in enumerate(r.fields):
             if looks_like_address(c):
                 score[i] += 1
+    return score
+
+
+def _best_column(records: list[Record]) -> int | None:
+    score = _scores(records)
     if not score:
         return None
     top = max(score.values())
@@ -138,12 +144,27 @@ def _best_column(records: list[Record]) -> int | None:
 # The table: sample -> encoding, delimiter, header, address column; then every record in order
 
 class Table:
-    """A list read from a stream of byte chunks. Construction reads a bounded sample (encoding,
-    delimiter, header, address column) and raises AuditError if the input is not a list at all;
+    """A list read from a stream of byte chunks (CSV, TSV) or from a sheet's rows (``Table.of_rows``, an Excel
+    workbook read by ``xlsx.read_sheet``). Construction reads a bounded sample (encoding, delimiter, header,
+    address column) and raises AuditError if the input is not a list at all, or has a header and no data row;
     ``records`` then yields every data record in order (the sample's first).
 
-    column: the address column's header name, or its 1-based number as a string; None to detect.
+    column: the address column's header name, or its 1-based number as a string; None to detect (by the
+    header, and by the content: a header that names the address over a column without addresses loses to
+    the column where the addresses are, and ``column_note`` says so).
     """
+
+    #: "xlsx" for a workbook's sheet, else the text encoding (detect_encoding)
+    encoding: str
+    #: the delimiter of a text list; a workbook has none ("")
+    delimiter: str
+    #: the sheet of a workbook that was read, and every sheet's name (None and () for a text list)
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()
+    #: a sheet's last row number (its records' ``end`` count up to it), when the workbook says
+    size: int | None = None
+    #: why the address column is not the one its header names: (audit.toml key, params), or None
+    column_note: tuple[str, dict[str, object]] | None = None
 
     def __init__(self, chunks: Iterable[bytes], *, column: str | None = None) -> None:
         it = iter(chunks)
@@ -171,28 +192,69 @@ class Table:
         self.delimiter = _sniff_delimiter([ln[1] for ln in sample_lines])
         expected = [0]
         replay = _chain(sample_lines, lines)
-        records = _records(replay, self.delimiter, expected)
+        self._start(_records(replay, self.delimiter, expected), column, expected)
+
+    @classmethod
+    def of_rows(cls, rows: Iterable[tuple[int, list[str]]], *, column: str | None = None,
+                sheet: str | None = None, sheets: Iterable[str] = (), size: int | None = None) -> Table:
+        """A table from a sheet's rows: ``(row number, cells)`` as ``xlsx.read_sheet`` gives them. The row
+        numbers are the "lines" of the report (Excel's own row numbers); empty rows are skipped like blank
+        lines; a row shorter than the header is not a problem (Excel leaves trailing cells empty)."""
+        self = cls.__new__(cls)
+        self.encoding, self.delimiter = "xlsx", ""
+        self.sheet, self.sheets, self.size = sheet, tuple(sheets), size
+        records = (Record(n, n, cells, (), False, n) for n, cells in rows if any(c.strip() for c in cells))
+        expected = [0]
+        self._start(records, column, expected, pad=True)
+        return self
+
+    def _start(self, records: Iterator[Record], column: str | None, expected: list[int], pad: bool = False) -> None:
         sample: list[Record] = []
         for rec in records:
             sample.append(rec)
             if len(sample) >= SAMPLE_RECORDS:
                 break
-        self.header, self.column = _choose_column(sample, column)
+        if not sample:
+            raise AuditError("empty")
+        self.header, self.column, self.column_note = _choose_column(sample, column)
         self.column_name = self.header[self.column] if self.header else None
         body = sample[1:] if self.header is not None else sample
+        exhausted = len(sample) < SAMPLE_RECORDS
+        if self.header is not None and exhausted and all(r.fields == [""] for r in body):
+            raise AuditError("header-only", detail={"columns": list(self.header)},
+                             columns=list(self.header))
         widths = Counter(len(r.fields) for r in body if r.fields != [""])
-        self.width = len(self.header) if self.header is not None else (
-            widths.most_common(1)[0][0] if widths else 1)
+        if pad:  # a sheet: as wide as its header or its widest sampled row
+            self.width = max([len(self.header or ()), *widths]) if widths or self.header else 1
+        else:
+            self.width = len(self.header) if self.header is not None else (
+                widths.most_common(1)[0][0] if widths else 1)
         expected[0] = self.width
-        self.records: Iterator[Record] = _chain(body, records)
+        rest = _chain(body, records)
+        self.records: Iterator[Record] = _padded(rest, self.width) if pad else rest
 
     @property
     def encoding_name(self) -> str:
-        """The encoding as people know it: "CP932 (Shift_JIS)", "UTF-8 (BOM)"..."""
+        """The encoding as people know it: "CP932 (Shift_JIS)", "UTF-8 (BOM)", "Excel (.xlsx)"..."""
         return ENCODING_NAMES.get(self.encoding, self.encoding)
 
 
-def _choose_column(sample: list[Record], column: str | None) -> tuple[tuple[str, ...] | None, int]:
+def _padded(records: Iterator[Record], width: int) -> Iterator[Record]:
+    for rec in records:
+        if len(rec.fields) < width:
+            rec.fields += [""] * (width - len(rec.fields))
+        yield rec
+
+
+#: the content beats the header when the column the header names holds addresses in at most CONTENT_FEW of
+#: the sampled rows while another holds them in at least CONTENT_WINS of them (and in CONTENT_MIN rows at least)
+CONTENT_FEW = 0.1
+CONTENT_WINS = 0.5
+CONTENT_MIN = 2
+
+
+def _choose_column(sample: list[Record], column: str | None
+                   ) -> tuple[tuple[str, ...] | None, int, tuple[str, dict[str, object]] | None]:
     first = sample[0].fields if sample else [""]
     rest = sample[1:]
     if column is not None:
@@ -201,28 +263,38 @@ def _choose_column(sample: list[Record], column: str | None) -> tuple[tuple[str,
             idx = int(wanted) - 1
             widest = max(len(r.fields) for r in sample)
             if idx < 0 or idx >= widest:
-                raise AuditError("column-range", n=wanted, count=widest)
+                raise AuditError("column-range", detail={"columns": list(first)}, n=wanted, count=widest)
             is_header = (idx < len(first) and not looks_like_address(first[idx]) and (
                 _header_match(first) is not None
                 or any(idx < len(r.fields) and looks_like_address(r.fields[idx]) for r in rest)))
-            return (tuple(first) if is_header else None), idx
+            return (tuple(first) if is_header else None), idx, None
         normed = [_norm(c) for c in first]
         if _norm(wanted) in normed:
-            return tuple(first), normed.index(_norm(wanted))
-        raise AuditError("column-not-found", name=wanted, columns=_list(first))
+            return tuple(first), normed.index(_norm(wanted)), None
+        raise AuditError("column-not-found", detail={"columns": list(first)}, name=wanted, columns=list(first))
     named = _header_match(first)
     if named is not None:
-        return tuple(first), named
+        idx = named
+        # the content may overrule the header: "E-mail" over phone numbers, the addresses under "連絡先"
+        rows = [r for r in rest if r.fields != [""]]
+        scores = _scores(rows)
+        best = _best_column(rows)
+        if (best is not None and best != idx and scores[idx] <= CONTENT_FEW * len(rows)
+                and scores[best] >= max(CONTENT_MIN, CONTENT_WINS * len(rows))):
+            note = ("column-note-content", {"header": first[idx], "used": first[best] if best < len(first) else "",
+                                             "n": best + 1, "found": scores[idx], "rows": len(rows)})
+            return tuple(first), best, note
+        return tuple(first), idx, None
     if not any(looks_like_address(c) for c in first):
         below = _best_column(rest)
         if below is not None:
-            return tuple(first), below
-    best = _best_column(sample)
-    if best is not None:
-        return None, best
+            return tuple(first), below, None
+    anywhere = _best_column(sample)
+    if anywhere is not None:
+        return None, anywhere, None
     if max(len(r.fields) for r in sample) == 1:
-        return None, 0  # a one-column list with nothing like an address: check it as it is
-    raise AuditError("no-column", columns=_list(first))
+        return None, 0, None  # a one-column list with nothing like an address: check it as it is
+    raise AuditError("no-column", detail={"columns": list(first)}, columns=list(first))
 
 
 _T = TypeVar("_T")
@@ -231,7 +303,3 @@ _T = TypeVar("_T")
 def _chain(first: Iterable[_T], rest: Iterator[_T]) -> Iterator[_T]:
     yield from first
     yield from rest
-
-
-def _list(cells: Iterable[str]) -> str:
-    return ", ".join(f"「{c}」" for c in cells) or "-"

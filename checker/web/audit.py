@@ -3,10 +3,12 @@
 Bytes in (the dropped file, never sent anywhere), progress, summary and report bytes out. Pure: no
 I/O, no clock; the same functions run in CPython (tests, benchmarks) and in the Web Worker::
 
+    if needs_xlsx(head, options): ...       # a workbook: install openpyxl's wheels first (todoku-pyodide.mjs)
     job = start(content, '{"lang": "en"}')
     while not json.loads(step(job))["done"]: ...
-    summary(job)  # JSON text: counts by verdict and category, top problems, rows needing action
-    report(job)   # the CSV report: UTF-8 with a BOM (Excel opens it as is)
+    summary(job)      # JSON text: counts by verdict and category, the rows needing action grouped by problem
+    report(job)       # the report: CSV (UTF-8 with a BOM) or an Excel workbook, as the input or options say
+    report_type(job)  # its MIME type; report_name(name, lang, fmt) its file name
 
 Every string the page shows comes from ``messages/web.toml`` (``audit-*``) and ``messages/audit.toml``
 (the summary's headings): ``page_strings`` collects them; scripts/widget.py embeds them in the form.
@@ -19,7 +21,7 @@ from typing import Any, TypedDict
 
 from .._data import Data, default_data
 from .._model import finding_url
-from ..lists.job import Job
+from ..lists.job import REPORT_TYPES, Job, is_workbook
 from . import JsBytes, as_bytes
 
 #: strings of messages/audit.toml the page uses for the summary (the CLI uses them too)
@@ -47,6 +49,8 @@ class _Options(TypedDict):
     allowlisted: bool
     reply_allowlisted: bool
     column: str | None
+    sheet: str | None
+    format: str | None
 
 
 def _options(options: str | Mapping[str, Any] | None) -> _Options:
@@ -59,20 +63,29 @@ def _options(options: str | Mapping[str, Any] | None) -> _Options:
         "links": bool(opts.get("links")), "attachments": bool(opts.get("attachments")),
         "allowlisted": bool(opts.get("allowlisted")), "reply_allowlisted": bool(opts.get("reply_allowlisted")),
         "column": str(opts["column"]) if opts.get("column") else None,
+        "sheet": str(opts["sheet"]) if opts.get("sheet") else None,
+        "format": opts["format"] if opts.get("format") in REPORT_TYPES else None,
     }
+
+
+def needs_xlsx(head: bytes | bytearray | memoryview | JsBytes,
+               options: str | Mapping[str, Any] | None = None) -> bool:
+    """Whether the audit of a file starting with ``head`` needs openpyxl: the file is a workbook, or the
+    options ask for an Excel report (``format: "xlsx"``). The worker then installs its wheels first."""
+    return is_workbook(as_bytes(head)[:4]) or _options(options)["format"] == "xlsx"
 
 
 def start(content: bytes | bytearray | memoryview | JsBytes, options: str | Mapping[str, Any] | None = None,
           data: Data | None = None) -> Job:
     """A Job over the file's bytes (a Pyodide JsProxy of a Uint8Array is converted with ``to_bytes``).
 
-    An unreadable file (empty, binary, an Excel workbook, no address column) gives a Job whose
+    An unreadable file (empty, binary, an old .xls, no address column, only a header) gives a Job whose
     ``error`` is the localized message; it never raises."""
     o = _options(options)
-    return Job(as_bytes(content), column=o["column"], level=o["level"], links=o["links"],
+    return Job(as_bytes(content), column=o["column"], sheet=o["sheet"], level=o["level"], links=o["links"],
                attachments=o["attachments"], allowlisted=o["allowlisted"],
                reply_allowlisted=o["reply_allowlisted"], lang=o["lang"],
-               data=data, max_listed=MAX_LISTED)
+               data=data, max_listed=MAX_LISTED, fmt=o["format"])
 
 
 def step(job: Job, rows: int = 2000) -> str:
@@ -81,33 +94,56 @@ def step(job: Job, rows: int = 2000) -> str:
 
 
 def summary(job: Job) -> str:
-    """The summary as JSON (``Audit.summary_dict``, plus each top finding's article link), or
-    ``{"error": message}`` for an unreadable file."""
+    """The summary as JSON (``report.summary_dict``, plus each finding's article link in ``top`` and
+    ``groups``), or for an unreadable file ``{"error": message, "error_code": code}`` with ``columns``
+    (the first row's cells, to choose the address column from) and ``sheets`` (a workbook's) when known.
+    The page's message never points to a command-line option (``page-error-<code>`` when it would)."""
     s = job.summary()
     if s is None:
-        answer: dict[str, object] = {"error": job.error}
-        # when the audit core names the columns it could not choose from, the page lets the reader pick one
-        columns = getattr(job, "columns", None)
-        if columns:
-            answer["columns"] = list(columns)
-        return json.dumps(answer, ensure_ascii=False)
+        d = data_of(job)
+        message = job.error
+        key = f"audit.page-error-{job.error_code}"
+        if key in d.ui:
+            message = d.ui[key].get(job.lang)
+        out: dict[str, object] = {"error": message, "error_code": job.error_code}
+        out.update({k: v for k, v in job.error_detail.items() if k in ("columns", "sheets")})
+        return json.dumps(out, ensure_ascii=False)
     assert job.audit is not None  # a summary means the file was read
     messages = job.audit.data.messages
-    for entry in s["top"]:
-        if entry["code"] in messages:
-            entry["url"] = finding_url(entry["code"], job.lang)
+    for entry in [*s["top"], *s["groups"]]:
+        code = entry["code"] if "code" in entry else (entry["codes"] or [None])[0]
+        if code in messages:
+            entry["url"] = finding_url(code, job.lang)
     return json.dumps(s, ensure_ascii=False)
 
 
+def data_of(job: Job) -> Data:
+    return job.audit.data if job.audit is not None else default_data()
+
+
 def report(job: Job) -> bytes:
-    """The report: the same rows in the same order with our columns, CSV, UTF-8 with a BOM."""
+    """The report: the same rows in the same order with our columns, as CSV (UTF-8 with a BOM) or as an
+    Excel workbook (``report_type``)."""
     return job.report()
 
 
-def report_name(name: str, lang: str = "ja", data: Data | None = None) -> str:
-    """The download's file name: ``customers.csv`` -> ``customers-todoku.csv`` (from web.toml)."""
+def report_format(job: Job) -> str:
+    """The report's format: "csv" or "xlsx"."""
+    return job.fmt
+
+
+def report_type(job: Job) -> str:
+    """The report's MIME type (for the download's Blob)."""
+    return job.report_type
+
+
+def report_name(name: str, lang: str = "ja", fmt: str = "csv", data: Data | None = None) -> str:
+    """The download's file name: ``customers.csv`` -> ``customers-todoku.csv``, ``顧客.xlsx`` with ``fmt``
+    "xlsx" -> ``顧客-todoku.xlsx`` (the pattern from web.toml, the extension the report's format's)."""
     d = data or default_data()
     stem = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     if "." in stem.strip("."):
         stem = stem[: stem.rfind(".")]
-    return d.ui["web.audit-report-name"].get(lang).format(stem=stem or "list")
+    out = d.ui["web.audit-report-name"].get(lang).format(stem=stem or "list")
+    ext = "xlsx" if fmt == "xlsx" else "csv"
+    return out[: out.rfind(".")] + "." + ext if "." in out else f"{out}.{ext}"
