@@ -101,7 +101,7 @@ def run_queries(site: Path, prefix: str, index: dict[str, Any], queries: list[st
             page.route(f"**/{pristine}", lambda route: route.fulfill(
                 path=str(material_worker(worker_path)), content_type="text/javascript"))
             page.goto(base)
-            out = {}
+            out: dict[str, list[list[str]]] = {}
             for name, (separator, untouched) in runs.items():
                 idx = {**index, "config": {**index["config"], "separator": separator}}
                 url = base + (pristine if untouched else worker_path)
