@@ -13,8 +13,8 @@ from dns_server import LocalDNS
 import checker.cli.dns as dns_shell
 from checker import check
 from checker._data import default_data
+from checker.cli import main as check_main  # the dispatcher: check_main(["check", ...])
 from checker.cli.audit import main as audit_main
-from checker.cli.check import main as check_main
 from checker.sender.dns import Answer
 from checker.sender.recipient import mx_query, with_mx
 
