@@ -1,7 +1,7 @@
 // The page audit's module Web Worker: runs checker.lists (the same Python as the command line)
 // through the self-hosted Pyodide on the bytes of a dropped file. The file never leaves the browser:
 // this worker fetches only the site's own files (manifest.json, the Pyodide runtime, our wheel), loaded by
-// todoku-pyodide.mjs (shared with the checker's worker).
+// todoku-pyodide.mjs; started and wired by todoku-boot.mjs (shared with the other workers).
 //
 // in:  {type: "warm"}                                   load Pyodide now (the form came into view)
 //      {type: "audit", bytes: ArrayBuffer, name, options: {lang, level, links, attachments, allowlisted,
@@ -10,47 +10,20 @@
 //      {type: "progress", rows, bytes, total}
 //      {type: "done", summary, report: ArrayBuffer, reportName, reportType, rows, ms}
 //      (an Excel workbook, or options.format "xlsx", first installs openpyxl's wheels from our own site)
-//      {type: "failed", detail}                          Pyodide or the wheel could not load
-import { installXlsx, loadChecker } from "./todoku-pyodide.mjs";
+//      {type: "failed", reason?, detail}                 Pyodide, the wheel or openpyxl could not load
+import { bootOnce, serve } from "./todoku-boot.mjs";
+import { installXlsx } from "./todoku-pyodide.mjs";
 
 const STEP_ROWS = 1000; // rows between two progress messages
 
-let booting = null;
-let loaded = null; // what loadChecker() resolved to (installXlsx needs it)
-
-function boot() {
-  if (!booting) {
-    booting = (async () => {
-      const t0 = performance.now();
-      postMessage({ type: "loading" });
-      loaded = await loadChecker();
-      const api = loaded.pyodide.pyimport("checker.web.audit");
-      postMessage({ type: "ready", ms: performance.now() - t0 });
-      return api;
-    })();
-    booting.catch((e) => postMessage({ type: "failed", detail: String(e && e.message || e) }));
-  }
-  return booting;
-}
-
-async function audit(msg) {
-  let api;
-  try {
-    api = await boot();
-  } catch (e) {
-    return; // "failed" was posted by boot()
-  }
+async function audit(msg, { api, loaded }) {
   const t0 = performance.now();
   const options = JSON.stringify(msg.options || {});
   const bytes = new Uint8Array(msg.bytes);
   if (api.needs_xlsx(bytes.subarray(0, 8), options)) {
-    // an Excel workbook (or an Excel report asked for): openpyxl's pure wheels, from our own site
-    try {
-      await installXlsx(loaded);
-    } catch (e) {
-      postMessage({ type: "failed", detail: String(e && e.message || e) });
-      return;
-    }
+    // an Excel workbook (or an Excel report asked for): openpyxl's pure wheels, from our own site (an error:
+    // {type: "failed"}, posted by serve)
+    await installXlsx(loaded);
   }
   const job = api.start(bytes, options);
   try {
@@ -73,11 +46,4 @@ async function audit(msg) {
   }
 }
 
-self.onmessage = (ev) => {
-  const msg = ev.data || {};
-  if (msg.type === "warm") {
-    boot().catch(() => {});
-  } else if (msg.type === "audit") {
-    audit(msg).catch((e) => postMessage({ type: "failed", detail: String(e && e.message || e) }));
-  }
-};
+serve(bootOnce("checker.web.audit"), { audit });

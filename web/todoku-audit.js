@@ -1,47 +1,21 @@
 // The page audit (/audit/, /en/audit/): choose or drop a customer list; checker.lists runs on it in a
 // module Web Worker (todoku-audit-worker.mjs, self-hosted Pyodide); the summary shows here and the
 // report downloads as a CSV or an Excel workbook made in the browser (a Blob link). No byte of the file is sent anywhere.
-// Loaded on every page: a no-op where there is no form[data-todoku="audit"]. Every string comes from
-// checker/data/messages (embedded in the form by scripts/widget.py as JSON): none is written here.
+// Loaded only on pages that hold form[data-todoku="audit"], after todoku-page.js (what the page scripts share).
+// Every string comes from checker/data/messages (embedded in the form by scripts/widget.py as JSON): none is
+// written here.
 (function () {
   "use strict";
 
-  var scriptURL = (document.currentScript && document.currentScript.src) || "";
+  var P = window.TodokuPage; // todoku-page.js, loaded before this script
+  var el = P.el;
 
-  function base() {
-    if (scriptURL) return scriptURL;
-    var s = document.querySelector('script[src*="todoku-audit.js"]');
-    return s ? s.src : location.href;
-  }
-
-  function fmt(template, params) {
-    return String(template).replace(/\{(\w+)\}/g, function (m, k) {
-      return params && Object.prototype.hasOwnProperty.call(params, k) ? String(params[k]) : m;
-    });
-  }
-
-  function el(tag, attrs, children) {
-    var e = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (k) {
-        if (k === "text") e.textContent = attrs[k];
-        else if (attrs[k] !== null && attrs[k] !== undefined) e.setAttribute(k, attrs[k]);
-      });
-    }
-    (children || []).forEach(function (c) { if (c) e.appendChild(c); });
-    return e;
-  }
-
-  function setup(form) {
-    var stringsNode = form.querySelector("script.todoku-audit-strings");
-    if (!stringsNode || form.classList.contains("todoku-audit--enhanced")) return;  // set up once
-    var S = JSON.parse(stringsNode.textContent);
-    var lang = form.getAttribute("data-lang") === "en" ? "en" : "ja";
-    var t = function (key, params) { return fmt(S[key] !== undefined ? S[key] : key, params); };
+  P.enhance("audit", function (form, page) {
+    var lang = page.lang;
+    var t = page.t;
     var num = function (n) { return Number(n).toLocaleString(lang === "en" ? "en-US" : "ja-JP"); };
     var input = form.querySelector('input[type="file"]');
     var output = form.querySelector("output.todoku-audit-result");
-    var worker = null;
     var busy = false;
     var reportURL = null;
     var fileName = "";
@@ -49,7 +23,6 @@
     var lastFile = null; // re-audited with another column when the reader picks one
     var column = null;   // the column the reader picked (1-based, as text), for lastFile only
 
-    form.classList.add("todoku-audit--enhanced");
     var drop = el("p", { "class": "todoku-audit-drop", text: t("drop") });
     var privacy = el("p", { "class": "todoku-audit-private", text: t("private") });
     var progress = el("progress", { "class": "todoku-audit-progress", max: "100", value: "0", hidden: "" });
@@ -61,18 +34,7 @@
 
     function status(text) { output.textContent = text; }
 
-    function getWorker() {
-      if (worker) return worker;
-      try {
-        worker = new Worker(new URL("todoku-audit-worker.mjs", base()), { type: "module" });
-      } catch (e) {
-        fail();
-        return null;
-      }
-      worker.onmessage = onMessage;
-      worker.onerror = function () { fail(); };
-      return worker;
-    }
+    var getWorker = P.lazyWorker("todoku-audit-worker.mjs", onMessage, fail);
 
     function fail() {
       busy = false;
@@ -313,37 +275,8 @@
 
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     input.addEventListener("change", function () { if (input.files && input.files[0]) start(input.files[0]); });
-    ["dragenter", "dragover"].forEach(function (type) {
-      form.addEventListener(type, function (e) {
-        e.preventDefault();
-        form.classList.add("todoku-audit--over");
-      });
-    });
-    ["dragleave", "drop"].forEach(function (type) {
-      form.addEventListener(type, function () { form.classList.remove("todoku-audit--over"); });
-    });
-    form.addEventListener("drop", function (e) {
-      e.preventDefault();
-      var f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
-      if (f) start(f);
-    });
+    P.dropFile(form, "todoku-audit--over", function (f) { start(f); });
     // load Pyodide early, once the reader is near the form or reaches for the file button
-    var warm = function () { var w = getWorker(); if (w) w.postMessage({ type: "warm" }); };
-    if ("IntersectionObserver" in window) {
-      var io = new IntersectionObserver(function (entries) {
-        if (entries.some(function (en) { return en.isIntersecting; })) { io.disconnect(); warm(); }
-      }, { rootMargin: "200px" });
-      io.observe(form);
-    }
-    input.addEventListener("focus", warm, { once: true });
-    input.addEventListener("pointerenter", warm, { once: true });
-  }
-
-  function init() {
-    var forms = document.querySelectorAll('form[data-todoku="audit"]');
-    for (var i = 0; i < forms.length; i++) setup(forms[i]);
-  }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+    P.warmUp(form, getWorker, "200px", [[input, "focus"], [input, "pointerenter"]]);
+  });
 })();

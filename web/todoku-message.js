@@ -1,66 +1,27 @@
 // The message page (/message/, /en/message/): paste a bounce or a message source, or choose / drop an .eml;
 // checker.message runs on it in a module Web Worker (todoku-message-worker.mjs, self-hosted Pyodide) and one
 // card per recipient shows the reason, the plain explanation and the fix. No byte of the message is sent
-// anywhere. A no-op where there is no form[data-todoku="message"]. Every string comes from
-// checker/data/messages (embedded in the form by scripts/widget.py as JSON, or returned by the worker).
+// anywhere. Loaded only where there is a form[data-todoku="message"], after todoku-page.js (what the page
+// scripts share). Every string comes from checker/data/messages (embedded in the form by scripts/widget.py as
+// JSON, or returned by the worker).
 (function () {
   "use strict";
 
-  var scriptURL = (document.currentScript && document.currentScript.src) || "";
+  var P = window.TodokuPage; // todoku-page.js, loaded before this script
+  var el = P.el;
 
-  function base() {
-    if (scriptURL) return scriptURL;
-    var s = document.querySelector('script[src*="todoku-message.js"]');
-    return s ? s.src : location.href;
-  }
-
-  function fmt(template, params) {
-    return String(template).replace(/\{(\w+)\}/g, function (m, k) {
-      return params && Object.prototype.hasOwnProperty.call(params, k) ? String(params[k]) : m;
-    });
-  }
-
-  function el(tag, attrs, children) {
-    var e = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (k) {
-        if (k === "text") e.textContent = attrs[k];
-        else if (attrs[k] !== null && attrs[k] !== undefined) e.setAttribute(k, attrs[k]);
-      });
-    }
-    (children || []).forEach(function (c) { if (c) e.appendChild(c); });
-    return e;
-  }
-
-  function setup(form) {
-    var stringsNode = form.querySelector("script.todoku-message-strings");
-    if (!stringsNode || form.classList.contains("todoku-message--enhanced")) return;  // set up once
-    var S = JSON.parse(stringsNode.textContent);
-    var lang = form.getAttribute("data-lang") === "en" ? "en" : "ja";
-    var t = function (key, params) { return fmt(S[key] !== undefined ? S[key] : key, params); };
+  P.enhance("message", function (form, page) {
+    var lang = page.lang;
+    var t = page.t;
     var area = form.querySelector("textarea");
     var input = form.querySelector('input[type="file"]');
     var output = form.querySelector("output.todoku-message-status");
     var result = form.querySelector(".todoku-message-result");
-    var worker = null;
     var busy = false;
-
-    form.classList.add("todoku-message--enhanced");
 
     function status(text) { output.textContent = text; }
 
-    function getWorker() {
-      if (worker) return worker;
-      try {
-        worker = new Worker(new URL("todoku-message-worker.mjs", base()), { type: "module" });
-      } catch (e) {
-        fail();
-        return null;
-      }
-      worker.onmessage = onMessage;
-      worker.onerror = function () { fail(); };
-      return worker;
-    }
+    var getWorker = P.lazyWorker("todoku-message-worker.mjs", onMessage, fail);
 
     function fail() {
       busy = false;
@@ -159,32 +120,7 @@
       start(new TextEncoder().encode(area.value).buffer);
     });
     input.addEventListener("change", function () { if (input.files && input.files[0]) startFile(input.files[0]); });
-    ["dragenter", "dragover"].forEach(function (type) {
-      form.addEventListener(type, function (e) { e.preventDefault(); form.classList.add("todoku-message--over"); });
-    });
-    ["dragleave", "drop"].forEach(function (type) {
-      form.addEventListener(type, function () { form.classList.remove("todoku-message--over"); });
-    });
-    form.addEventListener("drop", function (e) {
-      e.preventDefault();
-      var f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
-      if (f) startFile(f);
-    });
-    var warm = function () { var w = getWorker(); if (w) w.postMessage({ type: "warm" }); };
-    if ("IntersectionObserver" in window) {
-      var io = new IntersectionObserver(function (entries) {
-        if (entries.some(function (en) { return en.isIntersecting; })) { io.disconnect(); warm(); }
-      }, { rootMargin: "200px" });
-      io.observe(form);
-    }
-    area.addEventListener("focus", warm, { once: true });
-  }
-
-  function init() {
-    var forms = document.querySelectorAll('form[data-todoku="message"]');
-    for (var i = 0; i < forms.length; i++) setup(forms[i]);
-  }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+    P.dropFile(form, "todoku-message--over", startFile);
+    P.warmUp(form, getWorker, "200px", [[area, "focus"]]);
+  });
 })();

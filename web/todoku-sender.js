@@ -5,40 +5,15 @@
 // resolver the reader chose, and only after the reader pressed the button. The requests are made here, on the
 // page's main thread, so that the page's Content-Security-Policy (which allows exactly those resolvers, on this
 // page only) governs them. A shared link (#domain=...) fills the form in and sends nothing.
-// Loaded only on the page that holds form[data-todoku="sender"]. Every string comes from checker/data/messages
+// Loaded only on the page that holds form[data-todoku="sender"], after todoku-page.js (what the page scripts
+// share). Every string comes from checker/data/messages
 // (embedded in the form by scripts/widget.py as JSON): none is written here.
 (function () {
   "use strict";
 
   var TIMEOUT_MS = 5000; // per DoH request; no answer in time = the core's TIMEOUT (a temporary error)
-  var scriptURL = (document.currentScript && document.currentScript.src) || "";
-
-  function base() {
-    if (scriptURL) return scriptURL;
-    var s = document.querySelector('script[src*="todoku-sender.js"]');
-    return s ? s.src : location.href;
-  }
-
-  function fmt(template, params) {
-    return String(template).replace(/\{(\w+)\}/g, function (m, k) {
-      return params && Object.prototype.hasOwnProperty.call(params, k) ? String(params[k]) : m;
-    });
-  }
-
-  function el(tag, attrs, children) {
-    var e = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (k) {
-        if (k === "text") e.textContent = attrs[k];
-        else if (attrs[k] !== null && attrs[k] !== undefined && attrs[k] !== false) e.setAttribute(k, attrs[k]);
-      });
-    }
-    (children || []).forEach(function (c) {
-      if (c === null || c === undefined) return;
-      e.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
-    });
-    return e;
-  }
+  var P = window.TodokuPage; // todoku-page.js, loaded before this script
+  var el = P.el;
 
   function toBase64(buf) {
     var bytes = new Uint8Array(buf);
@@ -83,15 +58,12 @@
     return out;
   }
 
-  function setup(form) {
-    if (form.classList.contains("todoku-sender--enhanced")) return;
-    var stringsNode = form.querySelector("script.todoku-sender-strings");
+  P.enhance("sender", function (form, page) {
     var endpointsNode = form.querySelector("script.todoku-sender-endpoints");
-    if (!stringsNode || !endpointsNode) return;
-    var S = JSON.parse(stringsNode.textContent);
+    if (!endpointsNode) return false;
     var endpoints = JSON.parse(endpointsNode.textContent);
-    var lang = form.getAttribute("data-lang") === "en" ? "en" : "ja";
-    var t = function (key, params) { return fmt(S[key] !== undefined ? S[key] : key, params); };
+    var lang = page.lang;
+    var t = page.t;
     var input = form.querySelector('input[name="domain"]');
     var ipInput = form.querySelector('input[name="ip"]');
     var selInput = form.querySelector('input[name="selectors"]');
@@ -99,10 +71,8 @@
     var what = form.querySelector(".todoku-sender-what");
     var output = form.querySelector("output.todoku-sender-status");
     var result = form.querySelector(".todoku-sender-result");
-    var worker = null;
     var busy = false;
     var run = null; // the check in progress: {resolver, asked, failures}
-    form.classList.add("todoku-sender--enhanced");
 
     function resolver() {
       var checked = form.querySelector('input[name="resolver"]:checked');
@@ -129,18 +99,7 @@
       form.setAttribute("data-state", state);
     }
 
-    function getWorker() {
-      if (worker) return worker;
-      try {
-        worker = new Worker(new URL("todoku-sender-worker.mjs", base()), { type: "module" });
-      } catch (e) {
-        loadFailed();
-        return null;
-      }
-      worker.onmessage = onMessage;
-      worker.onerror = function () { loadFailed(); };
-      return worker;
-    }
+    var getWorker = P.lazyWorker("todoku-sender-worker.mjs", onMessage, loadFailed);
 
     function loadFailed() {
       status(t("failed"), "error");
@@ -183,7 +142,7 @@
           return;
         }
         run.timeouts += replies.filter(function (x) { return x.error === "timeout"; }).length;
-        worker.postMessage({ type: "feed", replies: replies });
+        getWorker().postMessage({ type: "feed", replies: replies });
       });
     }
 
@@ -224,7 +183,7 @@
     // <root>/assets/todoku/ (ja) or <root>/en/assets/todoku/ (en), so the site works under any base path
     function link(url, text) {
       var href = url;
-      try { href = new URL(url.replace(/^\//, ""), new URL(lang === "en" ? "../../../" : "../../", base())).href; }
+      try { href = new URL(url.replace(/^\//, ""), new URL(lang === "en" ? "../../../" : "../../", P.base())).href; }
       catch (e) { /* keep the URL as it is */ }
       return el("a", { href: href, text: text });
     }
@@ -359,14 +318,7 @@
       if (ev.target && ev.target.name === "resolver") describe();
     });
     // load Pyodide early (site files only; nothing goes to a resolver before the button)
-    var warm = function () { var w = getWorker(); if (w) w.postMessage({ type: "warm" }); };
-    form.addEventListener("focusin", warm, { once: true });
-    if ("IntersectionObserver" in window) {
-      var io = new IntersectionObserver(function (entries) {
-        if (entries.some(function (e) { return e.isIntersecting; })) { io.disconnect(); warm(); }
-      });
-      io.observe(form);
-    }
+    P.warmUp(form, getWorker, null, [[form, "focusin"]]);
 
     // a shared link: fill the form in, send nothing
     var shared = parseHash();
@@ -385,13 +337,5 @@
       form.setAttribute("data-state", "shared");
     }
     describe();
-  }
-
-  function init() {
-    var forms = document.querySelectorAll('form[data-todoku="sender"]');
-    for (var i = 0; i < forms.length; i++) setup(forms[i]);
-  }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  });
 })();

@@ -1,11 +1,13 @@
 // Todoku: the in-page checker's module Web Worker. It loads the self-hosted Pyodide runtime and our wheel,
 // then answers check requests with checker.web.check.handle (JSON text in, JSON text out). Loading, paths and
-// failures: todoku-pyodide.mjs (shared with the page audit's worker).
+// failures: todoku-pyodide.mjs; the message plumbing: todoku-boot.mjs (both shared with the page workers). Unlike
+// theirs, this worker starts at once (the widget creates it only when a check is near).
 //
 // Messages in:  {type: "check", id, request}   (request: the JSON object checker.web.check.handle takes)
 // Messages out: {type: "progress", stage} | {type: "ready", root, ms} | {type: "error", reason, detail}
 //               {type: "answer", id, answer}  (answer: the decoded JSON of handle())
 
+import { detail, serve } from "./todoku-boot.mjs";
 import { loadChecker } from "./todoku-pyodide.mjs";
 
 const started = performance.now();
@@ -29,24 +31,18 @@ const ready = load();
 
 ready.then(
   ({ root }) => postMessage({ type: "ready", root, ms: performance.now() - started, stages }),
-  (e) => postMessage({ type: "error", reason: e.reason || "crash", detail: String(e && e.message || e) }),
+  (e) => postMessage({ type: "error", reason: e.reason || "crash", detail: detail(e) }),
 );
 
-self.onmessage = async (event) => {
-  const msg = event.data || {};
-  if (msg.type !== "check") return;
-  let checker;
-  try {
-    checker = await ready;
-  } catch {
-    return; // the error was already reported
-  }
-  let answer;
-  const t0 = performance.now();
-  try {
-    answer = JSON.parse(checker.handle(JSON.stringify(msg.request)));
-  } catch (e) {
-    answer = { ok: false, error: "crash", detail: String(e) };
-  }
-  postMessage({ type: "answer", id: msg.id, answer, ms: performance.now() - t0 });
-};
+serve(() => ready, { // a failed start was already reported
+  check(msg, checker) {
+    let answer;
+    const t0 = performance.now();
+    try {
+      answer = JSON.parse(checker.handle(JSON.stringify(msg.request)));
+    } catch (e) {
+      answer = { ok: false, error: "crash", detail: String(e) };
+    }
+    postMessage({ type: "answer", id: msg.id, answer, ms: performance.now() - t0 });
+  },
+});
