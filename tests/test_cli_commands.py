@@ -4,6 +4,7 @@
 installed `todoku` command."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -184,3 +185,80 @@ def test_the_installed_todoku_command_names_itself():
     assert p.returncode == 0 and p.stdout.decode().startswith("Usage: todoku <command>")
     p = subprocess.run([str(TODOKU), "check", "--bogus"], capture_output=True, timeout=60)
     assert p.returncode == 2 and "使い方は todoku check --help で確認できます。" in p.stderr.decode()
+
+
+# ------------------------------------------------------------------ one argument reader (common.parse_args)
+
+COMMANDS = {"check": ["a@b.jp"], "domain": ["example.jp"], "audit": ["x.csv"], "message": ["x.eml"]}
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    """In-process (the whole table of cases would take minutes as processes); never reaches DNS: every case
+    is a usage error or an unreadable file."""
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(list(argv), stdin=io.BytesIO(b""), stdout=out, stderr=err, environ={})
+    return code, out.getvalue(), err.getvalue()
+
+
+def usage_error(code: int, out: str, err: str, command: str, lang: str) -> str:
+    """The first line of a usage error, after checking its shape: exit 2, nothing on stdout, the hint line."""
+    assert code == 2 and out == "" and "Traceback" not in err, (code, out, err)
+    first, hint = err.splitlines()
+    assert first.startswith("エラー: " if lang == "ja" else "Error: "), first
+    assert f"python -m checker {command} --help" in hint and (("使い方は" in hint) == (lang == "ja")), hint
+    return first
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("where", ["before the command", "before the option", "after the operand"])
+def test_lang_anywhere_and_an_unknown_option_in_every_command(command, where):
+    operand = COMMANDS[command]
+    argv = {"before the command": ["--lang", "en", command, "--bogus", *operand],
+            "before the option": [command, "--lang=en", "--bogus", *operand],
+            "after the operand": [command, "--bogus", *operand, "--lang", "en"]}[where]
+    first = usage_error(*run(*argv), command, "en")
+    assert first == "Error: There is no option “--bogus”."
+    first = usage_error(*run(command, "--bogus", *operand), command, "ja")
+    assert first == "エラー: 「--bogus」というオプションはありません。"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_lang_without_a_value_or_with_an_unknown_one(command):
+    assert usage_error(*run(command, *COMMANDS[command], "--lang"), command, "ja") == \
+        "エラー: --lang には値が必要です（例: --lang en）。"
+    assert usage_error(*run(command, *COMMANDS[command], "--lang=fr"), command, "ja") == \
+        "エラー: --lang は ja か en です（「fr」が指定されました）。"
+
+
+@pytest.mark.parametrize("command", ["check", "domain", "message"])
+def test_json_takes_no_value_in_every_command_that_has_it(command):
+    """`message --json=yes` said "there is no option --json" (its own parser); now the sentence of the others."""
+    first = usage_error(*run(command, *COMMANDS[command], "--json=yes", "--lang", "en"), command, "en")
+    assert first == "Error: --json takes no value."
+
+
+@pytest.mark.parametrize("command", ["check", "audit"])
+@pytest.mark.parametrize("value", ["²", "٥", "+5", "1_0", " 5", "5.0", "0", "11", ""])
+def test_level_is_read_the_same_way_by_check_and_audit(command, value):
+    """`audit --level ²` was a traceback (isdigit() is true for superscripts, int() refuses them); `check` took
+    `+5` and `1_0` that `audit` refused. Both read ASCII digits, 1 to 10."""
+    first = usage_error(*run(command, *COMMANDS[command], "--level", value), command, "ja")
+    assert first == f"エラー: --level は 1〜10 の整数です（「{value}」が指定されました）。"
+
+
+@pytest.mark.parametrize("command", ["check", "domain", "message"])
+def test_standard_input_only_once(command):
+    first = usage_error(*run(command, "-", "-"), command, "ja")
+    assert first == "エラー: - （標準入力）は 1 回だけ指定できます。"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_missing_file_is_a_localized_error_with_status_2(lang, tmp_path):
+    missing = str(tmp_path / "nope")
+    code, out, err = run("audit", missing + ".csv", "--lang", lang)
+    assert code == 2 and out == "" and "Traceback" not in err
+    said = "エラー: ファイルが見つかりません: " if lang == "ja" else "Error: No such file: "
+    assert err == said + missing + ".csv\n"
+    code, out, err = run("message", missing + ".eml", "--lang", lang)
+    assert code == 2 and "Traceback" not in err
+    assert err.startswith("エラー: " if lang == "ja" else "Error: ") and missing + ".eml" in err

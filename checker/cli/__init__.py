@@ -18,7 +18,7 @@ import sys
 from typing import Any, TextIO
 
 from .._data import default_data
-from .common import UsageError, lang_hint, prog, report_usage, ui
+from .common import HELP, UsageError, lang_hint, prog, report_usage, ui
 
 #: command -> its module (relative to this package), in the order the help lists them
 COMMANDS: dict[str, str] = {
@@ -27,7 +27,6 @@ COMMANDS: dict[str, str] = {
     "domain": ".domain",
     "message": ".message",
 }
-HELP = ("-h", "--help")
 
 
 def available() -> list[str]:

@@ -17,20 +17,32 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
 
-from .._data import LANGS, default_data
+from .._data import default_data
 from .._model import Situation
 from ..lists import xlsx
 from ..lists.audit import Audit
 from ..lists.errors import AuditError, text
 from ..lists.job import REPORT_TYPES, open_audit
 from ..lists.report import CsvWriter, cells, header, json_record, jsonl_line, summary_text
-from .common import UsageError, error_line, lang_hint, prepare_streams, printable, prog, report_usage
+from .common import (
+    UsageError,
+    dns_lifetime,
+    error_line,
+    lang_hint,
+    parse_args,
+    parse_level,
+    parse_nameserver,
+    parse_or_report,
+    prepare_streams,
+    printable,
+    prog,
+)
 
 CHUNK = 1 << 20
 _FLAGS = {"--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--dns"}
-#: options that take a value, with an example for the "needs a value" message
+#: options that take a value (and --lang, common.parse_args's), with an example for the "needs a value" message
 _VALUED = {"-o": "-o report.csv", "--output": "--output report.xlsx", "--column": "--column メールアドレス",
-           "--sheet": "--sheet 2", "--level": "--level 5", "--lang": "--lang en", "--format": "--format xlsx",
+           "--sheet": "--sheet 2", "--level": "--level 5", "--format": "--format xlsx",
            "--nameserver": "--nameserver 127.0.0.1:53"}
 #: report formats: from --format, else from the output's name
 FORMATS = ("csv", "xlsx", "jsonl")
@@ -58,69 +70,42 @@ class _Args:
 
 
 def _parse(argv: list[str]) -> _Args:
-    args = _Args(lang=lang_hint(argv))
-    positional: list[str] = []
-    i = 0
-    while i < len(argv):
-        a = argv[i]
-        i += 1
-        if a == "--":
-            positional += argv[i:]
-            break
-        if a in ("-h", "--help"):
-            args.help = True
-            continue
-        opt, eq, value = a.partition("=")
-        if opt in _FLAGS:
-            if eq:
-                raise UsageError("unexpected-value", option=opt)
-            setattr(args, opt[2:].replace("-", "_"), True)
-            continue
-        if opt in _VALUED or (a.startswith("-o") and not a.startswith("--") and len(a) > 2):
-            if a.startswith("-o") and not a.startswith("--") and len(a) > 2:
-                opt, value, eq = "-o", a[2:], "="
-            if not eq:
-                if i >= len(argv):
-                    raise UsageError("missing-value", option=opt, example=_VALUED[opt])
-                value = argv[i]
-                i += 1
-            if opt in ("-o", "--output"):
-                args.output = value
-            elif opt == "--column":
-                args.column = value
-            elif opt == "--sheet":
-                args.sheet = value
-            elif opt == "--level":
-                if not (value.isdigit() and 1 <= int(value) <= 10):
-                    raise UsageError("bad-level", value=value)
-                args.level = int(value)
-            elif opt == "--lang":
-                if value not in LANGS:
-                    raise UsageError("bad-lang", value=value)
-                args.lang = value
-            elif opt == "--nameserver":
-                from .dns import parse_nameserver
+    args = _Args()
 
-                try:
-                    args.nameservers.append(parse_nameserver(value))
-                except ValueError:
-                    raise UsageError("bad-nameserver", value=value) from None
-            else:  # --format
-                if value not in FORMATS:
-                    raise UsageError("audit.bad-format", value=value)
-                args.format = value
-            continue
-        if a.startswith("-") and a != "-":
-            raise UsageError("unknown-option", option=opt)
-        positional.append(a)
+    def take(name: str, value: str | None) -> None:
+        if value is None:  # a flag
+            setattr(args, name[2:].replace("-", "_"), True)
+        elif name in ("-o", "--output"):
+            args.output = value
+        elif name == "--column":
+            args.column = value
+        elif name == "--sheet":
+            args.sheet = value
+        elif name == "--level":
+            args.level = parse_level(value)
+        elif name == "--nameserver":
+            args.nameservers.append(parse_nameserver(value))
+        else:  # --format
+            if value not in FORMATS:
+                raise UsageError("audit.bad-format", value=value)
+            args.format = value
+
+    common = parse_args(argv, _FLAGS, _VALUED, take, attached="-o")
+    args.lang, args.help = common.lang, common.help
     if args.help:
         return args
-    if not positional:
+    if not common.operands:
         raise UsageError("audit.no-input")
-    if len(positional) > 1:
-        raise UsageError("audit.extra-input", value=positional[1])
-    args.input = positional[0]
+    if len(common.operands) > 1:
+        raise UsageError("audit.extra-input", value=common.operands[1])
+    args.input = common.operands[0]
     return args
+
+
+def _parse_all(argv: list[str]) -> tuple[_Args, str]:
+    """The arguments and the report's format."""
+    args = _parse(argv)
+    return args, report_format(args.output, args.format) if not args.help else "csv"
 
 
 def report_format(output: str | None, asked: str | None) -> str:
@@ -190,11 +175,10 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
         stderr.write(error_line(data, lang, text(data, key, lang, **params)) + "\n")
         return 2
 
-    try:
-        args = _parse(argv)
-        fmt = report_format(args.output, args.format) if not args.help else "csv"
-    except UsageError as exc:
-        return report_usage(data, lang, exc, "audit", stderr)
+    parsed = parse_or_report(_parse_all, argv, data, "audit", stderr)
+    if isinstance(parsed, int):
+        return parsed
+    args, fmt = parsed
     lang = args.lang
     if args.help:
         stdout.write(text(data, "usage", lang, prog=prog()) + "\n\n" + text(data, "help", lang) + "\n")
@@ -245,14 +229,10 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
     resolver = None
     dns_hooks: dict[str, Any] = {}
     if args.dns:  # the recipient domains' MX answers: the only network use of `audit`, and only when asked
-        from .dns import DEFAULT_LIFETIME, MxLookup, Resolver, ResolverUnavailable
+        from .dns import MxLookup, Resolver, ResolverUnavailable
 
         try:
-            lifetime = float(os.environ.get("TODOKU_DNS_LIFETIME", DEFAULT_LIFETIME))
-        except ValueError:
-            lifetime = DEFAULT_LIFETIME
-        try:
-            resolver = Resolver(args.nameservers, lifetime=lifetime, workers=32)
+            resolver = Resolver(args.nameservers, lifetime=dns_lifetime(os.environ), workers=32)
         except ResolverUnavailable as exc:
             if path != "-":
                 stream.close()

@@ -23,27 +23,32 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO, TextIO
 
-from .._data import LANGS, Data, default_data
+from .._data import Data, default_data
 from .._model import Result, Situation, provider_url
 from ..address.check import check
 from .common import (
-    DEFAULT_SITE_URL,
-    UsageError,
-    lang_hint,
+    check_operands,
+    dns_lifetime,
     no_surrogates,
+    operands,
+    parse_level,
+    parse_nameserver,
+    parse_or_report,
     prepare_streams,
     printable,
-    report_usage,
-    text_lines,
+    prog,
+    site_url,
 )
+from .common import parse_args as parse_args_common
 
 FLAGS = ("--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--json", "--dns")
-VALUED = {"--level": "--level 5", "--lang": "--lang en", "--nameserver": "--nameserver 127.0.0.1:53"}
+#: the options with a value (and --lang, common.parse_args's), with the example of the "needs a value" message
+VALUED = {"--level": "--level 5", "--nameserver": "--nameserver 127.0.0.1:53"}
 #: check --dns: rows looked ahead, so that their MX queries run concurrently (the pool bounds the concurrency)
 DNS_WINDOW = 256
 #: the human output echoes at most this many characters of an input (the JSON keeps all of it)
 ECHO_LIMIT = 120
-_printable = printable  # the name other shells import
+_printable = printable
 
 
 @dataclass
@@ -64,59 +69,18 @@ class Options:
 def parse_args(argv: list[str]) -> Options:
     """Parse the arguments after ``check``. Raises UsageError."""
     opts = Options()
-    opts.lang = lang_hint(argv)
-    only_addresses = False
-    i = 0
-    while i < len(argv):
-        a = argv[i]
-        i += 1
-        if only_addresses or a == "-" or not a.startswith("-"):
-            opts.addresses.append(a)
-            continue
-        if a == "--":
-            only_addresses = True
-            continue
-        if a in ("-h", "--help"):
-            opts.help = True
-            continue
-        name, eq, value = a.partition("=")
-        if name in FLAGS:
-            if eq:
-                raise UsageError("unexpected-value", option=name)
-            setattr(opts, name[2:].replace("-", "_"), True)
-            continue
-        if name in VALUED:
-            if not eq:
-                if i >= len(argv):
-                    raise UsageError("missing-value", option=name, example=VALUED[name])
-                value = argv[i]
-                i += 1
-            if name == "--level":
-                try:
-                    level = int(value)
-                except ValueError:
-                    raise UsageError("bad-level", value=value) from None
-                if not 1 <= level <= 10:
-                    raise UsageError("bad-level", value=value)
-                opts.level = level
-            elif name == "--nameserver":
-                from .dns import parse_nameserver
 
-                try:
-                    opts.nameservers.append(parse_nameserver(value))
-                except ValueError:
-                    raise UsageError("bad-nameserver", value=value) from None
-            else:
-                if value not in LANGS:
-                    raise UsageError("bad-lang", value=value)
-                opts.lang = value
-            continue
-        raise UsageError("unknown-option", option=name)
-    if not opts.help:
-        if not opts.addresses:
-            raise UsageError("no-address")
-        if opts.addresses.count("-") > 1:
-            raise UsageError("stdin-twice")
+    def take(name: str, value: str | None) -> None:
+        if value is None:  # a flag
+            setattr(opts, name[2:].replace("-", "_"), True)
+        elif name == "--level":
+            opts.level = parse_level(value)
+        else:  # --nameserver
+            opts.nameservers.append(parse_nameserver(value))
+
+    args = parse_args_common(argv, FLAGS, VALUED, take)
+    check_operands(args, "no-address")
+    opts.addresses, opts.lang, opts.json, opts.help = args.operands, args.lang, args.json, args.help
     return opts
 
 
@@ -160,19 +124,6 @@ def human(r: Result, lang: str, data: Data, site: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _stdin_lines(stdin: TextIO | BinaryIO) -> Iterable[str]:
-    """The addresses of standard input, one per non-blank line (``common.text_lines``)."""
-    return text_lines(stdin)
-
-
-def _addresses(opts: Options, stdin: TextIO | BinaryIO) -> Iterable[str]:
-    for a in opts.addresses:
-        if a == "-":
-            yield from _stdin_lines(stdin)
-        else:
-            yield a
-
-
 def main(argv: list[str], stdin: TextIO | BinaryIO | None = None, stdout: TextIO | None = None,
          stderr: TextIO | None = None, environ: Mapping[str, str] | None = None) -> int:
     """``check`` with ``argv`` (the arguments after ``check``); the exit status."""
@@ -184,26 +135,24 @@ def main(argv: list[str], stdin: TextIO | BinaryIO | None = None, stdout: TextIO
     if stdin is sys.stdin:
         prepare_streams(sys.stdin)  # type: ignore[arg-type]
     data = default_data()
-    lang = lang_hint(argv)
-    try:
-        opts = parse_args(argv)
-    except UsageError as exc:
-        return report_usage(data, lang, exc, "check", stderr)
+    opts = parse_or_report(parse_args, argv, data, "check", stderr)
+    if isinstance(opts, int):
+        return opts
     if opts.help:
-        stdout.write(data.ui["cli.help"].get(opts.lang).lstrip("\n").replace("{prog}", _prog()))
+        stdout.write(data.ui["cli.help"].get(opts.lang).lstrip("\n").replace("{prog}", prog()))
         return 0
-    site = environ.get("TODOKU_SITE_URL", DEFAULT_SITE_URL).rstrip("/")
+    site = site_url(environ)
     situation = Situation(level=opts.level, links=opts.links, attachments=opts.attachments,
                           allowlisted=opts.allowlisted, reply_allowlisted=opts.reply_allowlisted)
     total = failing = 0
     results: Iterable[Result] = (check(a, situation=situation, lang=opts.lang, data=data)
-                                 for a in _addresses(opts, stdin))
+                                 for a in operands(opts.addresses, stdin))
     resolver = None
     if opts.dns:  # the recipient domains' MX answers (the only network use of `check`, and only when asked)
         from .dns import MxLookup, Resolver, ResolverUnavailable
 
         try:
-            resolver = Resolver(opts.nameservers, lifetime=_dns_lifetime(environ))
+            resolver = Resolver(opts.nameservers, lifetime=dns_lifetime(environ))
         except ResolverUnavailable as exc:
             message = data.ui[f"domain.{exc.key}"].get(opts.lang).format(detail=exc.detail)
             stderr.write(data.ui["cli.error"].get(opts.lang).format(message=message) + "\n")
@@ -236,21 +185,6 @@ def main(argv: list[str], stdin: TextIO | BinaryIO | None = None, stdout: TextIO
         if resolver is not None:
             resolver.close()
     return 1 if failing else 0
-
-
-def _prog() -> str:
-    from .common import prog
-
-    return prog()
-
-
-def _dns_lifetime(environ: Mapping[str, str]) -> float:
-    from .dns import DEFAULT_LIFETIME
-
-    try:
-        return float(environ.get("TODOKU_DNS_LIFETIME", DEFAULT_LIFETIME))
-    except ValueError:
-        return DEFAULT_LIFETIME
 
 
 def _looked_ahead(results: Iterable[Result], mx: object) -> Iterator[Result]:

@@ -1,10 +1,13 @@
-"""What every command of the command line shares: one style of usage errors per language, the program's
-name, ``--lang`` read from anywhere in the arguments, terminal-safe echoes, and standard input read as lists
-are (CP932, UTF-8, UTF-16: ``check -`` reads what ``audit`` reads).
+"""What every command of the command line shares: one way of reading the arguments (``parse_args``:
+``-h``/``--help``, ``--lang`` anywhere, ``--json``, ``-`` and ``--``, values as ``--name V`` or ``--name=V``),
+the options more than one command has (``--level``, ``--nameserver``), one style of usage errors per language,
+the program's name, terminal-safe echoes, the environment's settings (``$TODOKU_SITE_URL``,
+``$TODOKU_DNS_LIFETIME``) and standard input read as lists are (CP932, UTF-8, UTF-16: ``check -`` reads what
+``audit`` reads).
 
 A command raises ``UsageError(key, **params)`` for a mistake in its arguments; ``report_usage`` prints it as
 ``エラー: ...`` / ``Error: ...`` (the message from ``messages/cli.toml``, or from the command's own table)
-followed by the hint to the command's help, and the command exits 2.
+followed by the hint to the command's help, and the command exits 2 (``parse_or_report`` does both).
 """
 from __future__ import annotations
 
@@ -12,8 +15,9 @@ import codecs
 import os
 import re
 import sys
-from collections.abc import Iterator
-from typing import BinaryIO, TextIO
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import BinaryIO, TextIO, TypeVar
 
 from .._data import LANGS, Data
 from ..lists.decode import SAMPLE_BYTES, detect_encoding
@@ -22,6 +26,10 @@ from ..lists.errors import AuditError
 #: the default site of the human output's links (scripts/serve serves the guide there)
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 _SURROGATE = re.compile("[\ud800-\udfff]")
+HELP = ("-h", "--help")
+#: the options every command takes, with the example of their "needs a value" message
+COMMON_VALUED = {"--lang": "--lang en"}
+_T = TypeVar("_T")
 
 
 class UsageError(Exception):
@@ -84,6 +92,124 @@ def report_usage(data: Data, lang: str, exc: UsageError, command: str | None, st
     return 2
 
 
+def parse_or_report(parse: Callable[[list[str]], _T], argv: list[str], data: Data, command: str,
+                    stderr: TextIO) -> _T | int:
+    """``parse(argv)``, or, for a usage error, the error reported in the language asked for (``lang_hint``)
+    and the exit status 2."""
+    try:
+        return parse(argv)
+    except UsageError as exc:
+        return report_usage(data, lang_hint(argv), exc, command, stderr)
+
+
+# ---------------------------------------------------------------------------------------------- arguments
+
+@dataclass
+class Args:
+    """What every command's arguments have: the operands in order (``-``: standard input; every argument
+    after ``--``), ``--lang``, ``--json`` (for a command that has it) and ``-h``/``--help``."""
+    operands: list[str] = field(default_factory=list)
+    lang: str = "ja"
+    json: bool = False
+    help: bool = False
+
+
+def parse_args(argv: list[str], flags: Collection[str] = (), valued: Mapping[str, str] | None = None,
+               take: Callable[[str, str | None], None] | None = None, attached: str | None = None) -> Args:
+    """``argv`` read left to right the one way every command reads it. ``-h``/``--help``; ``--lang L`` or
+    ``--lang=L``; the command's ``flags`` (no value: ``--json`` is kept here, any other goes to
+    ``take(name, None)``); its ``valued`` options (``--name V`` or ``--name=V``; the mapping gives the example
+    of the "needs a value" message), each to ``take(name, value)``, which checks and keeps it. ``attached``
+    (``-o``) may also carry its value joined (``-oFILE``). Any other argument that starts with ``-`` (but ``-``
+    itself) is an unknown option; the rest are operands, and so is everything after ``--``. Raises
+    UsageError for the first mistake, in the order of the arguments."""
+    examples = {**COMMON_VALUED, **(valued or {})}
+    args = Args(lang=lang_hint(argv))
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        i += 1
+        if a == "--":
+            args.operands += argv[i:]
+            break
+        if a == "-" or not a.startswith("-"):
+            args.operands.append(a)
+            continue
+        if a in HELP:
+            args.help = True
+            continue
+        name, eq, value = a.partition("=")
+        if attached is not None and a.startswith(attached) and len(a) > len(attached) and not a.startswith("--"):
+            name, eq, value = attached, "=", a[len(attached):]
+        if name in flags:
+            if eq:
+                raise UsageError("unexpected-value", option=name)
+            if name == "--json":
+                args.json = True
+            elif take is not None:
+                take(name, None)
+            continue
+        if name not in examples:
+            raise UsageError("unknown-option", option=name)
+        if not eq:
+            if i >= len(argv):
+                raise UsageError("missing-value", option=name, example=examples[name])
+            value = argv[i]
+            i += 1
+        if name == "--lang":
+            if value not in LANGS:
+                raise UsageError("bad-lang", value=value)
+            args.lang = value
+        elif take is not None:
+            take(name, value)
+    return args
+
+
+def check_operands(args: Args, none: str) -> None:
+    """The operands of a command that reads one or more of them (addresses, domains, files): ``none``, the
+    message key when there is none; ``-`` (standard input) at most once. Nothing is asked with ``--help``."""
+    if args.help:
+        return
+    if not args.operands:
+        raise UsageError(none)
+    if args.operands.count("-") > 1:
+        raise UsageError("stdin-twice")
+
+
+def parse_level(value: str) -> int:
+    """``--level``: a whole number from 1 to 10, in ASCII digits."""
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 10):
+        raise UsageError("bad-level", value=value)
+    return int(value)
+
+
+def parse_nameserver(value: str) -> tuple[str, int]:
+    """``--nameserver HOST[:PORT]``: (ip, port)."""
+    from .dns import parse_nameserver as parse
+
+    try:
+        return parse(value)
+    except ValueError:
+        raise UsageError("bad-nameserver", value=value) from None
+
+
+# ---------------------------------------------------------------------------------------------- environment
+
+def site_url(environ: Mapping[str, str]) -> str:
+    """Where the human output's links point: ``$TODOKU_SITE_URL`` (no trailing slash)."""
+    return environ.get("TODOKU_SITE_URL", DEFAULT_SITE_URL).rstrip("/")
+
+
+def dns_lifetime(environ: Mapping[str, str]) -> float:
+    """Seconds a DNS query may take: ``$TODOKU_DNS_LIFETIME``, else (or when it is no number) the default."""
+    from .dns import DEFAULT_LIFETIME
+
+    try:
+        return float(environ.get("TODOKU_DNS_LIFETIME", DEFAULT_LIFETIME))
+    except ValueError:
+        return DEFAULT_LIFETIME
+
+
 def no_surrogates(line: str) -> str:
     """A JSON line without lone surrogates: an undecodable byte (``surrogateescape``: U+DC80-U+DCFF) is
     written as the text ``\\xNN`` (how the list audit shows it), any other lone surrogate as ``\\uXXXX``:
@@ -144,6 +270,15 @@ def text_lines(stdin: TextIO | BinaryIO) -> Iterator[str]:
         line = line.rstrip("\r")
         if line.strip():
             yield line
+
+
+def operands(names: list[str], stdin: TextIO | BinaryIO) -> Iterator[str]:
+    """The operands in order, ``-`` replaced by the non-blank lines of standard input (``text_lines``)."""
+    for name in names:
+        if name == "-":
+            yield from text_lines(stdin)
+        else:
+            yield name
 
 
 _CP932_UNDECODABLE = {0x80: "\udc80", 0xF8F0: "\udca0", 0xF8F1: "\udcfd", 0xF8F2: "\udcfe", 0xF8F3: "\udcff"}

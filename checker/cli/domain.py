@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -24,18 +24,24 @@ from .._data import Data, default_data
 from ..sender.dkim import valid_selector
 from ..sender.dns import drive
 from ..sender.domain import DomainResult, InvalidDomain, check_domain, normalize_domain
-from .check import _printable, _stdin_lines
-from .common import DEFAULT_SITE_URL, prog, ui
-from .dns import DEFAULT_LIFETIME, Resolver, ResolverUnavailable, parse_nameserver
+from .common import (
+    UsageError,
+    check_operands,
+    dns_lifetime,
+    operands,
+    parse_nameserver,
+    parse_or_report,
+    prepare_streams,
+    printable,
+    report_usage,
+    site_url,
+)
+from .common import parse_args as parse_args_common
+from .dns import Resolver, ResolverUnavailable
 
+#: the options with a value (and --lang, common.parse_args's), with the example of the "needs a value" message
 _VALUED = {"--ip": "--ip 192.0.2.1", "--dkim-selector": "--dkim-selector default",
-           "--nameserver": "--nameserver 127.0.0.1:53", "--lang": "--lang en"}
-
-
-class Usage(Exception):
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key, self.params = key, params
+           "--nameserver": "--nameserver 127.0.0.1:53"}
 
 
 @dataclass
@@ -49,89 +55,40 @@ class Options:
     help: bool = False
 
 
-def _lang_hint(argv: list[str]) -> str:
-    for i, a in enumerate(argv):
-        if a == "--":
-            break
-        if a == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("ja", "en"):
-            return argv[i + 1]
-        if a in ("--lang=ja", "--lang=en"):
-            return a[7:]
-    return "ja"
-
-
 def parse_args(argv: list[str]) -> Options:
+    """Parse the arguments after ``domain``. Raises UsageError."""
     import ipaddress
 
-    opts = Options(lang=_lang_hint(argv))
-    only = False
-    i = 0
-    while i < len(argv):
-        a = argv[i]
-        i += 1
-        if only or a == "-" or not a.startswith("-"):
-            opts.domains.append(a)
-            continue
-        if a == "--":
-            only = True
-            continue
-        if a in ("-h", "--help"):
-            opts.help = True
-            continue
-        name, eq, value = a.partition("=")
-        if name == "--json":
-            if eq:
-                raise Usage("cli.unexpected-value", option=name)
-            opts.json = True
-            continue
-        if name not in _VALUED:
-            raise Usage("cli.unknown-option", option=name)
-        if not eq:
-            if i >= len(argv):
-                raise Usage("cli.missing-value", option=name, example=_VALUED[name])
-            value = argv[i]
-            i += 1
+    opts = Options()
+
+    def take(name: str, value: str | None) -> None:
+        assert value is not None  # domain has no flag but --json
         if name == "--ip":
             try:
                 ipaddress.ip_address(value.strip())
                 if "%" in value:  # a scoped IPv6 address (fe80::1%eth0) never sends mail across the Internet
                     raise ValueError(value)
             except ValueError:
-                raise Usage("domain.bad-ip", value=value) from None
+                raise UsageError("domain.bad-ip", value=value) from None
             opts.ip = value.strip()
         elif name == "--dkim-selector":
             if not valid_selector(value):
-                raise Usage("domain.bad-selector", value=value)
+                raise UsageError("domain.bad-selector", value=value)
             opts.selectors.append(value)
-        elif name == "--nameserver":
-            try:
-                opts.nameservers.append(parse_nameserver(value))
-            except ValueError:
-                raise Usage("domain.bad-nameserver", value=value) from None
-        else:
-            if value not in ("ja", "en"):
-                raise Usage("cli.bad-lang", value=value)
-            opts.lang = value
+        else:  # --nameserver
+            opts.nameservers.append(parse_nameserver(value))
+
+    args = parse_args_common(argv, ("--json",), _VALUED, take)
+    check_operands(args, "domain.no-domain")
+    opts.domains, opts.lang, opts.json, opts.help = args.operands, args.lang, args.json, args.help
     if not opts.help:
-        if not opts.domains:
-            raise Usage("domain.no-domain")
-        if opts.domains.count("-") > 1:
-            raise Usage("cli.stdin-twice")
         for d in opts.domains:
             if d != "-":
                 try:
                     normalize_domain(d)
                 except InvalidDomain:
-                    raise Usage("domain.bad-domain", value=d) from None
+                    raise UsageError("domain.bad-domain", value=d) from None
     return opts
-
-
-def _domains(opts: Options, stdin: TextIO) -> Iterator[str]:
-    for d in opts.domains:
-        if d == "-":
-            yield from _stdin_lines(stdin)
-        else:
-            yield d
 
 
 def json_line(r: DomainResult) -> str:
@@ -155,8 +112,8 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
         mx = ", ".join(f"{h} ({p})" for p, h in zip(r.mx.preferences, r.mx.hosts, strict=True))
     else:
         mx = t("domain.none")
-    out.append(f"  {t('domain.label-mx')}: {_printable(mx)}")
-    spf = _printable(r.spf.record) if r.spf.record else t("domain.none")
+    out.append(f"  {t('domain.label-mx')}: {printable(mx)}")
+    spf = printable(r.spf.record) if r.spf.record else t("domain.none")
     if r.spf.record:
         spf += f"  ({t('domain.spf-lookups', lookups=r.spf.lookups)})"
     out.append(f"  {t('domain.label-spf')}: {spf}")
@@ -168,12 +125,12 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
             shown += 1
             cost = t("domain.spf-lookups", lookups=node.total_lookups + 1)
             problem = f" [{node.problem}]" if node.problem else ""
-            out.append(f"        {'  ' * (depth - 1)}{_printable(node.term or node.domain)}  ({cost}){problem}")
+            out.append(f"        {'  ' * (depth - 1)}{printable(node.term or node.domain)}  ({cost}){problem}")
             stack.extend((c, depth + 1) for c in reversed(node.children))
     if r.spf_ip is not None:
         out.append(f"        {t('domain.spf-result', ip=ip, result=r.spf_ip.result)}")
     if r.dmarc.record:
-        out.append(f"  {t('domain.label-dmarc')}: {_printable(r.dmarc.record)}")
+        out.append(f"  {t('domain.label-dmarc')}: {printable(r.dmarc.record)}")
         out.append(f"        {t('domain.dmarc-at', location=r.dmarc.location, policy=r.dmarc.policy or '-')}")
     else:
         out.append(f"  {t('domain.label-dmarc')}: {t('domain.none')}")
@@ -183,7 +140,7 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
     if r.probed:
         out.append(f"        {t('domain.dkim-probed', selectors=', '.join(k.selector for k in r.dkim))}")
     for f in r.findings:
-        out.append(f"  [{t('cli.severity-' + f.severity)}] {_printable(f.message)}")
+        out.append(f"  [{t('cli.severity-' + f.severity)}] {printable(f.message)}")
         out.append(f"      {site}{f.url}")
     out.append(f"  {t('domain.label-receivers')}:")
     names = {rc.id: rc.name.get(lang) for rc in sd.receivers}
@@ -192,7 +149,7 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
         out.append(f"    {'✔' if v.verdict in ('deliver', 'spam-folder') else '✖'} {names.get(v.id, v.id)}: "
                    f"{t('cli.verdict-' + v.verdict)}")
         for f in v.findings:
-            out.append(f"        [{t('cli.severity-' + f.severity)}] {_printable(f.message)}")
+            out.append(f"        [{t('cli.severity-' + f.severity)}] {printable(f.message)}")
             out.append(f"            {site}{f.url}")
             source, secondary = sources.get((v.id, f.code), ("", False))
             if source:  # the receiver's own page (or, marked, the only source there is)
@@ -207,40 +164,31 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
     stdout = stdout if stdout is not None else sys.stdout
     stderr = stderr if stderr is not None else sys.stderr
     environ = environ if environ is not None else os.environ
+    prepare_streams(stdout, stderr)
+    if stdin is sys.stdin:
+        prepare_streams(sys.stdin)
     data = default_data()
-    lang = _lang_hint(argv)
-
-    def fail(key: str, **params: object) -> int:
-        message = data.ui[key].get(lang).format(**{k: _printable(str(v)) for k, v in params.items()})
-        stderr.write(data.ui["cli.error"].get(lang).format(message=message) + "\n")
-        stderr.write(ui(data, "hint", lang, prog=prog(), command="domain") + "\n")
-        return 2
-
-    try:
-        opts = parse_args(argv)
-    except Usage as exc:
-        return fail(exc.key, **exc.params)
+    opts = parse_or_report(parse_args, argv, data, "domain", stderr)
+    if isinstance(opts, int):
+        return opts
     if opts.help:
         stdout.write(data.ui["domain.help"].get(opts.lang).lstrip("\n"))
         return 0
     lang = opts.lang
-    try:
-        lifetime = float(environ.get("TODOKU_DNS_LIFETIME", DEFAULT_LIFETIME))
-    except ValueError:
-        lifetime = DEFAULT_LIFETIME
+    lifetime = dns_lifetime(environ)
     try:
         resolver = Resolver(opts.nameservers, timeout=min(2.0, lifetime), lifetime=lifetime)
     except ResolverUnavailable as exc:
-        return fail("domain." + exc.key, detail=exc.detail)
-    site = environ.get("TODOKU_SITE_URL", DEFAULT_SITE_URL).rstrip("/")
+        return report_usage(data, lang, UsageError("domain." + exc.key, detail=exc.detail), "domain", stderr)
+    site = site_url(environ)
     total = failing = bad = 0
     try:
         with resolver:
-            for text in _domains(opts, stdin):
+            for text in operands(opts.domains, stdin):
                 try:
                     normalize_domain(text)
                 except InvalidDomain:  # a bad line of standard input: said, and the others still checked
-                    message = data.ui["domain.bad-domain"].get(lang).format(value=_printable(text[:200]))
+                    message = data.ui["domain.bad-domain"].get(lang).format(value=printable(text[:200]))
                     stderr.write(data.ui["cli.error"].get(lang).format(message=message) + "\n")
                     bad += 1
                     continue

@@ -20,16 +20,9 @@ from .._model import Finding
 from ..message import Report, read_message
 from ..message.parse import MAX_BYTES
 from ..message.report import bounce_url
-from .common import prog, ui
+from .common import Args, check_operands, parse_args, parse_or_report, prepare_streams, site_url
 
-DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-class _Usage(Exception):
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key, self.params = key, params
 
 
 def _printable(s: str) -> str:
@@ -81,48 +74,10 @@ def human(report: Report, file: str, lang: str, data: Data, site: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _parse(argv: list[str]) -> tuple[list[str], str, bool, bool]:
-    files: list[str] = []
-    lang, as_json, help_ = "ja", False, False
-    only_files = False
-    i = 0
-    while i < len(argv):
-        a = argv[i]
-        i += 1
-        if only_files or a == "-" or not a.startswith("-"):
-            files.append(a)
-        elif a == "--":
-            only_files = True
-        elif a in ("-h", "--help"):
-            help_ = True
-        elif a == "--json":
-            as_json = True
-        elif a == "--lang" or a.startswith("--lang="):
-            if a == "--lang":
-                if i >= len(argv):
-                    raise _Usage("missing-value", option="--lang", example="--lang en")
-                value = argv[i]
-                i += 1
-            else:
-                value = a.partition("=")[2]
-            if value not in ("ja", "en"):
-                raise _Usage("bad-lang", value=value)
-            lang = value
-        else:
-            raise _Usage("unknown-option", option=a.partition("=")[0])
-    if not help_:
-        if not files:
-            raise _Usage("message-no-file")
-        if files.count("-") > 1:
-            raise _Usage("stdin-twice")
-    return files, lang, as_json, help_
-
-
-def _guess_lang(argv: list[str]) -> str:
-    for i, a in enumerate(argv):
-        if a == "--lang=en" or (a == "--lang" and i + 1 < len(argv) and argv[i + 1] == "en"):
-            return "en"
-    return "ja"
+def _parse(argv: list[str]) -> Args:
+    args = parse_args(argv, ("--json",))
+    check_operands(args, "message.message-no-file")
+    return args
 
 
 def _why(exc: Exception, data: Data, lang: str) -> str:
@@ -148,28 +103,16 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
     stdout = stdout if stdout is not None else sys.stdout
     stderr = stderr if stderr is not None else sys.stderr
     environ = environ if environ is not None else os.environ
-    for stream in (stdout, stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            try:
-                reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):  # pragma: no cover
-                pass
+    prepare_streams(stdout, stderr)
     data = default_data()
-    lang = _guess_lang(argv)
-    try:
-        files, lang, as_json, help_ = _parse(argv)
-    except _Usage as exc:
-        key = exc.key
-        table = "message" if f"message.{key}" in data.ui else "cli"
-        msg = data.ui[f"{table}.{key}"].get(lang).format(**{k: _printable(str(v)) for k, v in exc.params.items()})
-        stderr.write(data.ui["cli.error"].get(lang).format(message=msg) + "\n")
-        stderr.write(ui(data, "hint", lang, prog=prog(), command="message") + "\n")
-        return 2
-    if help_:
+    args = parse_or_report(_parse, argv, data, "message", stderr)
+    if isinstance(args, int):
+        return args
+    files, lang, as_json = args.operands, args.lang, args.json
+    if args.help:
         stdout.write(_t(data, "help", lang).lstrip("\n"))
         return 0
-    site = environ.get("TODOKU_SITE_URL", DEFAULT_SITE_URL).rstrip("/")
+    site = site_url(environ)
     status = 0
     try:
         for n, name in enumerate(files):
