@@ -34,8 +34,6 @@
 
     function status(text) { output.textContent = text; }
 
-    var getWorker = P.lazyWorker("todoku-audit-worker.mjs", onMessage, fail);
-
     function fail() {
       busy = false;
       progress.hidden = true;
@@ -43,27 +41,23 @@
       status(t("failed"));
     }
 
-    function onMessage(ev) {
-      var m = ev.data || {};
-      if (m.type === "loading" && busy) {
-        status(t("loading"));
-      } else if (m.type === "ready") {
-        form.setAttribute("data-ready", "");
-        if (busy) status(t("reading", { name: fileName }));
-      } else if (m.type === "progress") {
+    var getWorker = P.lazyWorker(form, "todoku-audit-worker.mjs", {
+      loading: function () { if (busy) status(t("loading")); },
+      ready: function () { if (busy) status(t("reading", { name: fileName })); },
+      progress: function (m) {
         var pct = m.total ? Math.floor((m.bytes / m.total) * 100) : 0;
         progress.value = pct;
         progress.setAttribute("aria-valuetext", t("progress", { rows: num(m.rows), percent: pct }));
         status(t("progress", { rows: num(m.rows), percent: pct }));
-      } else if (m.type === "done") {
+      },
+      done: function (m) {
         busy = false;
         progress.value = 100;
         progress.hidden = true;
         render(m);
-      } else if (m.type === "failed") {
-        fail();
-      }
-    }
+      },
+      failed: fail,
+    });
 
     function start(file, pickedColumn) {
       if (!file || busy) return;

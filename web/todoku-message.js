@@ -21,28 +21,21 @@
 
     function status(text) { output.textContent = text; }
 
-    var getWorker = P.lazyWorker("todoku-message-worker.mjs", onMessage, fail);
-
     function fail() {
       busy = false;
       form.setAttribute("data-state", "failed");
       status(t("failed"));
     }
 
-    function onMessage(ev) {
-      var m = ev.data || {};
-      if (m.type === "loading" && busy) {
-        status(t("loading"));
-      } else if (m.type === "ready") {
-        form.setAttribute("data-ready", "");
-        if (busy) status(t("reading"));
-      } else if (m.type === "done") {
+    var getWorker = P.lazyWorker(form, "todoku-message-worker.mjs", {
+      loading: function () { if (busy) status(t("loading")); },
+      ready: function () { if (busy) status(t("reading")); },
+      done: function (m) {
         busy = false;
         render(m.view);
-      } else if (m.type === "failed") {
-        fail();
-      }
-    }
+      },
+      failed: fail,
+    });
 
     function start(bytes) {
       if (busy) return;

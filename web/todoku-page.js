@@ -65,20 +65,27 @@
     };
   }
 
-  // The page's module Web Worker (file: beside this script), made on first use and never before (Pyodide must
-  // not delay the first paint). Returns get(): the worker, or null after failed() when it cannot be made.
-  function lazyWorker(file, onMessage, failed) {
+  // The form's module Web Worker (file: beside this script), made on first use and never before (Pyodide must
+  // not delay the first paint). A message {type: X} goes to on[X](message); {type: "ready"} also marks the
+  // form data-ready; when the worker cannot be made or fails to run, on.failed(). Returns get(): the worker, or
+  // null (after on.failed()).
+  function lazyWorker(form, file, on) {
     var worker = null;
+    function onMessage(ev) {
+      var m = ev.data || {};
+      if (m.type === "ready") form.setAttribute("data-ready", "");
+      if (typeof m.type === "string" && Object.prototype.hasOwnProperty.call(on, m.type)) on[m.type](m);
+    }
     return function get() {
       if (worker) return worker;
       try {
         worker = new Worker(new URL(file, base()), { type: "module" });
       } catch (e) {
-        failed();
+        on.failed();
         return null;
       }
       worker.onmessage = onMessage;
-      worker.onerror = function () { failed(); };
+      worker.onerror = function () { on.failed(); };
       return worker;
     };
   }

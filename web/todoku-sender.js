@@ -99,20 +99,16 @@
       form.setAttribute("data-state", state);
     }
 
-    var getWorker = P.lazyWorker("todoku-sender-worker.mjs", onMessage, loadFailed);
-
     function loadFailed() {
       status(t("failed"), "error");
       finish("failed");
     }
 
-    function onMessage(ev) {
-      var m = ev.data || {};
-      if (m.type === "loading" && busy) status(t("loading"));
-      else if (m.type === "ready") form.setAttribute("data-ready", "");
-      else if (m.type === "failed") loadFailed();
-      else if (m.type === "step" && run) onStep(m.step);
-    }
+    var getWorker = P.lazyWorker(form, "todoku-sender-worker.mjs", {
+      loading: function () { if (busy) status(t("loading")); },
+      failed: loadFailed,
+      step: function (m) { if (run) onStep(m.step); },
+    });
 
     function onStep(step) {
       if (!step || step.error) {
