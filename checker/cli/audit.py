@@ -25,21 +25,22 @@ from ..lists.errors import AuditError, text
 from ..lists.job import REPORT_TYPES, open_audit
 from ..lists.report import CsvWriter, cells, header, json_record, jsonl_line, summary_text
 from .common import (
+    SITUATION_FLAGS,
     UsageError,
+    broken_pipe,
     dns_lifetime,
     error_line,
     lang_hint,
+    output_streams,
     parse_args,
-    parse_level,
-    parse_nameserver,
     parse_or_report,
-    prepare_streams,
     printable,
     prog,
+    situation,
 )
 
 CHUNK = 1 << 20
-_FLAGS = {"--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--dns"}
+_FLAGS = (*SITUATION_FLAGS, "--dns")
 #: options that take a value (and --lang, common.parse_args's), with an example for the "needs a value" message
 _VALUED = {"-o": "-o report.csv", "--output": "--output report.xlsx", "--column": "--column メールアドレス",
            "--sheet": "--sheet 2", "--level": "--level 5", "--format": "--format xlsx",
@@ -57,11 +58,7 @@ class _Args:
     output: str | None = None
     column: str | None = None
     sheet: str | None = None
-    level: int = 7
-    links: bool = False
-    attachments: bool = False
-    allowlisted: bool = False
-    reply_allowlisted: bool = False
+    situation: Situation = field(default_factory=Situation)
     lang: str = "ja"
     format: str | None = None
     dns: bool = False
@@ -72,33 +69,28 @@ class _Args:
 def _parse(argv: list[str]) -> _Args:
     args = _Args()
 
-    def take(name: str, value: str | None) -> None:
-        if value is None:  # a flag
-            setattr(args, name[2:].replace("-", "_"), True)
-        elif name in ("-o", "--output"):
+    def take(name: str, value: str) -> None:
+        if name in ("-o", "--output"):
             args.output = value
         elif name == "--column":
             args.column = value
         elif name == "--sheet":
             args.sheet = value
-        elif name == "--level":
-            args.level = parse_level(value)
-        elif name == "--nameserver":
-            args.nameservers.append(parse_nameserver(value))
         else:  # --format
             if value not in FORMATS:
                 raise UsageError("audit.bad-format", value=value)
             args.format = value
 
-    common = parse_args(argv, _FLAGS, _VALUED, take, attached="-o")
-    args.lang, args.help = common.lang, common.help
+    given = parse_args(argv, _FLAGS, _VALUED, take, attached="-o")
+    args.lang, args.help, args.nameservers = given.lang, given.help, given.nameservers
+    args.situation, args.dns = situation(given), "--dns" in given.flags
     if args.help:
         return args
-    if not common.operands:
+    if not given.operands:
         raise UsageError("audit.no-input")
-    if len(common.operands) > 1:
-        raise UsageError("audit.extra-input", value=common.operands[1])
-    args.input = common.operands[0]
+    if len(given.operands) > 1:
+        raise UsageError("audit.extra-input", value=given.operands[1])
+    args.input = given.operands[0]
     return args
 
 
@@ -165,9 +157,7 @@ class _Progress:
 def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     """``audit`` with ``argv`` (the arguments after ``audit``); the exit status."""
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
-    prepare_streams(stdout, stderr)
+    stdout, stderr = output_streams(stdout, stderr)
     data = default_data()
     lang = lang_hint(argv)
 
@@ -221,8 +211,6 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
         except OSError:
             pass
 
-    situation = Situation(level=args.level, links=args.links, attachments=args.attachments,
-                          allowlisted=args.allowlisted, reply_allowlisted=args.reply_allowlisted)
     out: TextIO | None = None
     created: str | None = None  # an empty workbook file made to test the name: removed if the audit fails
     ok = False
@@ -248,7 +236,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             if head[:4] == xlsx.ZIP_MAGIC and not xlsx.available():
                 return fail("error-xlsx-missing")
             audit: Audit = open_audit(chunks, head=head, column=args.column, sheet=args.sheet,
-                                      situation=situation, lang=lang, data=data, **dns_hooks)
+                                      situation=args.situation, lang=lang, data=data, **dns_hooks)
         except AuditError as e:
             stderr.write(error_line(data, lang, e.message(lang, data)) + "\n")
             return 2
@@ -355,11 +343,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
         stderr.write("\n" + text(data, "error-interrupted", lang) + "\n")
         return 130
     except BrokenPipeError:
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (silence the interpreter's flush at exit)
-        except OSError:
-            pass
-        return 1
+        return broken_pipe()
     finally:
         if resolver is not None:
             resolver.close()

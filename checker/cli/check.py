@@ -26,22 +26,10 @@ from typing import BinaryIO, TextIO
 from .._data import Data, default_data
 from .._model import Result, Situation, provider_url
 from ..address.check import check
-from .common import (
-    check_operands,
-    dns_lifetime,
-    no_surrogates,
-    operands,
-    parse_level,
-    parse_nameserver,
-    parse_or_report,
-    prepare_streams,
-    printable,
-    prog,
-    site_url,
-)
-from .common import parse_args as parse_args_common
+from . import common
+from .common import no_surrogates, printable
 
-FLAGS = ("--links", "--attachments", "--allowlisted", "--reply-allowlisted", "--json", "--dns")
+FLAGS = (*common.SITUATION_FLAGS, "--json", "--dns")
 #: the options with a value (and --lang, common.parse_args's), with the example of the "needs a value" message
 VALUED = {"--level": "--level 5", "--nameserver": "--nameserver 127.0.0.1:53"}
 #: check --dns: rows looked ahead, so that their MX queries run concurrently (the pool bounds the concurrency)
@@ -54,11 +42,7 @@ _printable = printable
 @dataclass
 class Options:
     addresses: list[str] = field(default_factory=list)
-    level: int = 7
-    links: bool = False
-    attachments: bool = False
-    allowlisted: bool = False
-    reply_allowlisted: bool = False
+    situation: Situation = field(default_factory=Situation)
     lang: str = "ja"
     json: bool = False
     dns: bool = False
@@ -68,20 +52,10 @@ class Options:
 
 def parse_args(argv: list[str]) -> Options:
     """Parse the arguments after ``check``. Raises UsageError."""
-    opts = Options()
-
-    def take(name: str, value: str | None) -> None:
-        if value is None:  # a flag
-            setattr(opts, name[2:].replace("-", "_"), True)
-        elif name == "--level":
-            opts.level = parse_level(value)
-        else:  # --nameserver
-            opts.nameservers.append(parse_nameserver(value))
-
-    args = parse_args_common(argv, FLAGS, VALUED, take)
-    check_operands(args, "no-address")
-    opts.addresses, opts.lang, opts.json, opts.help = args.operands, args.lang, args.json, args.help
-    return opts
+    args = common.parse_args(argv, FLAGS, VALUED)
+    common.check_operands(args, "no-address")
+    return Options(addresses=args.operands, situation=common.situation(args), lang=args.lang, json=args.json,
+                   dns="--dns" in args.flags, nameservers=args.nameservers, help=args.help)
 
 
 def json_line(r: Result) -> str:
@@ -128,31 +102,27 @@ def main(argv: list[str], stdin: TextIO | BinaryIO | None = None, stdout: TextIO
          stderr: TextIO | None = None, environ: Mapping[str, str] | None = None) -> int:
     """``check`` with ``argv`` (the arguments after ``check``); the exit status."""
     stdin = stdin if stdin is not None else sys.stdin
-    stdout = stdout if stdout is not None else sys.stdout
-    stderr = stderr if stderr is not None else sys.stderr
+    stdout, stderr = common.output_streams(stdout, stderr)
     environ = environ if environ is not None else os.environ
-    prepare_streams(stdout, stderr)
     if stdin is sys.stdin:
-        prepare_streams(sys.stdin)  # type: ignore[arg-type]
+        common.prepare_streams(sys.stdin)  # type: ignore[arg-type]
     data = default_data()
-    opts = parse_or_report(parse_args, argv, data, "check", stderr)
+    opts = common.parse_or_report(parse_args, argv, data, "check", stderr)
     if isinstance(opts, int):
         return opts
     if opts.help:
-        stdout.write(data.ui["cli.help"].get(opts.lang).lstrip("\n").replace("{prog}", prog()))
+        stdout.write(data.ui["cli.help"].get(opts.lang).lstrip("\n").replace("{prog}", common.prog()))
         return 0
-    site = site_url(environ)
-    situation = Situation(level=opts.level, links=opts.links, attachments=opts.attachments,
-                          allowlisted=opts.allowlisted, reply_allowlisted=opts.reply_allowlisted)
+    site = common.site_url(environ)
     total = failing = 0
-    results: Iterable[Result] = (check(a, situation=situation, lang=opts.lang, data=data)
-                                 for a in operands(opts.addresses, stdin))
+    results: Iterable[Result] = (check(a, situation=opts.situation, lang=opts.lang, data=data)
+                                 for a in common.operands(opts.addresses, stdin))
     resolver = None
     if opts.dns:  # the recipient domains' MX answers (the only network use of `check`, and only when asked)
         from .dns import MxLookup, Resolver, ResolverUnavailable
 
         try:
-            resolver = Resolver(opts.nameservers, lifetime=dns_lifetime(environ))
+            resolver = Resolver(opts.nameservers, lifetime=common.dns_lifetime(environ))
         except ResolverUnavailable as exc:
             message = data.ui[f"domain.{exc.key}"].get(opts.lang).format(detail=exc.detail)
             stderr.write(data.ui["cli.error"].get(opts.lang).format(message=message) + "\n")
@@ -174,11 +144,7 @@ def main(argv: list[str], stdin: TextIO | BinaryIO | None = None, stdout: TextIO
             stdout.write("\n" + data.ui[f"cli.{key}"].get(opts.lang).format(total=total, failing=failing) + "\n")
         stdout.flush()
     except BrokenPipeError:  # e.g. piped into head: stop quietly
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter shutdown quiet
-        except OSError:  # pragma: no cover
-            pass
-        return 1
+        return common.broken_pipe()
     except KeyboardInterrupt:
         return 130
     finally:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, TextIO, TypeVar
 
 from .._data import LANGS, Data
+from .._model import Situation
 from ..lists.decode import SAMPLE_BYTES, detect_encoding
 from ..lists.errors import AuditError
 
@@ -27,6 +28,8 @@ from ..lists.errors import AuditError
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 HELP = ("-h", "--help")
+#: the flags that describe the sender's situation (check, audit): ``situation()``
+SITUATION_FLAGS = ("--links", "--attachments", "--allowlisted", "--reply-allowlisted")
 #: the options every command takes, with the example of their "needs a value" message
 COMMON_VALUED = {"--lang": "--lang en"}
 _T = TypeVar("_T")
@@ -107,22 +110,26 @@ def parse_or_report(parse: Callable[[list[str]], _T], argv: list[str], data: Dat
 @dataclass
 class Args:
     """What every command's arguments have: the operands in order (``-``: standard input; every argument
-    after ``--``), ``--lang``, ``--json`` (for a command that has it) and ``-h``/``--help``."""
+    after ``--``), ``--lang``, ``--json`` (for a command that has it), ``-h``/``--help``, the flags given
+    (``--links`` ...) and the options more than one command has: ``--level``, ``--nameserver`` (repeatable)."""
     operands: list[str] = field(default_factory=list)
     lang: str = "ja"
     json: bool = False
     help: bool = False
+    flags: set[str] = field(default_factory=set)
+    level: int = 7
+    nameservers: list[tuple[str, int]] = field(default_factory=list)
 
 
 def parse_args(argv: list[str], flags: Collection[str] = (), valued: Mapping[str, str] | None = None,
-               take: Callable[[str, str | None], None] | None = None, attached: str | None = None) -> Args:
+               take: Callable[[str, str], None] | None = None, attached: str | None = None) -> Args:
     """``argv`` read left to right the one way every command reads it. ``-h``/``--help``; ``--lang L`` or
-    ``--lang=L``; the command's ``flags`` (no value: ``--json`` is kept here, any other goes to
-    ``take(name, None)``); its ``valued`` options (``--name V`` or ``--name=V``; the mapping gives the example
-    of the "needs a value" message), each to ``take(name, value)``, which checks and keeps it. ``attached``
-    (``-o``) may also carry its value joined (``-oFILE``). Any other argument that starts with ``-`` (but ``-``
-    itself) is an unknown option; the rest are operands, and so is everything after ``--``. Raises
-    UsageError for the first mistake, in the order of the arguments."""
+    ``--lang=L``; the command's ``flags`` (no value); its ``valued`` options (``--name V`` or ``--name=V``; the
+    mapping gives the example of the "needs a value" message): ``--level`` and ``--nameserver`` are read here,
+    any other goes to ``take(name, value)``, which checks and keeps it. ``attached`` (``-o``) may also carry
+    its value joined (``-oFILE``). Any other argument that starts with ``-`` (but ``-`` itself) is an unknown
+    option; the rest are operands, and so is everything after ``--``. Raises UsageError for the first
+    mistake, in the order of the arguments."""
     examples = {**COMMON_VALUED, **(valued or {})}
     args = Args(lang=lang_hint(argv))
     i = 0
@@ -144,10 +151,8 @@ def parse_args(argv: list[str], flags: Collection[str] = (), valued: Mapping[str
         if name in flags:
             if eq:
                 raise UsageError("unexpected-value", option=name)
-            if name == "--json":
-                args.json = True
-            elif take is not None:
-                take(name, None)
+            args.flags.add(name)
+            args.json = args.json or name == "--json"
             continue
         if name not in examples:
             raise UsageError("unknown-option", option=name)
@@ -160,9 +165,18 @@ def parse_args(argv: list[str], flags: Collection[str] = (), valued: Mapping[str
             if value not in LANGS:
                 raise UsageError("bad-lang", value=value)
             args.lang = value
+        elif name == "--level":
+            args.level = _level(value)
+        elif name == "--nameserver":
+            args.nameservers.append(_nameserver(value))
         elif take is not None:
             take(name, value)
     return args
+
+
+def situation(args: Args) -> Situation:
+    """The sender's situation the arguments describe: ``--level`` and the ``SITUATION_FLAGS``."""
+    return Situation(level=args.level, **{f[2:].replace("-", "_"): f in args.flags for f in SITUATION_FLAGS})
 
 
 def check_operands(args: Args, none: str) -> None:
@@ -176,14 +190,14 @@ def check_operands(args: Args, none: str) -> None:
         raise UsageError("stdin-twice")
 
 
-def parse_level(value: str) -> int:
+def _level(value: str) -> int:
     """``--level``: a whole number from 1 to 10, in ASCII digits."""
     if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 10):
         raise UsageError("bad-level", value=value)
     return int(value)
 
 
-def parse_nameserver(value: str) -> tuple[str, int]:
+def _nameserver(value: str) -> tuple[str, int]:
     """``--nameserver HOST[:PORT]``: (ip, port)."""
     from .dns import parse_nameserver as parse
 
@@ -305,6 +319,24 @@ def _isatty(stream: object) -> bool:
         return bool(stream.isatty())  # type: ignore[attr-defined]
     except (AttributeError, ValueError):
         return False
+
+
+def output_streams(stdout: TextIO | None, stderr: TextIO | None) -> tuple[TextIO, TextIO]:
+    """The command's standard output and error (the process's unless given), prepared (``prepare_streams``)."""
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    prepare_streams(out, err)
+    return out, err
+
+
+def broken_pipe() -> int:
+    """Standard output was closed early (piped into ``head``): stop quietly, and keep the interpreter's flush
+    at exit quiet too; the exit status (1)."""
+    try:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (open until the interpreter exits)
+    except OSError:  # pragma: no cover
+        pass
+    return 1
 
 
 def prepare_streams(*streams: TextIO) -> None:

@@ -24,19 +24,8 @@ from .._data import Data, default_data
 from ..sender.dkim import valid_selector
 from ..sender.dns import drive
 from ..sender.domain import DomainResult, InvalidDomain, check_domain, normalize_domain
-from .common import (
-    UsageError,
-    check_operands,
-    dns_lifetime,
-    operands,
-    parse_nameserver,
-    parse_or_report,
-    prepare_streams,
-    printable,
-    report_usage,
-    site_url,
-)
-from .common import parse_args as parse_args_common
+from . import common
+from .common import UsageError, printable
 from .dns import Resolver, ResolverUnavailable
 
 #: the options with a value (and --lang, common.parse_args's), with the example of the "needs a value" message
@@ -61,8 +50,7 @@ def parse_args(argv: list[str]) -> Options:
 
     opts = Options()
 
-    def take(name: str, value: str | None) -> None:
-        assert value is not None  # domain has no flag but --json
+    def take(name: str, value: str) -> None:
         if name == "--ip":
             try:
                 ipaddress.ip_address(value.strip())
@@ -71,16 +59,15 @@ def parse_args(argv: list[str]) -> Options:
             except ValueError:
                 raise UsageError("domain.bad-ip", value=value) from None
             opts.ip = value.strip()
-        elif name == "--dkim-selector":
+        else:  # --dkim-selector
             if not valid_selector(value):
                 raise UsageError("domain.bad-selector", value=value)
             opts.selectors.append(value)
-        else:  # --nameserver
-            opts.nameservers.append(parse_nameserver(value))
 
-    args = parse_args_common(argv, ("--json",), _VALUED, take)
-    check_operands(args, "domain.no-domain")
+    args = common.parse_args(argv, ("--json",), _VALUED, take)
+    common.check_operands(args, "domain.no-domain")
     opts.domains, opts.lang, opts.json, opts.help = args.operands, args.lang, args.json, args.help
+    opts.nameservers = args.nameservers
     if not opts.help:
         for d in opts.domains:
             if d != "-":
@@ -161,30 +148,28 @@ def human(r: DomainResult, lang: str, data: Data, site: str, ip: str | None = No
 def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None,
          stderr: TextIO | None = None, environ: Mapping[str, str] | None = None) -> int:
     stdin = stdin if stdin is not None else sys.stdin
-    stdout = stdout if stdout is not None else sys.stdout
-    stderr = stderr if stderr is not None else sys.stderr
+    stdout, stderr = common.output_streams(stdout, stderr)
     environ = environ if environ is not None else os.environ
-    prepare_streams(stdout, stderr)
     if stdin is sys.stdin:
-        prepare_streams(sys.stdin)
+        common.prepare_streams(sys.stdin)
     data = default_data()
-    opts = parse_or_report(parse_args, argv, data, "domain", stderr)
+    opts = common.parse_or_report(parse_args, argv, data, "domain", stderr)
     if isinstance(opts, int):
         return opts
     if opts.help:
         stdout.write(data.ui["domain.help"].get(opts.lang).lstrip("\n"))
         return 0
     lang = opts.lang
-    lifetime = dns_lifetime(environ)
+    lifetime = common.dns_lifetime(environ)
     try:
         resolver = Resolver(opts.nameservers, timeout=min(2.0, lifetime), lifetime=lifetime)
     except ResolverUnavailable as exc:
-        return report_usage(data, lang, UsageError("domain." + exc.key, detail=exc.detail), "domain", stderr)
-    site = site_url(environ)
+        return common.report_usage(data, lang, UsageError("domain." + exc.key, detail=exc.detail), "domain", stderr)
+    site = common.site_url(environ)
     total = failing = bad = 0
     try:
         with resolver:
-            for text in operands(opts.domains, stdin):
+            for text in common.operands(opts.domains, stdin):
                 try:
                     normalize_domain(text)
                 except InvalidDomain:  # a bad line of standard input: said, and the others still checked
@@ -208,11 +193,7 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
                 key = "domain.summary" if failing else "domain.summary-ok"
                 stdout.write("\n" + data.ui[key].get(lang).format(total=total, failing=failing) + "\n")
     except BrokenPipeError:
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        except OSError:  # pragma: no cover
-            pass
-        return 1
+        return common.broken_pipe()
     except KeyboardInterrupt:
         return 130
     return 2 if bad else 1 if failing else 0

@@ -20,7 +20,7 @@ from .._model import Finding
 from ..message import Report, read_message
 from ..message.parse import MAX_BYTES
 from ..message.report import bounce_url
-from .common import Args, check_operands, parse_args, parse_or_report, prepare_streams, site_url
+from .common import Args, broken_pipe, check_operands, output_streams, parse_args, parse_or_report, site_url
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -100,10 +100,8 @@ def _read(name: str, stdin: BinaryIO) -> bytes:
 def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None = None,
          stderr: TextIO | None = None, environ: Mapping[str, str] | None = None) -> int:
     stdin = stdin if stdin is not None else sys.stdin.buffer
-    stdout = stdout if stdout is not None else sys.stdout
-    stderr = stderr if stderr is not None else sys.stderr
+    stdout, stderr = output_streams(stdout, stderr)
     environ = environ if environ is not None else os.environ
-    prepare_streams(stdout, stderr)
     data = default_data()
     args = parse_or_report(_parse, argv, data, "message", stderr)
     if isinstance(args, int):
@@ -137,11 +135,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
                 stdout.write(human(report, shown, lang, data, site))
         stdout.flush()
     except BrokenPipeError:
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        except OSError:  # pragma: no cover
-            pass
-        return 1
+        return broken_pipe()
     except KeyboardInterrupt:
         return 130
     return status
