@@ -80,6 +80,26 @@ def test_revalidation_and_immutable_names(site, monkeypatch):
         assert h["cache-control"] == "no-cache"
 
 
+def test_revalidation_by_date_as_chromium_asks(site, monkeypatch):
+    """Chromium revalidates a no-cache file with If-Modified-Since alone (measured in scripts/bench_web.py's
+    warm runs): unchanged files answer 304, and If-None-Match, when sent, decides instead."""
+    monkeypatch.setattr(serve, "SITE", site)
+    with serve.served(site) as base:
+        st, h, _ = get(base, "/assets/todoku/x.wasm", **{"Accept-Encoding": "br"})
+        assert st == 200 and h["last-modified"]
+        st, h2, body = get(base, "/assets/todoku/x.wasm",
+                           **{"Accept-Encoding": "br", "If-Modified-Since": h["last-modified"]})
+        assert st == 304 and body == b"" and h2["etag"] == h["etag"] and h2["cache-control"] == "no-cache"
+        st, _, _ = get(base, "/assets/todoku/x.wasm",
+                       **{"Accept-Encoding": "br", "If-Modified-Since": "Sat, 01 Jan 2000 00:00:00 GMT"})
+        assert st == 200  # changed since that date
+        st, _, _ = get(base, "/assets/todoku/x.wasm", **{"Accept-Encoding": "br", "If-Modified-Since": "yesterday"})
+        assert st == 200  # an unreadable date is ignored
+        st, _, _ = get(base, "/assets/todoku/x.wasm", **{"Accept-Encoding": "br", "If-None-Match": '"other"',
+                                                         "If-Modified-Since": h["last-modified"]})
+        assert st == 200  # If-None-Match decides when present
+
+
 def test_each_language_has_its_404_page(site, monkeypatch):
     monkeypatch.setattr(serve, "SITE", site)
     with serve.served(site) as base:
