@@ -31,7 +31,6 @@ DISPUTED: dict[str, str] = {
     "lhost-postfix-55": "same as lhost-postfix-48",
     "lhost-yahoo-13": "'Unable to deliver message after multiple retries, giving up' is an expiry (sisimai's own "
                       "Expired phrase), not a system error",
-    "lhost-exim-46": "'Missing reverse DNS' at connection: requireptr says more than blocked",
     "lhost-notes-02": "the failure reason, in ISO-2022-JP, is Notes' 'ディレクトリのリストにありません' (not in the "
                       "directory), which sisimai's own Notes table reads as userunknown: the part does not declare "
                       "its charset and sisimai did not decode it (onhold)",

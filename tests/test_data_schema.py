@@ -743,9 +743,17 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any], providers_ids: set
         target = o.get("reason") if "becomes" not in o else o["becomes"]
         if target not in reasons and target not in BOUNCE_EXTRA_REASONS:
             errs.append(f"bounces.toml: {target!r} is not a reason")
-    for rid in doc.get("first", []):
+    for rid, pats in doc.get("first", {}).items():
         if rid not in reasons:
             errs.append(f"bounces.toml#first: {rid!r} is not a reason")
+        for p in pats:
+            if p.startswith("re:"):
+                try:
+                    _re.compile(p[3:])
+                except _re.error as exc:
+                    errs.append(f"bounces.toml#first.{rid}: bad regex {p!r}: {exc}")
+            elif p != p.lower() or not p.strip():
+                errs.append(f"bounces.toml#first.{rid}: pattern {p!r} must be lowercase and not empty")
     for n, rh in enumerate(doc.get("rhost", [])):
         w = f"bounces.toml#rhost[{n}]"
         for key in set(rh) - {"name", "source", "domains", "hosts", "status", "patterns"}:

@@ -57,11 +57,11 @@ def by_status(status: str, rules: Rules, kind: str) -> str:
 
 
 def by_text(text: str, rules: Rules, generic: bool = False) -> str:
-    """The reason whose pattern occurs first in ``text`` (normalized), or "": a reason of ``rules.first`` whose
-    pattern occurs anywhere comes before that."""
+    """The reason whose pattern occurs first in ``text`` (normalized), or "": a phrase of ``rules.first`` that
+    occurs anywhere comes before that."""
     if not generic:
-        for rid in rules.first:
-            if rules.reasons[rid].patterns.find(text) is not None:
+        for rid, phrases in rules.first:
+            if phrases.find(text) is not None:
                 return rid
     best: tuple[int, int, int] | None = None
     reason = ""

@@ -322,9 +322,9 @@ def read_message(raw: bytes, lang: str = "ja", data: Data | None = None, rules: 
         vendor = next((reason for header, needle, reason in rules.vendors
                        if needle in parsed.header(header).lower()), "")
         cache: dict[tuple[str, ...], str] = {}
-        # the server that wrote the report: its name in the report's first Received header (a receiver's table
-        # applies to the reports it writes itself too)
-        reporter = parsed.header("received")[:300]
+        # the server that wrote the report: the "from" host of the report's first Received header (a receiver's
+        # table applies to the reports it writes itself too; "by" is the server that received the report)
+        reporter = re.split(r"\bby\b", parsed.header("received")[:300], maxsplit=1)[0]
         recipients = tuple(_recipient(r, expl, lang, data, rules, vendor, subject, cache, reporter) for r in raws)
         if not recipients:
             findings.append(_finding(data, "no-recipient", "warning", lang, bounce_url("reading", lang)))

@@ -97,8 +97,8 @@ class Rules:
     receivers: tuple[tuple[tuple[str, ...], str, str, str], ...] = ()
     examples: tuple[Example, ...] = ()
     rhosts: tuple[Rhost, ...] = ()
-    #: reasons whose phrases win wherever they occur in the answer (in this order)
-    first: tuple[str, ...] = ()
+    #: (reason, phrases) that win wherever they occur in the answer (in this order)
+    first: tuple[tuple[str, Matcher], ...] = ()
 
 
 def parse_rules(doc: Mapping[str, Any]) -> Rules:
@@ -129,7 +129,7 @@ def parse_rules(doc: Mapping[str, Any]) -> Rules:
                            status=tuple((c, rid) for rid, codes in r.get("status", {}).items() for c in codes),
                            patterns=tuple((rid, Matcher.of(ps)) for rid, ps in r.get("patterns", {}).items()))
                      for r in doc.get("rhost", ())),
-        first=tuple(doc.get("first", ())),
+        first=tuple((rid, Matcher.of(ps)) for rid, ps in doc.get("first", {}).items()),
     )
 
 
