@@ -154,6 +154,20 @@ def test_mta_codes_and_stages_from_their_own_reports() -> None:
     assert read_message(dsn.encode(), "en").recipients[0].reason == "rejected"
 
 
+def test_a_forwarded_report_is_read_from_the_quoted_delivery_status() -> None:
+    inner = ("From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.co.jp>\nSubject: Returned mail: User unknown\n"
+             "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=I\n\n--I\n\n"
+             "The original message was received at Thu, 15 Oct 2015\n\n--I\nContent-Type: message/delivery-status\n\n"
+             "Final-Recipient: RFC822; k@example.co.jp\nAction: failed\nStatus: 5.1.1\n"
+             "Diagnostic-Code: SMTP; 550 5.1.1 <k@example.co.jp>... User unknown\n\n--I--\n")
+    outer = ("From: postmaster@example.co.jp\nSubject: Undeliverable\nMIME-Version: 1.0\n"
+             "Content-Type: multipart/mixed; boundary=O\n\n--O\nContent-Type: text/plain\n\n"
+             "The following addresses had permanent delivery errors\n\n--O\nContent-Type: message/rfc822\n\n"
+             + inner + "\n--O--\n")
+    r = read_message(outer.encode(), "en")
+    assert [(x.address, x.status, x.reason) for x in r.recipients] == [("k@example.co.jp", "5.1.1", "userunknown")]
+
+
 def test_japanese_bounce_in_iso2022jp_and_shift_jis() -> None:
     body = "送信先のメールボックスが一杯のため、送信できませんでした。\n\nCould not be delivered to: <a@ezweb.ne.jp>\n"
     for charset, codec in (("ISO-2022-JP", "iso2022_jp"), ("Shift_JIS", "cp932"), ("EUC-JP", "euc_jp")):

@@ -130,8 +130,9 @@ def classify(status: str, reply: str, command: str, diagnostic: str, rules: Rule
         # not to exist (sisimai's rule for Google's "DNS Error ... NXDOMAIN" with a 4.x.x status)
         return "networkerror"
     if reason == "userunknown" and command in ("DATA", "") and not status.startswith(("5.1.", "4.1.")):
-        # "unknown user" answered after the message itself was sent, without a status saying the mailbox
-        # does not exist (5.1.x): the receiver's filter refused the content (docomo answers this way)
+        # "unknown user" that neither a status saying the mailbox does not exist (5.1.x) nor the recipient stage
+        # (RCPT) confirms: after DATA it is the receiver's filter refusing the content (docomo answers this
+        # way), and sisimai reads it so when the stage is unknown too (reason/why-filtered.go)
         return "filtered"
     if reason:
         return reason

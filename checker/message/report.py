@@ -142,12 +142,6 @@ class _Raw:
     remote_mta: str = ""
 
 
-def _own_recipients(expl: str, rules: Rules, parsed: parse.Parsed) -> bool:
-    """Whether the report's own explanation names a recipient (a line opened by an address)."""
-    own = {a.lower() for a in scan.addresses(parsed.header("to") + " " + parsed.header("from"))}
-    return bool(scan.blocks(expl, frozenset(own)))
-
-
 def _bounce_recipients(parsed: parse.Parsed, rules: Rules) -> tuple[list[_Raw], str]:
     reports = [p for p in parsed.parts if not p.quoted]
     status_parts = [p for p in reports if p.ctype.endswith("delivery-status")]
@@ -159,13 +153,13 @@ def _bounce_recipients(parsed: parse.Parsed, rules: Rules) -> tuple[list[_Raw], 
         entries += dsn.fields(p.text)
     if not entries and "recipient:" in whole.lower():
         entries += dsn.fields(expl)
-    if not entries and not _own_recipients(expl, rules, parsed):
+    own = {a.lower() for a in scan.addresses(parsed.header("to") + " " + parsed.header("from"))}
+    block_list = scan.blocks(expl, frozenset(own))
+    if not entries and not block_list:
         # a forwarded report: the delivery status travels inside the quoted message (no recipient of our own)
         for p in parsed.parts:
             if p.quoted and p.ctype.endswith("delivery-status"):
                 entries += dsn.fields(p.text)
-    own = {a.lower() for a in scan.addresses(parsed.header("to") + " " + parsed.header("from"))}
-    block_list = scan.blocks(expl, frozenset(own))
     blocks: dict[str, list[str]] = {}
     for b in block_list:
         blocks.setdefault(b.address.lower(), []).append(b.text)
