@@ -237,11 +237,13 @@ def _recipient(raw: _Raw, expl: str, lang: str, data: Data, rules: Rules, vendor
         status = specific
     reply = scan.reply_code(diag) or scan.reply_code(raw.context)
     command = command_of(diag, rules) or command_of(raw.context, rules)
-    where = f"{raw.remote_mta}\n{raw.context}\n{diag}\n{reporter}"
-    rhost = rhost_reason(raw.address, where, status, diag or raw.context, rules, expl[:EXPLANATION_LIMIT])
+    # a recipient's own text is short; a huge one (hostile input) is classified on its start
+    context = raw.context[:EXPLANATION_LIMIT]
+    where = f"{raw.remote_mta}\n{context}\n{diag}\n{reporter}"
+    rhost = rhost_reason(raw.address, where, status, diag or context, rules, expl[:EXPLANATION_LIMIT])
     reason = classify(status, reply, command, diag, rules, raw.action, raw.diagnostic_type, rhost)
-    if reason in ("undefined", "onhold") and raw.context:
-        reason = classify(status, reply, command, diag + "\n" + raw.context, rules, raw.action)
+    if reason in ("undefined", "onhold") and context:
+        reason = classify(status, reply, command, diag + "\n" + context, rules, raw.action)
     if reason in ("undefined", "onhold") and expl:
         key = (status, reply, command, raw.action)
         if cache is None or key not in cache:
