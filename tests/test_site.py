@@ -308,6 +308,14 @@ def test_readable_without_javascript(site_dir, rel):
         assert len(re.sub(r"<[^>]+>", "", body.split('<article', 1)[1])) > 300
 
 
+def test_no_merge_conflict_marker_in_templates_or_pages(site_dir):
+    """A merge left `<<<<<<< HEAD` in overrides/main.html once: the text showed above every page's header."""
+    marker = re.compile(r"^(<{7}|={7}|>{7})( |$)", re.M)
+    templates = [p for p in (ROOT / "overrides").rglob("*") if p.is_file() and p.suffix in (".html", ".css", ".js")]
+    for f in [*templates, *html_files(site_dir)]:
+        assert not marker.search(f.read_text("utf-8")), f
+
+
 class _LangText(HTMLParser):
     """Japanese text inside <article> that no lang="ja" ancestor marks (code and scripts aside)."""
     VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area", "base", "embed", "track"}
