@@ -10,10 +10,15 @@ against the peer: a bare page that only runs ``loadPyodide()`` from the same run
 same server in the same run (ratio = ours / bare). Each under two servers: a plain static server (Python's
 http.server: no compression, no cache headers) and scripts/serve.py (the .br/.gz siblings, ETag
 revalidation, immutable content-hashed files: the web/README.md recipe). For each: bytes on the wire (encoded
-bodies, the workers' requests included), the longest main-thread task (PerformanceObserver "longtask").
+bodies, the workers' requests included), the longest main-thread task (PerformanceObserver "longtask": the
+page's, Material's script included) and the longest of ours ("ours": the longest script run from assets/todoku/
+named by a long animation frame, the only frames that name scripts: 0 when none of ours ran in a frame of 50 ms
+or more).
 
 Levers, one by one (serve.py, the shared link, cold and warm): the memory snapshot switched off (the manifest
-served without it: the normal boot, which is also the fallback path), then the trimmed standard library too.
+served without it: the normal boot, which is also the fallback path), and the trimmed standard library switched
+on (a start this run makes with scripts/build_web.py's make_start(trim=True): the shipped build keeps the whole
+one, see BENCHMARKS.md). Compression and caching: the plain server's rows against serve.py's.
 Also: the carrier page's first contentful paint with and without the widget (paint cost target < 10 %) and
 the check round trip once ready. The load average is printed before and after: this 2-core machine is
 shared, compare within one run only.
@@ -67,10 +72,18 @@ window.__verdict = performance.now();
 """
 
 INIT = """
-window.__longtasks = [];
+window.__longtasks = []; window.__ours = [];
 try {
   new PerformanceObserver(l => { for (const e of l.getEntries()) window.__longtasks.push(e.duration); })
     .observe({ type: 'longtask', buffered: true });
+} catch (e) {}
+// long animation frames name the scripts that ran in them: ours are the ones served from assets/todoku/
+try {
+  new PerformanceObserver(l => {
+    for (const e of l.getEntries()) for (const s of e.scripts || []) {
+      if ((s.sourceURL || '').includes('/assets/todoku/')) window.__ours.push(s.duration);
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
 } catch (e) {}
 document.addEventListener('todoku:ready', (e) => {
   window.__ready = performance.now(); window.__stages = e.detail.stages;
@@ -120,11 +133,51 @@ class NoSnapshotHandler(QuietHandler):
         return super().send_head()  # type: ignore[no-untyped-call]
 
 
-class NoStartHandler(NoSnapshotHandler):
-    """serve.py, the manifest without the snapshot and the trimmed standard library: the start before issue 14
-    (but for the wheel on sys.path instead of unpacked)."""
+class TrimmedHandler(QuietHandler):
+    """serve.py, the manifest pointing at a start made by this run with the trimmed standard library
+    (scripts/build_web.py make_start(trim=True) into ``variant``: a snapshot made with that zip, as the two
+    must match), served from ``/assets/todoku/variant/``."""
 
-    drop = ("snapshot", "stdlib")
+    variant: Path | None = None
+    patch: dict[str, Any] = {}
+
+    def translate_path(self, path: str) -> str:
+        if "/assets/todoku/variant/" in path and self.variant is not None:
+            return str(self.variant / path.split("/assets/todoku/variant/", 1)[1].split("?")[0])
+        return str(super().translate_path(path))
+
+    def send_head(self) -> Any:
+        path = self.translate_path(self.path)
+        if path.endswith("manifest.json") and os.path.isfile(path) and self.patch:
+            doc = json.loads(Path(path).read_text(encoding="utf-8"))  # each language's own manifest
+            doc.update(self.patch)  # variant/ beside it: translate_path maps it for every language
+            body = json.dumps(doc).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+        return super().send_head()  # type: ignore[no-untyped-call]
+
+
+def trimmed_variant(tmp: Path) -> tuple[type[TrimmedHandler], str]:
+    """Makes the trimmed-stdlib start for the site's own wheel; returns the handler and what it is."""
+    import build_web  # noqa: PLC0415 (scripts/ is on sys.path; heavy: only when the levers run)
+
+    manifest = json.loads((SITE / "assets/todoku/manifest.json").read_text(encoding="utf-8"))
+    wheel = SITE / "assets/todoku" / manifest["wheel"].split("?")[0]
+    out = tmp / "variant"
+    snapshot, stdlib, info = build_web.make_start(wheel, out, trim=True)
+    assert stdlib is not None
+    build_web.compress_siblings(snapshot, quality=build_web.SNAPSHOT_BROTLI_QUALITY, cache=False)  # as the build
+    build_web.compress_siblings(stdlib)
+    patch = {"snapshot": f"variant/{snapshot.name}", "snapshotBytes": snapshot.stat().st_size,
+             "stdlib": f"variant/{stdlib.name}"}
+    handler = type("Trimmed", (TrimmedHandler,), {"variant": out, "patch": patch})
+    whole = (build_web.PYODIDE_NPM / "python_stdlib.zip").stat().st_size
+    br = Path(str(stdlib) + ".br").stat().st_size
+    return handler, (f"{info['stdlibFiles']} files, {stdlib.stat().st_size / 1e6:.2f} MB stored / {br / 1e6:.2f} MB "
+                     f"brotli (the whole zip: {whole / 1e6:.2f} MB)")
 
 
 def strip_widget(html: str) -> str:
@@ -171,7 +224,7 @@ def first_verdict(context: BrowserContext, base: str, target: str, audit_list: b
         page.close()
         return None
     out: dict[str, Any] = page.evaluate("""() => ({ms: window.__verdict, longest: Math.max(0, ...window.__longtasks),
-                                   stages: window.__stages || null})""")
+                                   ours: Math.max(0, ...window.__ours), stages: window.__stages || null})""")
     page.wait_for_timeout(200)  # the last responses' "requestfinished"
     out["bytes"] = sum(sizes)
     page.close()
@@ -238,7 +291,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick:
             del bases["plain static server"]
         no_snapshot = servers.enter_context(served(tmp, NoSnapshotHandler))
-        no_start = servers.enter_context(served(tmp, NoStartHandler))
+        trimmed, trimmed_what = None, ""
+        if not args.quick or args.levers:
+            handler, trimmed_what = trimmed_variant(tmp)
+            trimmed = servers.enter_context(served(tmp, handler))
         page_html = (SITE / "en/providers/docomo/index.html").read_text(encoding="utf-8")
         with sync_playwright() as pw:
             def profile(base: str, target: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -270,8 +326,8 @@ def main(argv: list[str] | None = None) -> int:
             lever_runs2: list[tuple[dict[str, Any], dict[str, Any]]] = []
             if not args.quick or args.levers:
                 for _ in range(args.reps):
-                    for runs, handler in ((lever_runs, no_snapshot), (lever_runs2, no_start)):
-                        run = profile(handler, "provider page, shared #check= link")
+                    for runs, lever in ((lever_runs, no_snapshot), (lever_runs2, trimmed)):
+                        run = profile(lever or no_snapshot, "provider page, shared #check= link")
                         if run:
                             runs.append(run)
             # 3. paint: the same page with and without the widget, alternating, warm HTTP cache for both
@@ -304,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         for server in bases:
             print(f"\n{server}: time to the first verdict (ms since navigation; bare: loadPyodide() resolved)")
             print(f"  {'':38}{'cold':>8}{'x bare':>8}{'warm':>8}{'x bare':>8}{'kB cold':>9}{'kB warm':>9}"
-                  f"{'longest task':>14}")
+                  f"{'longest task':>14}{'ours':>7}")
             bare = results[(server, "bare loadPyodide() page")]
             bare_cold, bare_warm = med([c["ms"] for c, _ in bare]), med([w["ms"] for _, w in bare])
             for target in TARGETS:
@@ -312,7 +368,8 @@ def main(argv: list[str] | None = None) -> int:
                 cold, warm = med([c["ms"] for c, _ in runs]), med([w["ms"] for _, w in runs])
                 print(f"  {target:38}{cold:8.0f}{cold / bare_cold:8.2f}{warm:8.0f}{warm / bare_warm:8.2f}"
                       f"{med([c['bytes'] for c, _ in runs]) / 1e3:9.0f}{med([w['bytes'] for _, w in runs]) / 1e3:9.0f}"
-                      f"{max((max(c['longest'], w['longest']) for c, w in runs), default=0):11.0f} ms")
+                      f"{max((max(c['longest'], w['longest']) for c, w in runs), default=0):11.0f} ms"
+                      f"{max((max(c['ours'], w['ours']) for c, w in runs), default=0):4.0f} ms")
             st = [c["stages"] for c, _ in results[(server, "provider page, shared #check= link")] if c["stages"]]
             if st:
                 print("  our stages, shared link, cold, last run (ms since the worker started): "
@@ -322,9 +379,10 @@ def main(argv: list[str] | None = None) -> int:
             bare = results[("scripts/serve.py", "bare loadPyodide() page")]
             bc, bw = med([c["ms"] for c, _ in bare]), med([w["ms"] for _, w in bare])
             print("\nlevers (scripts/serve.py, shared link; ratio to the same run's bare page):")
-            for name, runs in (("snapshot + trimmed stdlib (shipped)", on),
-                               ("no snapshot, trimmed stdlib", lever_runs),
-                               ("no snapshot, whole stdlib", lever_runs2)):
+            print(f"  trimmed standard library made by this run: {trimmed_what}")
+            for name, runs in (("snapshot, whole stdlib (shipped)", on),
+                               ("no snapshot: the normal boot (fallback)", lever_runs),
+                               ("snapshot + trimmed stdlib", lever_runs2)):
                 c, w = med([r[0]["ms"] for r in runs]), med([r[1]["ms"] for r in runs])
                 print(f"  {name:36} cold {c:6.0f} ms ({c / bc:.2f} x)   warm {w:6.0f} ms ({w / bw:.2f} x)   "
                       f"{med([r[0]['bytes'] for r in runs]) / 1e6:.2f} MB cold")

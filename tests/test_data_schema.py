@@ -743,6 +743,42 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any], providers_ids: set
         target = o.get("reason") if "becomes" not in o else o["becomes"]
         if target not in reasons and target not in BOUNCE_EXTRA_REASONS:
             errs.append(f"bounces.toml: {target!r} is not a reason")
+    for rid, pats in doc.get("first", {}).items():
+        if rid not in reasons:
+            errs.append(f"bounces.toml#first: {rid!r} is not a reason")
+        for p in pats:
+            if p.startswith("re:"):
+                try:
+                    _re.compile(p[3:])
+                except _re.error as exc:
+                    errs.append(f"bounces.toml#first.{rid}: bad regex {p!r}: {exc}")
+            elif p != p.lower() or not p.strip():
+                errs.append(f"bounces.toml#first.{rid}: pattern {p!r} must be lowercase and not empty")
+    for n, rh in enumerate(doc.get("rhost", [])):
+        w = f"bounces.toml#rhost[{n}]"
+        for key in set(rh) - {"name", "source", "domains", "hosts", "status", "patterns"}:
+            errs.append(f"{w}.{key}: unknown key")
+        if not str(rh.get("source", "")).startswith("https://"):
+            errs.append(f"{w}.source: must be an https URL")
+        if not (rh.get("domains") or rh.get("hosts")):
+            errs.append(f"{w}: needs domains or hosts")
+        for rid, codes in rh.get("status", {}).items():
+            if rid not in reasons and rid not in BOUNCE_EXTRA_REASONS:
+                errs.append(f"{w}.status: {rid!r} is not a reason")
+            for code in codes:
+                if not _re.fullmatch(r"[245]\.\d{1,3}\.\d{1,3}", code):
+                    errs.append(f"{w}.status: {code!r} is not a status code")
+        for rid, pats in rh.get("patterns", {}).items():
+            if rid not in reasons and rid not in BOUNCE_EXTRA_REASONS:
+                errs.append(f"{w}.patterns: {rid!r} is not a reason")
+            for p in pats:
+                if p.startswith("re:"):
+                    try:
+                        _re.compile(p[3:])
+                    except _re.error as exc:
+                        errs.append(f"{w}.patterns.{rid}: bad regex {p!r}: {exc}")
+                elif p != p.lower() or not p.strip():
+                    errs.append(f"{w}.patterns.{rid}: pattern {p!r} must be lowercase and not empty")
     for field in ("hard", "not_failed"):
         for rid in doc.get(field, []):
             if rid not in reasons and rid not in BOUNCE_EXTRA_REASONS:
@@ -785,8 +821,11 @@ def test_bounce_validator_reports_errors(raw: dict[str, Any]) -> None:
     doc["order"] = doc["order"][1:]
     doc["example"][0]["provider"] = "nowhere"
     doc["example"][1]["source"] = "http://x"
+    doc["rhost"][0]["patterns"]["nosuchreason"] = ["x"]
+    doc["rhost"][1]["patterns"]["userunknown"] = ["Upper"]
     errors = validate_bounces(doc, {k: v for k, v in raw["ui"].items() if k != "message.fix-expired"},
                               {p["id"] for p in raw["providers"]["provider"]})
     for needle in ("'5.1' is not a status code", "must be lowercase", "bad regex", "bounces.toml#order",
-                   "message.toml#fix-expired", "'nowhere' is not in providers.toml", "must be an https URL"):
+                   "message.toml#fix-expired", "'nowhere' is not in providers.toml", "must be an https URL",
+                   "'nosuchreason' is not a reason", "pattern 'Upper' must be lowercase"):
         assert any(needle in e for e in errors), needle

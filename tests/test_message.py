@@ -90,6 +90,84 @@ def test_au_anonymous_user_unknown_is_a_filter() -> None:
         {f.code for f in r.findings} >= {"carrier-data-filter"}
 
 
+def _postfix(address: str, said: str, host: str = "mx.example.net", stage: str = "") -> bytes:
+    tail = f"\n    (in reply to {stage} command)" if stage else ""
+    return (f"From: MAILER-DAEMON@mail.example.jp\nSubject: Undelivered Mail Returned to Sender\n\n"
+            f"<{address}>: host {host}[192.0.2.1] said: {said}{tail}\n").encode()
+
+
+def test_unknown_user_is_a_filter_unless_the_status_or_the_rcpt_stage_confirms_it() -> None:
+    # sisimai's rule: "unknown user" is the mailbox only when a 5.1.x status or the RCPT stage says so
+    assert read_message(_postfix("a@example.net", "550 User unknown", stage="RCPT TO"), "en"
+                        ).recipients[0].reason == "userunknown"
+    assert read_message(_postfix("a@example.net", "550 5.1.1 User unknown"), "en").recipients[0].reason == "userunknown"
+    assert read_message(_postfix("a@example.net", "550 User unknown"), "en").recipients[0].reason == "filtered"
+    assert read_message(_postfix("a@example.net", "550 User unknown", stage="end of DATA"), "en"
+                        ).recipients[0].reason == "filtered"
+
+
+def test_receivers_own_tables_decide_first() -> None:
+    # au: the address-less form is its filter, with the address the mailbox is gone (sisimai rhost/for-kddi.go)
+    assert read_message(_postfix("b@ezweb.ne.jp", "550 <b@ezweb.ne.jp>: User unknown"), "en"
+                        ).recipients[0].reason == "userunknown"
+    # au's own report says the account is disabled, above the recipient (lhost/via-ezweb.go)
+    text = ("From: Postmaster@ezweb.ne.jp\nSubject: Mail System Error - Returned Mail\n\n"
+            "The user(s) account is disabled.\n\n<c@ezweb.ne.jp>: 550 user unknown (in reply to RCPT TO command)\n")
+    assert read_message(text.encode(), "en").recipients[0].reason == "suspend"
+    # a receiver's code decides: Orange's "OFR_999" is a block, Cox's AUP#CXDNS a missing PTR record
+    assert read_message(_postfix("d@orange.fr", "421 mwinf ME Service refuse. OFR_999 [999]"), "en"
+                        ).recipients[0].reason == "blocked"
+    assert read_message(_postfix("e@cox.net", "554 rejected AUP#CXDNS see https://www.cox.com/"), "en"
+                        ).recipients[0].reason == "requireptr"
+    # the same words from another receiver are read by the general rules
+    assert read_message(_postfix("f@example.org", "421 Service refuse. OFR_999 [999]"), "en"
+                        ).recipients[0].reason != "blocked"
+
+
+def test_a_temporary_lookup_failure_is_a_network_error_and_a_permanent_one_an_unknown_host() -> None:
+    dsn = ("From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nSubject: Delivery Status Notification\n"
+           "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\n"
+           "Content-Type: message/delivery-status\n\nFinal-Recipient: rfc822; g@example.jp\nAction: {action}\n"
+           "Status: {status}\nDiagnostic-Code: smtp; DNS Error: 1 DNS type 'mx' lookup of example.jp responded with "
+           "code NXDOMAIN Domain name not found: example.jp\n\n--B--\n")
+    later = read_message(dsn.format(action="delayed", status="4.0.0").encode(), "en").recipients[0]
+    gone = read_message(dsn.format(action="failed", status="5.1.2").encode(), "en").recipients[0]
+    assert (later.reason, later.hard) == ("networkerror", False)
+    assert (gone.reason, gone.hard) == ("hostunknown", True)
+
+
+def test_mta_codes_and_stages_from_their_own_reports() -> None:
+    exchange = ("From: postmaster@example.com\nSubject: Undeliverable: hi\n\nYour message\n\n"
+                "did not reach the following recipient(s):\n\nh@example.com on 4/29/99 9:19:59 AM\n"
+                "    The recipient name is not recognized\n"
+                "    MSEXCH:IMS:NEKO:CAT:STRAYCAT 0 (000C05A6) Unknown Recipient\n")
+    assert read_message(exchange.encode(), "en").recipients[0].reason == "userunknown"
+    qmail = ("From: MAILER-DAEMON@example.jp\nSubject: failure notice\n\nHi. This is the qmail-send program.\n\n"
+             "<i@example.org>:\nSorry, I couldn't find a mail exchanger or IP address. (#5.4.4)\n")
+    assert read_message(qmail.encode(), "en").recipients[0].reason == "notaccept"  # notqmail's Null MX answer
+    # Postfix's status part drops the stage; its text gives it: refused at MAIL FROM, the sender was refused
+    dsn = ("From: MAILER-DAEMON@mail.example.jp\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\n\n"
+           "<j@example.net>: host mx.example.net[192.0.2.1] said: 550 5.7.1 Access denied (in reply to MAIL FROM\n"
+           "    command)\n\n--B\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; j@example.net\n"
+           "Action: failed\nStatus: 5.7.1\nDiagnostic-Code: smtp; 550 5.7.1 Access denied\n\n--B--\n")
+    assert read_message(dsn.encode(), "en").recipients[0].reason == "rejected"
+
+
+def test_a_forwarded_report_is_read_from_the_quoted_delivery_status() -> None:
+    inner = ("From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.co.jp>\nSubject: Returned mail: User unknown\n"
+             "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=I\n\n--I\n\n"
+             "The original message was received at Thu, 15 Oct 2015\n\n--I\nContent-Type: message/delivery-status\n\n"
+             "Final-Recipient: RFC822; k@example.co.jp\nAction: failed\nStatus: 5.1.1\n"
+             "Diagnostic-Code: SMTP; 550 5.1.1 <k@example.co.jp>... User unknown\n\n--I--\n")
+    outer = ("From: postmaster@example.co.jp\nSubject: Undeliverable\nMIME-Version: 1.0\n"
+             "Content-Type: multipart/mixed; boundary=O\n\n--O\nContent-Type: text/plain\n\n"
+             "The following addresses had permanent delivery errors\n\n--O\nContent-Type: message/rfc822\n\n"
+             + inner + "\n--O--\n")
+    r = read_message(outer.encode(), "en")
+    assert [(x.address, x.status, x.reason) for x in r.recipients] == [("k@example.co.jp", "5.1.1", "userunknown")]
+
+
 def test_japanese_bounce_in_iso2022jp_and_shift_jis() -> None:
     body = "送信先のメールボックスが一杯のため、送信できませんでした。\n\nCould not be delivered to: <a@ezweb.ne.jp>\n"
     for charset, codec in (("ISO-2022-JP", "iso2022_jp"), ("Shift_JIS", "cp932"), ("EUC-JP", "euc_jp")):

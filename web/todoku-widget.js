@@ -239,13 +239,20 @@ function sameRequest(a, b) {
 }
 
 // A result opened from a shared link: bring the verdict into view (below Material's fixed header), and as
-// much of the result as fits.
+// much of the result as fits. Measured when an IntersectionObserver reports, that is once the browser has laid
+// out the new result in its own rendering step: reading the geometry here, right after the result was
+// written, would force a layout of the whole page inside this task (30 to 130 ms on a long provider page,
+// measured with scripts/bench_web.py's long-animation-frame attribution).
 function reveal(out) {
-  const header = document.querySelector(".md-header");
-  const top = (header ? header.getBoundingClientRect().bottom : 0) + 8;
-  const r = out.getBoundingClientRect();
-  const by = Math.min(r.bottom - window.innerHeight + 16, r.top - top);
-  if (by > 0 || r.top < top) window.scrollBy({ top: by, behavior: "instant" });
+  const io = new IntersectionObserver((entries) => {
+    io.disconnect();
+    const header = document.querySelector(".md-header");
+    const top = (header ? header.getBoundingClientRect().bottom : 0) + 8;
+    const r = entries[entries.length - 1].boundingClientRect;
+    const by = Math.min(r.bottom - window.innerHeight + 16, r.top - top);
+    if (by > 0 || r.top < top) window.scrollBy({ top: by, behavior: "instant" });
+  });
+  io.observe(out);
 }
 
 // Any change of the inputs after a result is shown: the result is marked old at once and checked again

@@ -57,7 +57,12 @@ def by_status(status: str, rules: Rules, kind: str) -> str:
 
 
 def by_text(text: str, rules: Rules, generic: bool = False) -> str:
-    """The reason whose pattern occurs first in ``text`` (normalized), or ""."""
+    """The reason whose pattern occurs first in ``text`` (normalized), or "": a phrase of ``rules.first`` that
+    occurs anywhere comes before that."""
+    if not generic:
+        for rid, phrases in rules.first:
+            if phrases.find(text) is not None:
+                return rid
     best: tuple[int, int, int] | None = None
     reason = ""
     for index, rid in enumerate(rules.order):
@@ -79,13 +84,35 @@ def by_text(text: str, rules: Rules, generic: bool = False) -> str:
     return reason
 
 
+def rhost_reason(address: str, where: str, status: str, diagnostic: str, rules: Rules, report: str = "") -> str:
+    """The reason a receiver's own table gives (``[[rhost]]`` of bounces.toml), or "": the table of the first
+    receiver whose domain is the recipient's or whose server ``where`` (the report's text about the recipient)
+    names; its phrases are looked for in the server's answer, then in the report's explanation."""
+    domain = address.rpartition("@")[2].lower()
+    low = where.lower()
+    for r in rules.rhosts:
+        if not (any(domain == d or domain.endswith("." + d) for d in r.domains) or any(h in low for h in r.hosts)):
+            continue
+        for code, rid in r.status:
+            if status == code:
+                return rid
+        for text in (normalize(diagnostic), normalize(report) if report else ""):
+            for rid, matcher in r.patterns:
+                if text and matcher.find(text) is not None:
+                    return rid
+        return ""
+    return ""
+
+
 def classify(status: str, reply: str, command: str, diagnostic: str, rules: Rules, action: str = "",
-             diagnostic_type: str = "") -> str:
-    """The reason code of one recipient."""
+             diagnostic_type: str = "", rhost: str = "") -> str:
+    """The reason code of one recipient (``rhost``: what the receiver's own table says, when it says)."""
     if action in ("delivered", "relayed", "expanded") or status.startswith("2"):
         return "delivered"
     if diagnostic_type == "x-unix":  # a local delivery program failed (procmail, a pipe...)
         return "mailererror"
+    if rhost:
+        return rhost
     text = normalize(diagnostic)
     override = ""
     for pattern, rid in rules.overrides:
@@ -98,9 +125,14 @@ def classify(status: str, reply: str, command: str, diagnostic: str, rules: Rule
     if reason:
         return reason
     reason = by_text(text, rules)
-    if reason == "userunknown" and command == "DATA" and not status.startswith("5.1."):
-        # "unknown user" answered after the message itself was sent, without a status saying the mailbox
-        # does not exist (5.1.x): the receiver's filter refused the content (docomo answers this way)
+    if reason == "hostunknown" and (status.startswith("4") or (not status and reply.startswith("4"))):
+        # a name lookup that failed for now (the sender retries): a DNS or network problem, not a domain known
+        # not to exist (sisimai's rule for Google's "DNS Error ... NXDOMAIN" with a 4.x.x status)
+        return "networkerror"
+    if reason == "userunknown" and command in ("DATA", "") and not status.startswith(("5.1.", "4.1.")):
+        # "unknown user" that neither a status saying the mailbox does not exist (5.1.x) nor the recipient stage
+        # (RCPT) confirms: after DATA it is the receiver's filter refusing the content (docomo answers this
+        # way), and sisimai reads it so when the stage is unknown too (reason/why-filtered.go)
         return "filtered"
     if reason:
         return reason

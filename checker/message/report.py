@@ -13,7 +13,7 @@ from .._data import Data, default_data
 from .._model import Finding, Severity
 from . import dsn, parse, scan
 from .auth import Authentication, authentication
-from .reasons import classify, command_of, receiver_rule
+from .reasons import classify, command_of, receiver_rule, rhost_reason
 from .table import Rules, default_rules
 
 Kind = str  # "bounce" | "message" | "unknown"
@@ -155,6 +155,11 @@ def _bounce_recipients(parsed: parse.Parsed, rules: Rules) -> tuple[list[_Raw], 
         entries += dsn.fields(expl)
     own = {a.lower() for a in scan.addresses(parsed.header("to") + " " + parsed.header("from"))}
     block_list = scan.blocks(expl, frozenset(own))
+    if not entries and not block_list:
+        # a forwarded report: the delivery status travels inside the quoted message (no recipient of our own)
+        for p in parsed.parts:
+            if p.quoted and p.ctype.endswith("delivery-status"):
+                entries += dsn.fields(p.text)
     blocks: dict[str, list[str]] = {}
     for b in block_list:
         blocks.setdefault(b.address.lower(), []).append(b.text)
@@ -211,22 +216,34 @@ def _diag_line(text: str) -> str:
     return " ".join(lines[:4])
 
 
+_IN_REPLY = re.compile(r"in\s{1,8}reply\s{1,8}to\s{1,8}(?:end\s{1,8}of\s{1,8})?[A-Za-z]{2,8}(?:\s{1,8}[A-Za-z]{2,4})?"
+                       r"\s{1,8}command", re.IGNORECASE)
+
 #: characters of the whole explanation classified when a recipient's own text says nothing
 EXPLANATION_LIMIT = 20_000
 
 
 def _recipient(raw: _Raw, expl: str, lang: str, data: Data, rules: Rules, vendor: str = "",
-               subject: str = "", cache: dict[tuple[str, ...], str] | None = None) -> Recipient:
+               subject: str = "", cache: dict[tuple[str, ...], str] | None = None, reporter: str = "") -> Recipient:
     diag = raw.diagnostic or _diag_line(raw.context)
+    if raw.diagnostic and "in reply to" not in diag.lower():
+        # Postfix's status part drops the stage its text gives: "(in reply to MAIL FROM command)"
+        stage = _IN_REPLY.search(raw.context)
+        if stage is not None:
+            diag = f"{diag} ({' '.join(stage.group(0).split())})"
     status = raw.status
     specific = _status_from(diag) or _status_from(raw.context)
     if (not status or status.endswith(".0.0")) and specific:
         status = specific
     reply = scan.reply_code(diag) or scan.reply_code(raw.context)
     command = command_of(diag, rules) or command_of(raw.context, rules)
-    reason = classify(status, reply, command, diag, rules, raw.action, raw.diagnostic_type)
-    if reason in ("undefined", "onhold") and raw.context:
-        reason = classify(status, reply, command, diag + "\n" + raw.context, rules, raw.action)
+    # a recipient's own text is short; a huge one (hostile input) is classified on its start
+    context = raw.context[:EXPLANATION_LIMIT]
+    where = f"{raw.remote_mta}\n{context}\n{diag}\n{reporter}"
+    rhost = rhost_reason(raw.address, where, status, diag or context, rules, expl[:EXPLANATION_LIMIT])
+    reason = classify(status, reply, command, diag, rules, raw.action, raw.diagnostic_type, rhost)
+    if reason in ("undefined", "onhold") and context:
+        reason = classify(status, reply, command, diag + "\n" + context, rules, raw.action)
     if reason in ("undefined", "onhold") and expl:
         key = (status, reply, command, raw.action)
         if cache is None or key not in cache:
@@ -243,6 +260,9 @@ def _recipient(raw: _Raw, expl: str, lang: str, data: Data, rules: Rules, vendor
             reason = second
     if vendor and not status:
         reason = vendor
+    if reason == "onhold" and not reply and not status:
+        # nothing in the report says why: no status code, no server answer (sisimai's "undefined")
+        reason = "undefined"
     reason = receiver_rule(reason, command, f"{raw.address}\n{raw.remote_mta}\n{raw.context}\n{diag}", rules)
     temporary = status.startswith("4") or (not status and reply.startswith("4")) or raw.action == "delayed"
     hard = reason in rules.hard and not temporary
@@ -298,7 +318,10 @@ def read_message(raw: bytes, lang: str = "ja", data: Data | None = None, rules: 
         vendor = next((reason for header, needle, reason in rules.vendors
                        if needle in parsed.header(header).lower()), "")
         cache: dict[tuple[str, ...], str] = {}
-        recipients = tuple(_recipient(r, expl, lang, data, rules, vendor, subject, cache) for r in raws)
+        # the server that wrote the report: the "from" host of the report's first Received header (a receiver's
+        # table applies to the reports it writes itself too; "by" is the server that received the report)
+        reporter = re.split(r"\bby\b", parsed.header("received")[:300], maxsplit=1)[0]
+        recipients = tuple(_recipient(r, expl, lang, data, rules, vendor, subject, cache, reporter) for r in raws)
         if not recipients:
             findings.append(_finding(data, "no-recipient", "warning", lang, bounce_url("reading", lang)))
         findings += _japan_findings(recipients, lang, data)

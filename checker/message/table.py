@@ -62,6 +62,20 @@ class Example:
 
 
 @dataclass(frozen=True, slots=True)
+class Rhost:
+    """A receiver whose answers are read with its own table before the general rules (ported from sisimai's
+    ``rhost`` modules): it applies when the recipient's domain is one of ``domains`` (or a subdomain) or the
+    report names one of ``hosts`` (remote server names). ``status``: status codes that decide on their own;
+    ``patterns``: (reason, phrases) tried in order on the server's answer."""
+
+    name: str
+    domains: tuple[str, ...]
+    hosts: tuple[str, ...]
+    status: tuple[tuple[str, str], ...]
+    patterns: tuple[tuple[str, Matcher], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
     order: tuple[str, ...]
     reasons: Mapping[str, Reason]
@@ -82,6 +96,9 @@ class Rules:
     #: (hosts, reason, command, becomes): a receiver's answer that means another reason
     receivers: tuple[tuple[tuple[str, ...], str, str, str], ...] = ()
     examples: tuple[Example, ...] = ()
+    rhosts: tuple[Rhost, ...] = ()
+    #: (reason, phrases) that win wherever they occur in the answer (in this order)
+    first: tuple[tuple[str, Matcher], ...] = ()
 
 
 def parse_rules(doc: Mapping[str, Any]) -> Rules:
@@ -108,6 +125,11 @@ def parse_rules(doc: Mapping[str, Any]) -> Rules:
                                secondary=bool(e.get("secondary", False)), command=e.get("command", ""),
                                status=e.get("status", ""), action=e.get("action", ""))
                        for e in doc.get("example", ())),
+        rhosts=tuple(Rhost(name=r["name"], domains=tuple(r.get("domains", ())), hosts=tuple(r.get("hosts", ())),
+                           status=tuple((c, rid) for rid, codes in r.get("status", {}).items() for c in codes),
+                           patterns=tuple((rid, Matcher.of(ps)) for rid, ps in r.get("patterns", {}).items()))
+                     for r in doc.get("rhost", ())),
+        first=tuple((rid, Matcher.of(ps)) for rid, ps in doc.get("first", {}).items()),
     )
 
 
