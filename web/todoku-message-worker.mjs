@@ -9,6 +9,7 @@
 //      {type: "done", view, ms}                         view: checker.web.message.read's JSON
 //      {type: "failed", reason?, detail}                Pyodide or the wheel could not load
 import { bootOnce, serve } from "./todoku-boot.mjs";
+import "./todoku-pyodide.mjs"; // fetched beside todoku-boot.mjs, not after it: no extra round trip at start
 
 serve(bootOnce("checker.web.message"), {
   read(msg, { api }) {

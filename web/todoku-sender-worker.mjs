@@ -11,6 +11,7 @@
 // out: {type: "loading"} | {type: "ready", ms} | {type: "failed", reason, detail}
 //      {type: "step", step}                            step: {batch: [{name, type, dns}]} | {done: {...}} | {error}
 import { bootOnce, detail, serve } from "./todoku-boot.mjs";
+import "./todoku-pyodide.mjs"; // fetched beside todoku-boot.mjs, not after it: no extra round trip at start
 
 // one step of the core's check: api.start(request) or api.feed(replies), JSON in and out; never throws
 function call(api, fn, arg) {
