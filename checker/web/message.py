@@ -44,7 +44,7 @@ def read(content: bytes | bytearray | memoryview | JsBytes, lang: str = "ja", da
         "subject": report.subject,
         "failed": report.failed,
         "recipients": [
-            {**r.to_dict(), "failed": r.failed, "title": t(f"title-{r.reason}"), "explain": t(f"explain-{r.reason}"),
+            {**r.to_dict(), "failed": r.failed, "title": t(f"title-{r.reason}"), "explain": r.message,
              "fix": t(f"fix-{r.reason}")}
             for r in report.recipients
         ],
