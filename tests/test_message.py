@@ -483,8 +483,10 @@ def test_the_page_shows_the_readers_own_explanation() -> None:
 
     view = json.loads(web_read(_postfix("a@example.net", "550 User unknown"), "en"))
     card = view["recipients"][0]
-    assert card["reason"] == "filtered" and card["explain"] == card["message"]
+    assert card["reason"] == "filtered" and card["explain"] == card["message"] and card["unsure"] is True
     assert "may also not exist" in card["explain"]
+    firm = json.loads(web_read(_postfix("a@example.net", "550 User unknown", stage="end of DATA"), "en"))
+    assert firm["recipients"][0]["unsure"] is False
 
 
 @given(st.integers(min_value=-2_000_000_000, max_value=8_000_000_000),

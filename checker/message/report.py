@@ -47,6 +47,8 @@ class Recipient:
     #: the code of a finding a receiver's rule adds about this answer ("" when none; not in the JSON recipient:
     #: it is reported among the findings)
     note: str = ""
+    #: the reason is a guess (a "filtered" nothing in the report confirms): whether the address exists is not known
+    inferred: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"address": self.address, "status": self.status or None, "reply_code": self.reply_code or None,
@@ -347,7 +349,8 @@ def _recipient(raw: _Raw, expl: str, lang: str, data: Data, rules: Rules, vendor
     explain = "explain-filtered-inferred" if inferred and reason == "filtered" else f"explain-{reason}"
     return Recipient(address=raw.address, status=status, reply_code=reply, command=command, reason=reason,
                      hard=hard, diagnostic=_clean(diag or raw.context), message=_t(data, explain, lang),
-                     url=bounce_url(reason, lang), failed=reason not in rules.not_failed, note=meant.finding)
+                     url=bounce_url(reason, lang), failed=reason not in rules.not_failed, note=meant.finding,
+                     inferred=inferred and reason == "filtered")
 
 
 def _japan_findings(recipients: tuple[Recipient, ...], lang: str, data: Data) -> list[Finding]:

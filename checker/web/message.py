@@ -44,7 +44,7 @@ def read(content: bytes | bytearray | memoryview | JsBytes, lang: str = "ja", da
         "subject": report.subject,
         "failed": report.failed,
         "recipients": [
-            {**r.to_dict(), "failed": r.failed, "title": t(f"title-{r.reason}"), "explain": r.message,
+            {**r.to_dict(), "failed": r.failed, "title": t(f"title-{r.reason}"), "explain": r.message, "unsure": r.inferred,
              "fix": t(f"fix-{r.reason}")}
             for r in report.recipients
         ],
