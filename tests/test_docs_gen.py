@@ -220,7 +220,8 @@ def test_the_bounce_reference_dates_docomos_unknown_user_and_names_its_sources(d
     # what the customer should check, and that the sources are not docomo's own pages
     page = gen_docs.bounces_page(data, lang)
     japan = page.split("## ", 2)[0]
-    needles = {"ja": ("2025年3月12日", "2025年3月13日", "迷惑メールフォルダー", "受信リスト設定", "公式ページでは確かめていません"),
+    needles = {"ja": ("2025年3月12日", "2025年3月13日", "迷惑メールフォルダー", "受信リスト設定",
+                      "公式ページでは確かめていません"),
                "en": ("12 March 2025", "13 March 2025", "spam folder", "受信リスト設定", "not checked on docomo's own")}
     for needle in needles[lang]:
         assert needle in japan, needle
