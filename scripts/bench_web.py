@@ -115,6 +115,16 @@ class PlainHandler(QuietHandler):
         http.server.SimpleHTTPRequestHandler.end_headers(self)
 
 
+def send_json(handler: QuietHandler, doc: dict[str, Any]) -> io.BytesIO:
+    """Answers with ``doc`` as a JSON manifest written for this request (the body for send_head to copy)."""
+    body = json.dumps(doc).encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    return io.BytesIO(body)
+
+
 class NoSnapshotHandler(QuietHandler):
     """serve.py, with the manifest served without its snapshot: the normal boot (also the fallback path)."""
 
@@ -126,12 +136,7 @@ class NoSnapshotHandler(QuietHandler):
             doc = json.loads(Path(path).read_text(encoding="utf-8"))
             for key in self.drop:
                 doc.pop(key, None)
-            body = json.dumps(doc).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return io.BytesIO(body)
+            return send_json(self, doc)
         return super().send_head()  # type: ignore[no-untyped-call]
 
 
@@ -154,12 +159,7 @@ class TrimmedHandler(QuietHandler):
             doc = json.loads(Path(path).read_text(encoding="utf-8"))  # each language's own manifest
             doc.update(self.patch)  # variant/ beside it: translate_path maps it for every language
             doc = {k: v for k, v in doc.items() if v is not None}
-            body = json.dumps(doc).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return io.BytesIO(body)
+            return send_json(self, doc)
         return super().send_head()  # type: ignore[no-untyped-call]
 
 

@@ -713,6 +713,20 @@ if __name__ == "__main__":  # `python tests/test_data_schema.py`: list every dat
 BOUNCE_EXTRA_REASONS = {"delivered", "vacation", "feedback", "onhold", "undefined", "badreputation"}
 
 
+def _pattern_errors(where: str, patterns: Iterable[str]) -> list[str]:
+    """A bounce phrase list's errors: a ``re:`` pattern must compile, any other be lowercase and not empty."""
+    errs = []
+    for p in patterns:
+        if p.startswith("re:"):
+            try:
+                re.compile(p[3:])
+            except re.error as exc:
+                errs.append(f"{where}: bad regex {p!r}: {exc}")
+        elif p != p.lower() or not p.strip():
+            errs.append(f"{where}: pattern {p!r} must be lowercase and not empty")
+    return errs
+
+
 def validate_bounces(doc: dict[str, Any], ui: dict[str, Any], providers_ids: set[str] | None = None) -> list[str]:
     """Every error of checker/data/bounces.toml (the rules of checker.message) and of its strings."""
     import re as _re
@@ -728,14 +742,7 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any], providers_ids: set
         for code in list(r.get("strong", [])) + list(r.get("weak", [])):
             if not _re.fullmatch(r"[245]\.\d{1,3}\.\d{1,3}", code):
                 errs.append(f"bounces.toml#reason.{rid}: {code!r} is not a status code")
-        for p in r.get("patterns", []):
-            if p.startswith("re:"):
-                try:
-                    _re.compile(p[3:])
-                except _re.error as exc:
-                    errs.append(f"bounces.toml#reason.{rid}: bad regex {p!r}: {exc}")
-            elif p != p.lower() or not p.strip():
-                errs.append(f"bounces.toml#reason.{rid}: pattern {p!r} must be lowercase and not empty")
+        errs += _pattern_errors(f"bounces.toml#reason.{rid}", r.get("patterns", []))
     for rid in doc.get("generic", {}):
         if rid not in reasons:
             errs.append(f"bounces.toml#generic.{rid}: not a reason")
@@ -778,14 +785,7 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any], providers_ids: set
     for rid, pats in doc.get("first", {}).items():
         if rid not in reasons:
             errs.append(f"bounces.toml#first: {rid!r} is not a reason")
-        for p in pats:
-            if p.startswith("re:"):
-                try:
-                    _re.compile(p[3:])
-                except _re.error as exc:
-                    errs.append(f"bounces.toml#first.{rid}: bad regex {p!r}: {exc}")
-            elif p != p.lower() or not p.strip():
-                errs.append(f"bounces.toml#first.{rid}: pattern {p!r} must be lowercase and not empty")
+        errs += _pattern_errors(f"bounces.toml#first.{rid}", pats)
     for n, rh in enumerate(doc.get("rhost", [])):
         w = f"bounces.toml#rhost[{n}]"
         for key in set(rh) - {"name", "source", "domains", "hosts", "status", "patterns"}:
@@ -803,14 +803,7 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any], providers_ids: set
         for rid, pats in rh.get("patterns", {}).items():
             if rid not in reasons and rid not in BOUNCE_EXTRA_REASONS:
                 errs.append(f"{w}.patterns: {rid!r} is not a reason")
-            for p in pats:
-                if p.startswith("re:"):
-                    try:
-                        _re.compile(p[3:])
-                    except _re.error as exc:
-                        errs.append(f"{w}.patterns.{rid}: bad regex {p!r}: {exc}")
-                elif p != p.lower() or not p.strip():
-                    errs.append(f"{w}.patterns.{rid}: pattern {p!r} must be lowercase and not empty")
+            errs += _pattern_errors(f"{w}.patterns.{rid}", pats)
     for field in ("hard", "not_failed"):
         for rid in doc.get(field, []):
             if rid not in reasons and rid not in BOUNCE_EXTRA_REASONS:
