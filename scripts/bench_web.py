@@ -11,14 +11,15 @@ same server in the same run (ratio = ours / bare). Each under two servers: a pla
 http.server: no compression, no cache headers) and scripts/serve.py (the .br/.gz siblings, ETag
 revalidation, immutable content-hashed files: the web/README.md recipe). For each: bytes on the wire (encoded
 bodies, the workers' requests included), the longest main-thread task (PerformanceObserver "longtask": the
-page's, Material's script included) and the longest of ours ("ours": the longest script run from assets/todoku/
-named by a long animation frame, the only frames that name scripts: 0 when none of ours ran in a frame of 50 ms
-or more).
+page's, Material's script included) and the longest of ours ("ours": the longest run of one of our page
+scripts, assets/todoku/todoku-*.js, named by a long animation frame, the only frames that name scripts: 0 when
+none of ours ran in a frame of 50 ms or more).
 
 Levers, one by one (serve.py, the shared link, cold and warm): the memory snapshot switched off (the manifest
-served without it: the normal boot, which is also the fallback path), and the trimmed standard library switched
-on (a start this run makes with scripts/build_web.py's make_start(trim=True): the shipped build keeps the whole
-one, see BENCHMARKS.md). Compression and caching: the plain server's rows against serve.py's.
+served without it: the normal boot, which is also the fallback path), and the other standard library (a start
+this run makes with scripts/build_web.py's make_start: the whole zip when the site ships the trimmed one, the
+trimmed one otherwise), interleaved with the shipped start and the bare page. Compression and caching: the
+plain server's rows against serve.py's.
 Also: the carrier page's first contentful paint with and without the widget (paint cost target < 10 %) and
 the check round trip once ready. The load average is printed before and after: this 2-core machine is
 shared, compare within one run only.
@@ -55,6 +56,7 @@ from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from serve import QuietHandler, served  # noqa: E402
 
 CARRIER = "/site/en/providers/docomo/"
+PYODIDE_STDLIB = ROOT / "node_modules" / "pyodide" / "python_stdlib.zip"
 TARGETS = {  # name -> (path, how the first verdict is asked for)
     "/checker/, typed at once": ("/site/en/checker/", "type"),
     "provider page, shared #check= link": (CARRIER + "#check=taro%40docomo.ne.jp", "link"),
@@ -81,7 +83,7 @@ try {
 try {
   new PerformanceObserver(l => {
     for (const e of l.getEntries()) for (const s of e.scripts || []) {
-      if ((s.sourceURL || '').includes('/assets/todoku/')) window.__ours.push(s.duration);
+      if ((s.sourceURL || '').includes('/assets/todoku/todoku-')) window.__ours.push(s.duration);
     }
   }).observe({ type: 'long-animation-frame', buffered: true });
 } catch (e) {}
@@ -113,6 +115,16 @@ class PlainHandler(QuietHandler):
         http.server.SimpleHTTPRequestHandler.end_headers(self)
 
 
+def send_json(handler: QuietHandler, doc: dict[str, Any]) -> io.BytesIO:
+    """Answers with ``doc`` as a JSON manifest written for this request (the body for send_head to copy)."""
+    body = json.dumps(doc).encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    return io.BytesIO(body)
+
+
 class NoSnapshotHandler(QuietHandler):
     """serve.py, with the manifest served without its snapshot: the normal boot (also the fallback path)."""
 
@@ -124,12 +136,7 @@ class NoSnapshotHandler(QuietHandler):
             doc = json.loads(Path(path).read_text(encoding="utf-8"))
             for key in self.drop:
                 doc.pop(key, None)
-            body = json.dumps(doc).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return io.BytesIO(body)
+            return send_json(self, doc)
         return super().send_head()  # type: ignore[no-untyped-call]
 
 
@@ -151,33 +158,44 @@ class TrimmedHandler(QuietHandler):
         if path.endswith("manifest.json") and os.path.isfile(path) and self.patch:
             doc = json.loads(Path(path).read_text(encoding="utf-8"))  # each language's own manifest
             doc.update(self.patch)  # variant/ beside it: translate_path maps it for every language
-            body = json.dumps(doc).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return io.BytesIO(body)
+            doc = {k: v for k, v in doc.items() if v is not None}
+            return send_json(self, doc)
         return super().send_head()  # type: ignore[no-untyped-call]
 
 
-def trimmed_variant(tmp: Path) -> tuple[type[TrimmedHandler], str]:
-    """Makes the trimmed-stdlib start for the site's own wheel; returns the handler and what it is."""
+def shipped_start() -> str:
+    """What the built site starts from, in words (its manifest)."""
+    m = json.loads((SITE / "assets/todoku/manifest.json").read_text(encoding="utf-8"))
+    return ("snapshot" if m.get("snapshot") else "no snapshot") + (", trimmed stdlib" if m.get("stdlib") else
+                                                                   ", whole stdlib")
+
+
+def start_variant(tmp: Path) -> tuple[type[TrimmedHandler], str, str]:
+    """The other standard library than the shipped one (the whole zip when the site ships the trimmed one, and
+    the reverse), with a snapshot made for it from the site's own wheel (scripts/build_web.py make_start: the
+    snapshot and the zip must match). Returns the handler, the lever's name and what the variant holds."""
     import build_web  # noqa: PLC0415 (scripts/ is on sys.path; heavy: only when the levers run)
 
     manifest = json.loads((SITE / "assets/todoku/manifest.json").read_text(encoding="utf-8"))
     wheel = SITE / "assets/todoku" / manifest["wheel"].split("?")[0]
+    extras = [p for p in (SITE / "assets/todoku/wheels").iterdir() if p.suffix in (".whl", ".zip") and p != wheel]
+    trim = not manifest.get("stdlib")
     out = tmp / "variant"
-    snapshot, stdlib, info = build_web.make_start(wheel, out, trim=True)
-    assert stdlib is not None
+    snapshot, stdlib, info = build_web.make_start(wheel, out, trim=trim, extras=extras)
     build_web.compress_siblings(snapshot, quality=build_web.SNAPSHOT_BROTLI_QUALITY, cache=False)  # as the build
-    build_web.compress_siblings(stdlib)
-    patch = {"snapshot": f"variant/{snapshot.name}", "snapshotBytes": snapshot.stat().st_size,
-             "stdlib": f"variant/{stdlib.name}"}
-    handler = type("Trimmed", (TrimmedHandler,), {"variant": out, "patch": patch})
-    whole = (build_web.PYODIDE_NPM / "python_stdlib.zip").stat().st_size
-    br = Path(str(stdlib) + ".br").stat().st_size
-    return handler, (f"{info['stdlibFiles']} files, {stdlib.stat().st_size / 1e6:.2f} MB stored / {br / 1e6:.2f} MB "
-                     f"brotli (the whole zip: {whole / 1e6:.2f} MB)")
+    patch: dict[str, Any] = {"snapshot": f"variant/{snapshot.name}", "snapshotBytes": snapshot.stat().st_size}
+    whole = PYODIDE_STDLIB.stat().st_size
+    if stdlib is not None:
+        build_web.compress_siblings(stdlib)
+        patch["stdlib"] = f"variant/{stdlib.name}"
+        br = Path(str(stdlib) + ".br").stat().st_size
+        what = (f"{info['stdlibFiles']} files, {stdlib.stat().st_size / 1e6:.2f} MB stored / {br / 1e6:.2f} MB "
+                f"brotli (the whole zip: {whole / 1e6:.2f} MB)")
+    else:
+        patch["stdlib"] = None  # the manifest without it: Pyodide's own python_stdlib.zip
+        what = f"Pyodide's whole python_stdlib.zip, {whole / 1e6:.2f} MB"
+    handler = type("Variant", (TrimmedHandler,), {"variant": out, "patch": patch})
+    return handler, "snapshot + trimmed stdlib" if trim else "snapshot + whole stdlib", what
 
 
 def strip_widget(html: str) -> str:
@@ -291,9 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick:
             del bases["plain static server"]
         no_snapshot = servers.enter_context(served(tmp, NoSnapshotHandler))
-        trimmed, trimmed_what = None, ""
+        trimmed, trimmed_name, trimmed_what = None, "", ""
         if not args.quick or args.levers:
-            handler, trimmed_what = trimmed_variant(tmp)
+            handler, trimmed_name, trimmed_what = start_variant(tmp)
             trimmed = servers.enter_context(served(tmp, handler))
         page_html = (SITE / "en/providers/docomo/index.html").read_text(encoding="utf-8")
         with sync_playwright() as pw:
@@ -322,12 +340,22 @@ def main(argv: list[str] | None = None) -> int:
                         if run:
                             results[(server, target)].append(run)
             # 2. levers, one by one: the snapshot off (serve.py, shared link); the same run's "on" is above
+            # (interleaved with the shipped start and the bare page, so that a change of the machine's load
+            # during the run falls on all of them alike; the ratios are to this loop's own bare runs)
             lever_runs: list[tuple[dict[str, Any], dict[str, Any]]] = []
             lever_runs2: list[tuple[dict[str, Any], dict[str, Any]]] = []
+            lever_on: list[tuple[dict[str, Any], dict[str, Any]]] = []
+            lever_bare: list[tuple[dict[str, Any], dict[str, Any]]] = []
             if not args.quick or args.levers:
+                shipped = bases["scripts/serve.py"]
                 for _ in range(args.reps):
-                    for runs, lever in ((lever_runs, no_snapshot), (lever_runs2, trimmed)):
-                        run = profile(lever or no_snapshot, "provider page, shared #check= link")
+                    for runs, lever, target in ((lever_on, shipped, "provider page, shared #check= link"),
+                                                (lever_runs, no_snapshot, "provider page, shared #check= link"),
+                                                (lever_runs2, trimmed, "provider page, shared #check= link"),
+                                                (lever_bare, shipped, "bare loadPyodide() page")):
+                        if lever is None:
+                            continue
+                        run = profile(lever, target)
                         if run:
                             runs.append(run)
             # 3. paint: the same page with and without the widget, alternating, warm HTTP cache for both
@@ -375,16 +403,15 @@ def main(argv: list[str] | None = None) -> int:
                 print("  our stages, shared link, cold, last run (ms since the worker started): "
                       + ", ".join(f"{k} {v}" for k, v in st[-1].items()))
         if lever_runs:
-            on = results[("scripts/serve.py", "provider page, shared #check= link")]
-            bare = results[("scripts/serve.py", "bare loadPyodide() page")]
-            bc, bw = med([c["ms"] for c, _ in bare]), med([w["ms"] for _, w in bare])
-            print("\nlevers (scripts/serve.py, shared link; ratio to the same run's bare page):")
-            print(f"  trimmed standard library made by this run: {trimmed_what}")
-            for name, runs in (("snapshot, whole stdlib (shipped)", on),
+            bc, bw = med([c["ms"] for c, _ in lever_bare]), med([w["ms"] for _, w in lever_bare])
+            print(f"\nlevers (scripts/serve.py, shared link, interleaved with their own bare runs: cold {bc:.0f} ms, "
+                  f"warm {bw:.0f} ms):")
+            print(f"  {trimmed_name}: made by this run: {trimmed_what}")
+            for name, runs in ((f"shipped ({shipped_start()})", lever_on),
                                ("no snapshot: the normal boot (fallback)", lever_runs),
-                               ("snapshot + trimmed stdlib", lever_runs2)):
+                               (trimmed_name, lever_runs2)):
                 c, w = med([r[0]["ms"] for r in runs]), med([r[1]["ms"] for r in runs])
-                print(f"  {name:36} cold {c:6.0f} ms ({c / bc:.2f} x)   warm {w:6.0f} ms ({w / bw:.2f} x)   "
+                print(f"  {name:40} cold {c:6.0f} ms ({c / bc:.2f} x)   warm {w:6.0f} ms ({w / bw:.2f} x)   "
                       f"{med([r[0]['bytes'] for r in runs]) / 1e6:.2f} MB cold")
         if with_w:
             a, b = med(with_w), med(without)

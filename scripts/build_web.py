@@ -42,7 +42,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -228,10 +228,12 @@ def node_path() -> str:
     return node
 
 
-def _snapshot_script(wheel: Path, out: str, stdlib: Path | None) -> dict[str, Any]:
+def _snapshot_script(wheel: Path, out: str, stdlib: Path | None, extras: Sequence[Path] = ()) -> dict[str, Any]:
     cmd = [node_path(), str(SNAPSHOT_SCRIPT), str(PYODIDE_NPM), str(wheel), out]
     if stdlib is not None:
         cmd.append(str(stdlib))
+    for extra in extras:
+        cmd += ["--extra", str(extra)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
         raise SystemExit(f"build_web: scripts/pyodide_snapshot.mjs failed:\n{proc.stderr[-3000:]}")
@@ -274,7 +276,8 @@ def trimmed_stdlib(modules: list[str], out_dir: Path) -> tuple[Path, int]:
     return path, len(want)
 
 
-def make_start(wheel: Path, out_dir: Path, trim: bool = True) -> tuple[Path, Path | None, dict[str, Any]]:
+def make_start(wheel: Path, out_dir: Path, trim: bool = True,
+               extras: Sequence[Path] = ()) -> tuple[Path, Path | None, dict[str, Any]]:
     """What the page starts from, into ``out_dir``: the trimmed standard library (the modules a trace run of
     scripts/pyodide_snapshot.mjs loaded with the whole one) and the Pyodide memory snapshot made with it
     after our wheel is installed and every web entry imported and run once (``checker-<sha12>.snapshot``).
@@ -284,7 +287,7 @@ def make_start(wheel: Path, out_dir: Path, trim: bool = True) -> tuple[Path, Pat
     t0 = time.monotonic()
     info: dict[str, Any] = {}
     if trim:
-        trace = _snapshot_script(wheel, "-", None)
+        trace = _snapshot_script(wheel, "-", None, extras)
         stdlib, info["stdlibFiles"] = trimmed_stdlib(trace["stdlibModules"], out_dir)
     info["traceMs"] = round((time.monotonic() - t0) * 1000)
     tmp = out_dir / "checker.snapshot.tmp"
@@ -480,10 +483,10 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("TODOKU_SNAPSHOT", "1") != "0":
         if (site / SNAPSHOT_DIR).exists():
             shutil.rmtree(site / SNAPSHOT_DIR)
-        # the trimmed standard library is off by default: the page audit's openpyxl and the sender page's
-        # dnspython import standard modules that the trace of our own code does not load
-        trim = os.environ.get("TODOKU_TRIM_STDLIB", "0") == "1"
-        snapshot, stdlib, info = make_start(wheel, site / SNAPSHOT_DIR, trim=trim)
+        # the trimmed standard library: what the trace of our code and of the packages the pages install later
+        # (the audit's openpyxl, the sender page's dnspython) loaded; TODOKU_TRIM_STDLIB=0 ships the whole one
+        trim = os.environ.get("TODOKU_TRIM_STDLIB", "1") == "1"
+        snapshot, stdlib, info = make_start(wheel, site / SNAPSHOT_DIR, trim=trim, extras=[*extra, dnspython])
         t_made = time.monotonic()
         verified = verify_snapshot(wheel, snapshot, stdlib)
         t_verified = time.monotonic()

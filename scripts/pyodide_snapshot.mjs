@@ -19,9 +19,19 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { WHEEL_PATH, installWheel } from "../web/todoku-pyodide.mjs";
 
-const [indexDir, wheelPath, outPath, stdlibPath] = process.argv.slice(2);
-if (!indexDir || !wheelPath || !outPath) {
-  process.stderr.write("usage: node scripts/pyodide_snapshot.mjs INDEX_DIR WHEEL OUT.snapshot [STDLIB.zip]\n");
+// --extra ARCHIVE (a zip or a pure wheel, repeatable): trace only (OUT "-"): the packages the pages install
+// after the start (the sender page's dnspython, the audit's openpyxl), unpacked in site-packages, every module
+// of them imported and exercised, so that the standard-library modules they need join the trace
+const args = process.argv.slice(2);
+const extras = [];
+for (let i = args.indexOf("--extra"); i !== -1; i = args.indexOf("--extra")) {
+  extras.push(args[i + 1]);
+  args.splice(i, 2);
+}
+const [indexDir, wheelPath, outPath, stdlibPath] = args;
+if (!indexDir || !wheelPath || !outPath || extras.includes(undefined) || (extras.length && outPath !== "-")) {
+  process.stderr.write("usage: node scripts/pyodide_snapshot.mjs INDEX_DIR WHEEL OUT.snapshot|- [STDLIB.zip] "
+    + "[--extra ARCHIVE ...]   (--extra with OUT - only)\n");
   process.exit(2);
 }
 const indexURL = resolve(indexDir) + "/";
@@ -39,6 +49,15 @@ const pyodide = await loadPyodide({
 const bootMs = performance.now() - t0;
 t0 = performance.now();
 installWheel(pyodide, new Uint8Array(readFileSync(wheelPath)));
+if (extras.length) {
+  const site = pyodide.runPython("import sys; [p for p in sys.path if p.endswith('site-packages')][0]");
+  pyodide.FS.mkdirTree(site);
+  for (const path of extras) {
+    pyodide.unpackArchive(new Uint8Array(readFileSync(path)), path.endsWith(".whl") ? "wheel" : "zip",
+                          { extractDir: site });
+  }
+  pyodide.runPython("import importlib; importlib.invalidate_caches()");
+}
 // a Python error's message is its traceback (the stack of a JavaScript error would be the minified runtime)
 process.on("uncaughtException", (e) => {
   process.stderr.write(`pyodide_snapshot: ${String(e && e.message || e).slice(-4000)}\n`);
@@ -112,6 +131,47 @@ if wm is not None:
         wm.page_strings(lang)
         for raw in (bounce, plain, b"", b"not a message"):
             wm.read(raw, lang)
+
+# the packages installed after the start (--extra): every module imported (a module needing what Pyodide does
+# not have is skipped), then used the way the pages use them: a workbook written and read back (the audit),
+# DNS answers made and read from wire format (the sender page)
+import os, pkgutil
+site_dir = [p for p in sys.path if p.endswith("site-packages")][0]
+extra_tops = sorted(n for n in (os.listdir(site_dir) if os.path.isdir(site_dir) else ())
+                    if os.path.isfile(os.path.join(site_dir, n, "__init__.py")))
+for top in extra_tops:
+    try:
+        pkg = importlib.import_module(top)
+    except Exception:
+        continue
+    for info in pkgutil.walk_packages(pkg.__path__, top + "."):
+        try:
+            importlib.import_module(info.name)
+        except Exception:
+            pass
+if "openpyxl" in extra_tops:
+    if wa is not None:  # a workbook read, an Excel report written (checker/lists/xlsx.py through the web entry)
+        import openpyxl, io as _io
+        wb = openpyxl.Workbook()
+        wb.active.append(["名前", "メール"])
+        wb.active.append(["山田", "taro@docomo.ne.jp"])
+        buf = _io.BytesIO()
+        wb.save(buf)
+        for lang in ("ja", "en"):
+            job = wa.start(buf.getvalue(), json.dumps({"lang": lang, "format": "xlsx"}))
+            while not json.loads(wa.step(job, 1000))["done"]:
+                pass
+            wa.summary(job)
+            wa.report(job)
+if "dns" in extra_tops:
+    import dns.message, dns.rrset, dns.rdatatype
+    for rtype, value in (("TXT", '"v=spf1 -all"'), ("MX", "10 mx.example.jp."), ("A", "192.0.2.1"),
+                         ("AAAA", "2001:db8::1"), ("CNAME", "x.example.jp."), ("NS", "ns.example.jp."),
+                         ("PTR", "x.example.jp.")):
+        q = dns.message.make_query("example.jp", rtype)
+        r = dns.message.make_response(q)
+        r.answer.append(dns.rrset.from_text("example.jp.", 300, "IN", rtype, value))
+        dns.message.from_wire(r.to_wire()).to_text()
 
 zips = [p for p in sys.path if p.endswith(".zip") and p != ${JSON.stringify(WHEEL_PATH)}]
 import gc

@@ -23,9 +23,9 @@ SEED = 20261129
 #: thirds; they stay counted as differences in every figure).
 DISPUTED: dict[str, str] = {
     "rhost-nttdocomo-02": "docomo's '550 Unknown user' after DATA, the same answer sisimai calls filtered when the "
-                          "sending MTA wrote Status 5.2.0 (its own NTTDOCOMO table); docomo answers so when the "
-                          "customer's reception settings refuse the mail: filtered, whatever status the sender's MTA "
-                          "made up, not rejected",
+                          "sending MTA wrote Status 5.2.0 (its own NTTDOCOMO table); until March 2025 (this bounce "
+                          "is dated 2 November 2022) docomo answered so when the customer's reception settings "
+                          "refused the mail: filtered, whatever status the sender's MTA made up, not rejected",
     "lhost-postfix-48": "docomo's '552 Too many recipients' is a per-message recipient limit (exceedlimit), not too "
                         "many connections (toomanyconn)",
     "lhost-postfix-55": "same as lhost-postfix-48",

@@ -713,6 +713,20 @@ if __name__ == "__main__":  # `python tests/test_data_schema.py`: list every dat
 BOUNCE_EXTRA_REASONS = {"delivered", "vacation", "feedback", "onhold", "undefined", "badreputation"}
 
 
+def _pattern_errors(where: str, patterns: Iterable[str]) -> list[str]:
+    """A bounce phrase list's errors: a ``re:`` pattern must compile, any other be lowercase and not empty."""
+    errs = []
+    for p in patterns:
+        if p.startswith("re:"):
+            try:
+                re.compile(p[3:])
+            except re.error as exc:
+                errs.append(f"{where}: bad regex {p!r}: {exc}")
+        elif p != p.lower() or not p.strip():
+            errs.append(f"{where}: pattern {p!r} must be lowercase and not empty")
+    return errs
+
+
 def validate_bounces(doc: dict[str, Any], ui: dict[str, Any], providers_ids: set[str] | None = None) -> list[str]:
     """Every error of checker/data/bounces.toml (the rules of checker.message) and of its strings."""
     import re as _re
@@ -728,14 +742,7 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any], providers_ids: set
         for code in list(r.get("strong", [])) + list(r.get("weak", [])):
             if not _re.fullmatch(r"[245]\.\d{1,3}\.\d{1,3}", code):
                 errs.append(f"bounces.toml#reason.{rid}: {code!r} is not a status code")
-        for p in r.get("patterns", []):
-            if p.startswith("re:"):
-                try:
-                    _re.compile(p[3:])
-                except _re.error as exc:
-                    errs.append(f"bounces.toml#reason.{rid}: bad regex {p!r}: {exc}")
-            elif p != p.lower() or not p.strip():
-                errs.append(f"bounces.toml#reason.{rid}: pattern {p!r} must be lowercase and not empty")
+        errs += _pattern_errors(f"bounces.toml#reason.{rid}", r.get("patterns", []))
     for rid in doc.get("generic", {}):
         if rid not in reasons:
             errs.append(f"bounces.toml#generic.{rid}: not a reason")
@@ -743,17 +750,42 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any], providers_ids: set
         target = o.get("reason") if "becomes" not in o else o["becomes"]
         if target not in reasons and target not in BOUNCE_EXTRA_REASONS:
             errs.append(f"bounces.toml: {target!r} is not a reason")
+    commands = {c.get("command") for c in doc.get("command", [])} | {"", "CONN"}
+    for n, rc in enumerate(doc.get("receiver", [])):
+        w = f"bounces.toml#receiver[{n}]"
+        for key in set(rc) - {"name", "hosts", "reason", "command", "contains", "becomes", "since", "until",
+                              "finding", "undated", "source", "secondary"}:
+            errs.append(f"{w}.{key}: unknown key")
+        for key in ("hosts", "reason", "becomes", "source"):
+            if not rc.get(key):
+                errs.append(f"{w}.{key}: missing")
+        whens = [rc["reason"]] if isinstance(rc.get("reason"), str) else list(rc.get("reason", []))
+        for rid in whens:
+            if rid not in reasons and rid not in BOUNCE_EXTRA_REASONS:
+                errs.append(f"{w}.reason: {rid!r} is not a reason")
+        for cmd in [rc["command"]] if isinstance(rc.get("command"), str) else list(rc.get("command", [])):
+            if cmd not in commands:
+                errs.append(f"{w}.command: {cmd!r} is not a command of [[command]] (or \"\")")
+        if rc.get("contains", "") != str(rc.get("contains", "")).lower():
+            errs.append(f"{w}.contains: must be lowercase")
+        for key in ("since", "until"):
+            if key in rc and not _re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(rc[key])):
+                errs.append(f"{w}.{key}: expected YYYY-MM-DD, got {rc[key]!r}")
+        if "since" in rc and "until" in rc and str(rc["since"]) >= str(rc["until"]):
+            errs.append(f"{w}: since must come before until")
+        for key in ("finding", "undated"):
+            if key in rc and f"message.finding-{rc[key]}" not in ui:
+                errs.append(f"{w}.{key}: {rc[key]!r} has no finding-{rc[key]} in messages/message.toml")
+        if "undated" in rc and not ("since" in rc or "until" in rc):
+            errs.append(f"{w}.undated: only for a rule with since or until")
+        if not str(rc.get("source", "")).startswith("https://"):
+            errs.append(f"{w}.source: must be an https URL")
+        if not isinstance(rc.get("secondary", False), bool):
+            errs.append(f"{w}.secondary: expected true or false")
     for rid, pats in doc.get("first", {}).items():
         if rid not in reasons:
             errs.append(f"bounces.toml#first: {rid!r} is not a reason")
-        for p in pats:
-            if p.startswith("re:"):
-                try:
-                    _re.compile(p[3:])
-                except _re.error as exc:
-                    errs.append(f"bounces.toml#first.{rid}: bad regex {p!r}: {exc}")
-            elif p != p.lower() or not p.strip():
-                errs.append(f"bounces.toml#first.{rid}: pattern {p!r} must be lowercase and not empty")
+        errs += _pattern_errors(f"bounces.toml#first.{rid}", pats)
     for n, rh in enumerate(doc.get("rhost", [])):
         w = f"bounces.toml#rhost[{n}]"
         for key in set(rh) - {"name", "source", "domains", "hosts", "status", "patterns"}:
@@ -771,14 +803,7 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any], providers_ids: set
         for rid, pats in rh.get("patterns", {}).items():
             if rid not in reasons and rid not in BOUNCE_EXTRA_REASONS:
                 errs.append(f"{w}.patterns: {rid!r} is not a reason")
-            for p in pats:
-                if p.startswith("re:"):
-                    try:
-                        _re.compile(p[3:])
-                    except _re.error as exc:
-                        errs.append(f"{w}.patterns.{rid}: bad regex {p!r}: {exc}")
-                elif p != p.lower() or not p.strip():
-                    errs.append(f"{w}.patterns.{rid}: pattern {p!r} must be lowercase and not empty")
+            errs += _pattern_errors(f"{w}.patterns.{rid}", pats)
     for field in ("hard", "not_failed"):
         for rid in doc.get(field, []):
             if rid not in reasons and rid not in BOUNCE_EXTRA_REASONS:
@@ -787,8 +812,10 @@ def validate_bounces(doc: dict[str, Any], ui: dict[str, Any], providers_ids: set
     for n, e in enumerate(doc.get("example", [])):
         w = f"bounces.toml#example[{n}]"
         for key in set(e) - {"provider", "text", "reason", "meaning", "source", "secondary", "command", "status",
-                             "action"}:
+                             "action", "date"}:
             errs.append(f"{w}.{key}: unknown key")
+        if "date" in e and not _re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(e["date"])):
+            errs.append(f"{w}.date: expected YYYY-MM-DD, got {e['date']!r}")
         if providers_ids is not None and e.get("provider") not in providers:
             errs.append(f"{w}.provider: {e.get('provider')!r} is not in providers.toml")
         if e.get("reason") not in reasons and e.get("reason") not in BOUNCE_EXTRA_REASONS:
@@ -823,9 +850,15 @@ def test_bounce_validator_reports_errors(raw: dict[str, Any]) -> None:
     doc["example"][1]["source"] = "http://x"
     doc["rhost"][0]["patterns"]["nosuchreason"] = ["x"]
     doc["rhost"][1]["patterns"]["userunknown"] = ["Upper"]
+    doc["receiver"][0]["until"] = "March 2025"
+    doc["receiver"][0]["finding"] = "nowhere"
+    doc["receiver"][1]["command"] = ["DATA", "QUIT"]
+    doc["receiver"][1]["when"] = "typo"
     errors = validate_bounces(doc, {k: v for k, v in raw["ui"].items() if k != "message.fix-expired"},
                               {p["id"] for p in raw["providers"]["provider"]})
     for needle in ("'5.1' is not a status code", "must be lowercase", "bad regex", "bounces.toml#order",
                    "message.toml#fix-expired", "'nowhere' is not in providers.toml", "must be an https URL",
-                   "'nosuchreason' is not a reason", "pattern 'Upper' must be lowercase"):
+                   "'nosuchreason' is not a reason", "pattern 'Upper' must be lowercase",
+                   "receiver[0].until: expected YYYY-MM-DD", "'nowhere' has no finding-nowhere",
+                   "'QUIT' is not a command", "receiver[1].when: unknown key"):
         assert any(needle in e for e in errors), needle

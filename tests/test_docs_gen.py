@@ -212,3 +212,22 @@ def test_a_setting_only_a_secondary_page_names_is_not_called_official(data, file
     for s in data.provider("docomo").settings:
         assert (f"[{other}]" in rows[s.name]) == s.secondary and (f"[{official}]" in rows[s.name]) != s.secondary
     assert any(s.secondary for s in data.provider("docomo").settings)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_bounce_reference_dates_docomos_unknown_user_and_names_its_sources(data, lang: str) -> None:
+    # docomo's "550 Unknown user" changed meaning in March 2025 (bounces.toml [[receiver]]): the page says when,
+    # what the customer should check, and that the sources are not docomo's own pages
+    page = gen_docs.bounces_page(data, lang)
+    japan = page.split("## ", 2)[0]
+    needles = {"ja": ("2025年3月12日", "2025年3月13日", "迷惑メールフォルダー", "受信リスト設定",
+                      "公式ページでは確かめていません"),
+               "en": ("12 March 2025", "13 March 2025", "spam folder", "受信リスト設定", "not checked on docomo's own")}
+    for needle in needles[lang]:
+        assert needle in japan, needle
+    for url in ("https://watch.impress.co.jp/docs/news/1662457.html", "https://github.com/sisimai/go-sisimai/issues/64"):
+        assert url in japan
+    # both docomo examples: the filter (a bounce before the change) and the missing address
+    docomo = page[page.index("{ #docomo }"):]
+    docomo = docomo[:docomo.index("\n### ")]
+    assert docomo.count("(`filtered`) · `DATA`") == 1 and docomo.count("(`userunknown`) · `RCPT`") == 1

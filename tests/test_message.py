@@ -54,16 +54,16 @@ hi
 
 
 def test_dsn_recipients_codes_and_docomo_data_filter() -> None:
-    r = read_message(DSN, "ja")
+    r = read_message(_dated("Wed, 2 Nov 2022 01:09:18 +0900"), "ja")  # before docomo's change of March 2025
     assert r.kind == "bounce"
     assert [x.address for x in r.recipients] == ["taro@docomo.ne.jp", "hanako@example.com"]
     taro, hanako = r.recipients
-    # docomo's "Unknown user" after DATA is its filter, even with 5.1.1: the address exists
+    # docomo's "Unknown user" after DATA was its filter, even with 5.1.1: the address exists
     assert (taro.reason, taro.command, taro.reply_code, taro.status, taro.hard) == ("filtered", "DATA", "550",
                                                                                       "5.1.1", False)
     assert (hanako.reason, hanako.reply_code, hanako.hard) == ("mailboxfull", "552", False)
     assert taro.url == "/bounces/#filtered"
-    assert any(f.code == "carrier-data-filter" for f in r.findings)
+    assert any(f.code == "docomo-data-filter" for f in r.findings)
     assert r.failed
     d = r.to_dict("x.eml")
     assert list(d) == ["file", "kind", "recipients", "authentication", "findings"]
@@ -276,7 +276,7 @@ def test_the_guide_examples_are_classified_as_the_guide_says() -> None:
     assert {e.provider for e in rules.examples} >= {"docomo", "au", "softbank", "gmail", "outlook", "yahoo-japan"}
     for e in rules.examples:
         got = classify(e.status, reply_code(e.text), e.command, e.text, rules, e.action)
-        got = receiver_rule(got, e.command, e.text, rules)
+        got = receiver_rule(got, e.command, e.text, rules, e.text, e.date).reason
         assert got == e.reason, (e.provider, e.text, got)
 
 
@@ -345,7 +345,7 @@ def _run(argv: list[str], stdin: bytes = b"") -> tuple[int, str, str]:
 
 def test_cli_json_contract_exit_codes_and_stdin(tmp_path) -> None:
     f = tmp_path / "b.eml"
-    f.write_bytes(DSN)
+    f.write_bytes(_dated("Wed, 2 Nov 2022 01:09:18 +0900"))  # before docomo's change of March 2025
     code, out, _ = _run([str(f), "-", "--json", "--lang", "en"], stdin=b"From: a@example.jp\nSubject: hi\n\nhi\n")
     assert code == 1
     lines = [json.loads(x) for x in out.splitlines()]
@@ -383,3 +383,122 @@ def test_truncation_limit_is_what_the_cli_reads(tmp_path) -> None:
     f.write_bytes(b"From: MAILER-DAEMON@x\n\n" + b"x" * (MAX_BYTES + 10))
     _, out, _ = _run([str(f), "--json"])
     assert any(x["code"] == "truncated" for x in json.loads(out)["findings"])
+
+
+# ------------------------------------------------------------------------ docomo's answers, before and after March 2025
+# From 13 February 2025 step by step, for all mail from 12 March 2025, docomo stores the mail its customers'
+# reception settings refuse in their spam folder instead of bouncing it (bounces.toml [[receiver]], secondary
+# sources): a docomo "550 Unknown user" dated before 13 March 2025 (in Japan) is the filter, after it the address.
+
+def _dated(date: str, raw: bytes = DSN) -> bytes:
+    return (f"Date: {date}\n".encode() if date else b"") + raw
+
+
+def _docomo(date: str, lang: str = "en") -> tuple[str, bool, str, set[str]]:
+    r = read_message(_dated(date), lang)
+    taro = r.recipients[0]
+    return taro.reason, taro.hard, taro.message, {f.code for f in r.findings}
+
+
+def test_docomo_unknown_user_after_data_before_13_march_2025_is_the_customers_filter() -> None:
+    reason, hard, message, codes = _docomo("Wed, 2 Nov 2022 01:09:18 +0900")
+    assert (reason, hard) == ("filtered", False)
+    assert "docomo-data-filter" in codes and "carrier-changed" not in codes
+    assert message.startswith("The address exists")  # the documented form: the address exists
+    # the last day of the old meaning, in Japan: 23:59 JST on 12 March, 14:59 UTC the same day
+    assert _docomo("Wed, 12 Mar 2025 23:59:00 +0900")[0] == "filtered"
+    assert _docomo("Wed, 12 Mar 2025 14:59:59 +0000")[0] == "filtered"
+
+
+def test_docomo_unknown_user_from_13_march_2025_is_the_address() -> None:
+    for date in ("Thu, 13 Mar 2025 00:00:00 +0900", "Wed, 12 Mar 2025 15:00:00 +0000",
+                 "Sun, 29 Nov 2026 09:00:00 +0900"):
+        reason, hard, _, codes = _docomo(date)
+        assert (reason, hard) == ("userunknown", True), date
+        assert {"docomo-no-filter-bounce", "carrier-changed"} <= codes, date
+        assert "docomo-data-filter" not in codes and "carrier-data-filter" not in codes
+    ja = read_message(_dated("Fri, 14 Mar 2025 10:00:00 +0900"), "ja")
+    note = next(f for f in ja.findings if f.code == "docomo-no-filter-bounce")
+    assert "迷惑メールフォルダー" in note.message and "2025年3月13日" in note.message
+    assert note.url == "/bounces/#userunknown"
+
+
+def test_docomo_date_falls_back_to_the_arrival_date_and_a_bounce_without_a_date_is_not_decided() -> None:
+    late = DSN.replace(b"Reporting-MTA: dns; mx.example.jp\n",
+                       b"Reporting-MTA: dns; mx.example.jp\nArrival-Date: Mon, 2 Jun 2025 10:00:00 +0900\n")
+    assert read_message(late, "en").recipients[0].reason == "userunknown"
+    early = late.replace(b"Mon, 2 Jun 2025", b"Mon, 2 Jun 2024")
+    assert read_message(early, "en").recipients[0].reason == "filtered"
+    # the Date header comes first
+    assert read_message(_dated("Mon, 2 Jun 2025 10:00:00 +0900", early), "en").recipients[0].reason == "userunknown"
+    # no readable date: no dated rule applies; the finding says why the reader cannot tell
+    for date in ("", "someday soon"):
+        r = read_message(_dated(date), "ja")
+        codes = {f.code for f in r.findings}
+        assert "docomo-undated" in codes and not codes & {"docomo-data-filter", "docomo-no-filter-bounce"}
+        assert "Date" in next(f.message for f in r.findings if f.code == "docomo-undated")
+
+
+def test_an_undated_docomo_filter_answer_is_explained_as_a_guess() -> None:
+    text = ("From: MAILER-DAEMON@mail.example.jp\nSubject: Undelivered Mail Returned to Sender\n\n"
+            "<taro@docomo.ne.jp>: host mfsmax.docomo.ne.jp[203.138.181.240] said: 550 Unknown user "
+            "taro@docomo.ne.jp (in reply to end of DATA command)\n")
+    undated = read_message(text.encode(), "en")
+    assert undated.recipients[0].reason == "filtered"
+    assert "may also not exist" in undated.recipients[0].message
+    old = read_message(_dated("Tue, 1 Nov 2022 17:23:56 +0900", text.encode()), "en")
+    assert (old.recipients[0].reason, old.recipients[0].message[:18]) == ("filtered", "The address exists")
+    new = read_message(_dated("Tue, 1 Apr 2025 17:23:56 +0900", text.encode()), "en")
+    assert new.recipients[0].reason == "userunknown"
+
+
+def test_the_date_rule_leaves_other_receivers_and_docomos_other_answers_alone() -> None:
+    # another receiver's "unknown user" after DATA stays filtered whatever the date (sisimai's definition)
+    other = _postfix("a@example.net", "550 User unknown", stage="end of DATA")
+    assert read_message(_dated("Fri, 14 Mar 2025 10:00:00 +0900", other), "en").recipients[0].reason == "filtered"
+    # docomo's full mailbox is a full mailbox on both sides of the date
+    full = _postfix("t@docomo.ne.jp", "552 Too much mail data", host="mfsmax.docomo.ne.jp", stage="end of DATA")
+    for date in ("Tue, 1 Nov 2022 17:23:56 +0900", "Fri, 14 Mar 2025 10:00:00 +0900"):
+        assert read_message(_dated(date, full), "en").recipients[0].reason == "mailboxfull"
+
+
+def test_inferred_filter_does_not_claim_the_address_exists() -> None:
+    # "User unknown" with neither a stage nor a 5.1.x status: sisimai reads it as filtered, a guess
+    for lang, hedge, firm in (("en", "the address may also not exist", "The address exists"),
+                              ("ja", "アドレスが本当にない可能性もあります", "アドレスはありますが")):
+        guessed = read_message(_postfix("a@example.net", "550 User unknown"), lang).recipients[0]
+        assert guessed.reason == "filtered" and hedge in guessed.message and firm not in guessed.message
+        # the stage says it (after DATA), or a receiver's documented form (au's address-less answer): firm
+        data = read_message(_postfix("a@example.net", "550 User unknown", stage="end of DATA"), lang).recipients[0]
+        assert data.reason == "filtered" and data.message.startswith(firm)
+        au = read_message(_postfix("b@ezweb.ne.jp", "550 : User unknown"), lang).recipients[0]
+        assert au.reason == "filtered" and au.message.startswith(firm)
+        # a filter named in words is not a guess either
+        named = read_message(_postfix("c@example.net", "550 5.7.1 Message rejected by content filter"), lang)
+        assert named.recipients[0].reason == "filtered" and named.recipients[0].message.startswith(firm)
+
+
+def test_the_page_shows_the_readers_own_explanation() -> None:
+    from checker.web.message import read as web_read
+
+    view = json.loads(web_read(_postfix("a@example.net", "550 User unknown"), "en"))
+    card = view["recipients"][0]
+    assert card["reason"] == "filtered" and card["explain"] == card["message"] and card["unsure"] is True
+    assert "may also not exist" in card["explain"]
+    firm = json.loads(web_read(_postfix("a@example.net", "550 User unknown", stage="end of DATA"), "en"))
+    assert firm["recipients"][0]["unsure"] is False
+
+
+@given(st.integers(min_value=-2_000_000_000, max_value=8_000_000_000),
+       st.integers(min_value=-56, max_value=56))
+@settings(max_examples=300, deadline=None)
+def test_the_day_in_japan_of_a_date_header_matches_the_standard_library(ts: int, quarter_hours: int) -> None:
+    # the core computes it with integers only (no datetime, no clock); the test checks it against datetime
+    import datetime
+    import email.utils
+
+    from checker.message.report import day_in_japan
+
+    when = datetime.datetime.fromtimestamp(ts, datetime.timezone(datetime.timedelta(minutes=15 * quarter_hours)))
+    want = when.astimezone(datetime.timezone(datetime.timedelta(hours=9))).date().isoformat()
+    assert day_in_japan(email.utils.format_datetime(when)) == want

@@ -26,6 +26,8 @@ ALLOWED_IMPORTS = {
     "base64", "binascii",
     # checker/message/: reading mail is the stdlib email package's job
     "email", "email.header", "email.policy", "email.message", "codecs",
+    # parsedate_tz only: a Date header's fields, as written in the message (never the clock)
+    "email.utils",
 }
 FORBIDDEN_CALLS = {"print", "open", "input", "exec", "eval", "breakpoint", "__import__"}
 FORBIDDEN_MODULES = {"time", "datetime", "random", "secrets", "socket", "os", "sys", "subprocess",

@@ -13,7 +13,8 @@
   P.enhance("audit", function (form, page) {
     var lang = page.lang;
     var t = page.t;
-    var num = function (n) { return Number(n).toLocaleString(lang === "en" ? "en-US" : "ja-JP"); };
+    var numbers = new Intl.NumberFormat(lang === "en" ? "en-US" : "ja-JP"); // one formatter, not one per number
+    var num = function (n) { return numbers.format(Number(n)); };
     var input = form.querySelector('input[type="file"]');
     var output = form.querySelector("output.todoku-audit-result");
     var busy = false;
@@ -97,6 +98,8 @@
       var s = m.summary;
       var seconds = ((performance.now() - started) / 1000).toFixed(1);
       summary.textContent = "";
+      pending.length = 0; // rows of an earlier result still to be written: that result is gone
+      form.setAttribute("data-listed", "all");
       if (reportURL) { URL.revokeObjectURL(reportURL); reportURL = null; }
       if (s.error) {
         form.setAttribute("data-state", "error");
@@ -193,6 +196,37 @@
 
     var SHOWN = 3; // rows shown per problem; the rest behind "and N more"
     var MAX_SHARED = 3; // distinct reasons listed once for a whole card; more: each row shows its own
+    // The rows behind "and N more" (up to 500 per problem) are written after the cards, in slices of at most
+    // about 8 ms, so that showing the result never holds the page in one long task (a 1,000-row list took
+    // 160-220 ms at once, scripts/bench_web.py); they are in the page moments later (find in page finds them),
+    // and a list opened before its turn is written at once.
+    var pending = [];
+    var filling = false;
+    function later(ul, rows, item) {
+      ul._todokuRows = { rows: rows, item: item, next: 0 };
+      pending.push(ul);
+      form.setAttribute("data-listed", "partial"); // "all" once every listed row is in the page
+      if (!filling) { filling = true; setTimeout(drain, 0); }
+    }
+    function fill(ul, until) {
+      var job = ul._todokuRows;
+      if (!job) return true;
+      var frag = document.createDocumentFragment();
+      while (job.next < job.rows.length && !(until && performance.now() > until)) frag.appendChild(job.item(job.rows[job.next++]));
+      ul.appendChild(frag);
+      if (job.next < job.rows.length) return false;
+      ul._todokuRows = null;
+      return true;
+    }
+    function drain() {
+      var until = performance.now() + 8;
+      while (pending.length && performance.now() < until) {
+        if (fill(pending[0], until)) pending.shift();
+      }
+      if (pending.length) setTimeout(drain, 0);
+      else { filling = false; form.setAttribute("data-listed", "all"); }
+    }
+
     // One card per problem. A group from the core (s.groups) has a title (the first finding's, linked to
     // its article), its reasons with their counts and its first rows; a group made here from the listed
     // rows has one reason. Both: the verdict, how many rows, the rows (line and address).
@@ -239,10 +273,15 @@
         card.appendChild(el("ul", { "class": "todoku-audit-rows" }, rows.slice(0, SHOWN).map(item)));
         var hidden = rows.length - SHOWN + (g.more || 0);
         if (hidden > 0) {
-          var rest = [el("summary", { text: t("summary-more", { n: num(hidden) }) })];
-          if (rows.length > SHOWN) rest.push(el("ul", { "class": "todoku-audit-rows" }, rows.slice(SHOWN).map(item)));
-          if (g.more) rest.push(el("p", { "class": "todoku-audit-note", text: t("not-listed", { n: num(g.more) }) }));
-          card.appendChild(el("details", null, rest));
+          var details = el("details", null, [el("summary", { text: t("summary-more", { n: num(hidden) }) })]);
+          if (rows.length > SHOWN) {
+            var ul = el("ul", { "class": "todoku-audit-rows" });
+            details.appendChild(ul);
+            later(ul, rows.slice(SHOWN), item);
+            details.addEventListener("toggle", function () { if (details.open) fill(ul); });
+          }
+          if (g.more) details.appendChild(el("p", { "class": "todoku-audit-note", text: t("not-listed", { n: num(g.more) }) }));
+          card.appendChild(details);
         }
         wrap.appendChild(card);
       });

@@ -68,7 +68,7 @@
       var dl = el("dl", null, [
         row(t("reason"), el("span", null, [el("strong", { text: r.title }), document.createTextNode(" "),
                                             el("code", { text: r.reason })])),
-        r.failed ? row("", el("span", { "class": "todoku-message-hard", text: r.hard ? t("hard") : t("soft") })) : null,
+        r.failed ? row("", el("span", { "class": "todoku-message-hard", text: r.hard ? t("hard") : r.unsure ? t("unsure") : t("soft") })) : null,
         row(t("explain"), document.createTextNode(r.explain)),
         row(t("fix"), el("strong", { text: r.fix }), "todoku-message-fix"),
         codes ? row(t("codes"), el("code", { text: codes })) : null,

@@ -8,6 +8,7 @@ on a tie, then the reason listed first in ``order``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .table import Rules
 
@@ -107,6 +108,25 @@ def rhost_reason(address: str, where: str, status: str, diagnostic: str, rules: 
 def classify(status: str, reply: str, command: str, diagnostic: str, rules: Rules, action: str = "",
              diagnostic_type: str = "", rhost: str = "") -> str:
     """The reason code of one recipient (``rhost``: what the receiver's own table says, when it says)."""
+    return classify_why(status, reply, command, diagnostic, rules, action, diagnostic_type, rhost)[0]
+
+
+def classify_why(status: str, reply: str, command: str, diagnostic: str, rules: Rules, action: str = "",
+                 diagnostic_type: str = "", rhost: str = "") -> tuple[str, bool]:
+    """``classify``, and whether the reason is only inferred: "filtered" read from an "unknown user" answer that
+    neither the stage nor a status code places (sisimai's rule; the address may as well not exist)."""
+    reason = _classify(status, reply, command, diagnostic, rules, action, diagnostic_type, rhost)
+    if reason == _INFERRED_FILTER:
+        return "filtered", True
+    return reason, False
+
+
+#: what ``_classify`` returns for the inferred case (turned into "filtered" by ``classify_why``)
+_INFERRED_FILTER = "filtered?"
+
+
+def _classify(status: str, reply: str, command: str, diagnostic: str, rules: Rules, action: str,
+              diagnostic_type: str, rhost: str) -> str:
     if action in ("delivered", "relayed", "expanded") or status.startswith("2"):
         return "delivered"
     if diagnostic_type == "x-unix":  # a local delivery program failed (procmail, a pipe...)
@@ -131,9 +151,10 @@ def classify(status: str, reply: str, command: str, diagnostic: str, rules: Rule
         return "networkerror"
     if reason == "userunknown" and command in ("DATA", "") and not status.startswith(("5.1.", "4.1.")):
         # "unknown user" that neither a status saying the mailbox does not exist (5.1.x) nor the recipient stage
-        # (RCPT) confirms: after DATA it is the receiver's filter refusing the content (docomo answers this
-        # way), and sisimai reads it so when the stage is unknown too (reason/why-filtered.go)
-        return "filtered"
+        # (RCPT) confirms: after DATA it is the receiver's filter refusing the content (docomo answered this
+        # way until March 2025), and sisimai reads it so when the stage is unknown too (reason/why-filtered.go):
+        # then it is only a guess, and the explanation says so
+        return "filtered" if command == "DATA" else _INFERRED_FILTER
     if reason:
         return reason
     if command in ("HELO", "CONN"):
@@ -161,10 +182,38 @@ def classify(status: str, reply: str, command: str, diagnostic: str, rules: Rule
     return "undefined" if not text else "onhold"
 
 
-def receiver_rule(reason: str, command: str, where: str, rules: Rules) -> str:
-    """``reason`` as the receiver means it: docomo's "unknown user" after DATA is its filter."""
+@dataclass(frozen=True, slots=True)
+class ReceiverMeaning:
+    """What the receivers' rules make of a reason: ``reason`` (changed or not), ``finding`` (the code of the
+    finding the rule that held adds, or the ``undated`` finding of one that would have held had the report a
+    date; "" when none), ``undated`` (a dated rule could not be applied: the report has no date)."""
+
+    reason: str
+    finding: str = ""
+    undated: bool = False
+    applied: bool = False
+
+
+def receiver_rule(reason: str, command: str, where: str, rules: Rules, diagnostic: str = "",
+                  day: str = "") -> ReceiverMeaning:
+    """``reason`` as the receiver means it (``[[receiver]]`` of bounces.toml): docomo's "unknown user" after
+    DATA was its customers' filter until March 2025, and means the address since. ``day``: the report's date,
+    "YYYY-MM-DD" in Japan (from the message, never the clock; "" when it has none): a dated rule holds only for a
+    dated report."""
     low = where.lower()
-    for hosts, when, cmd, becomes in rules.receivers:
-        if reason == when and command == cmd and any(h in low for h in hosts):
-            return becomes
-    return reason
+    text = normalize(diagnostic) if diagnostic else ""
+    undated = ""
+    for r in rules.receivers:
+        if reason not in r.reasons or (r.commands and command not in r.commands):
+            continue
+        if r.contains and r.contains not in text:
+            continue
+        if not any(h in low for h in r.hosts):
+            continue
+        if r.dated and not day:
+            undated = undated or r.undated
+            continue
+        if day and not r.holds_on(day):
+            continue
+        return ReceiverMeaning(reason=r.becomes, finding=r.finding, applied=True)
+    return ReceiverMeaning(reason=reason, finding=undated, undated=bool(undated))

@@ -5,6 +5,7 @@ randomness; every string comes from ``checker/data`` (``messages/message.toml``,
 """
 from __future__ import annotations
 
+import email.utils
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +14,7 @@ from .._data import Data, default_data
 from .._model import Finding, Severity
 from . import dsn, parse, scan
 from .auth import Authentication, authentication
-from .reasons import classify, command_of, receiver_rule, rhost_reason
+from .reasons import classify_why, command_of, receiver_rule, rhost_reason
 from .table import Rules, default_rules
 
 Kind = str  # "bounce" | "message" | "unknown"
@@ -43,6 +44,11 @@ class Recipient:
     message: str
     url: str
     failed: bool = True
+    #: the code of a finding a receiver's rule adds about this answer ("" when none; not in the JSON recipient:
+    #: it is reported among the findings)
+    note: str = ""
+    #: the reason is a guess (a "filtered" nothing in the report confirms): whether the address exists is not known
+    inferred: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"address": self.address, "status": self.status or None, "reply_code": self.reply_code or None,
@@ -216,6 +222,70 @@ def _diag_line(text: str) -> str:
     return " ".join(lines[:4])
 
 
+#: Japan's time (UTC+9, no daylight saving): a receiver's dated rule is about a calendar day in Japan
+_JST = 9 * 3600
+_ARRIVAL = re.compile(r"(?im)^arrival-date:[ \t]*(.{1,200})$")
+
+
+def _days_from_civil(y: int, m: int, d: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm: integers only, no clock)."""
+    y -= m <= 2
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _civil_from_days(z: int) -> tuple[int, int, int]:
+    z += 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + (3 if mp < 10 else -9)
+    return yoe + era * 400 + (m <= 2), m, d
+
+
+def day_in_japan(value: str) -> str:
+    """The calendar day in Japan ("YYYY-MM-DD") of an RFC 5322 date ("Wed, 12 Mar 2025 15:30:00 +0000"), or ""
+    when it is not one. Pure arithmetic on the header's fields (``email.utils.parsedate_tz``)."""
+    value = value.strip()[:200]
+    if not value:
+        return ""
+    try:
+        fields = email.utils.parsedate_tz(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return ""
+    if fields is None:
+        return ""
+    y, m, d, hh, mm, ss = (int(x) for x in fields[:6])
+    offset = int(fields[9] or 0)  # "-0000" and no zone: taken as UTC (RFC 5322 3.3)
+    if not (1 <= m <= 12 and 1 <= d <= 31 and 1900 <= y <= 9999 and 0 <= hh <= 24 and 0 <= mm <= 59):
+        return ""
+    seconds = hh * 3600 + mm * 60 + min(ss, 60) - offset + _JST
+    y, m, d = _civil_from_days(_days_from_civil(y, m, d) + seconds // 86400)
+    return f"{y:04d}-{m:02d}-{d:02d}" if 1900 <= y <= 9999 else ""
+
+
+def report_day(parsed: parse.Parsed) -> str:
+    """The day in Japan ("YYYY-MM-DD") the report was written: its ``Date`` header, else the delivery status's
+    ``Arrival-Date``; "" when neither is a readable date. Taken from the message, never from the clock."""
+    values = [parsed.header("date")]
+    for p in parsed.parts:
+        if not p.quoted and p.ctype.endswith("delivery-status"):
+            m = _ARRIVAL.search(p.text[:5000])
+            if m is not None:
+                values.append(m.group(1))
+    for value in values:
+        day = day_in_japan(value)
+        if day:
+            return day
+    return ""
+
+
 _IN_REPLY = re.compile(r"in\s{1,8}reply\s{1,8}to\s{1,8}(?:end\s{1,8}of\s{1,8})?[A-Za-z]{2,8}(?:\s{1,8}[A-Za-z]{2,4})?"
                        r"\s{1,8}command", re.IGNORECASE)
 
@@ -224,7 +294,8 @@ EXPLANATION_LIMIT = 20_000
 
 
 def _recipient(raw: _Raw, expl: str, lang: str, data: Data, rules: Rules, vendor: str = "",
-               subject: str = "", cache: dict[tuple[str, ...], str] | None = None, reporter: str = "") -> Recipient:
+               subject: str = "", cache: dict[tuple[str, ...], tuple[str, bool]] | None = None, reporter: str = "",
+               day: str = "") -> Recipient:
     diag = raw.diagnostic or _diag_line(raw.context)
     if raw.diagnostic and "in reply to" not in diag.lower():
         # Postfix's status part drops the stage its text gives: "(in reply to MAIL FROM command)"
@@ -241,34 +312,45 @@ def _recipient(raw: _Raw, expl: str, lang: str, data: Data, rules: Rules, vendor
     context = raw.context[:EXPLANATION_LIMIT]
     where = f"{raw.remote_mta}\n{context}\n{diag}\n{reporter}"
     rhost = rhost_reason(raw.address, where, status, diag or context, rules, expl[:EXPLANATION_LIMIT])
-    reason = classify(status, reply, command, diag, rules, raw.action, raw.diagnostic_type, rhost)
+    # inferred: "filtered" only guessed from an "unknown user" answer nothing places (the explanation hedges)
+    reason, inferred = classify_why(status, reply, command, diag, rules, raw.action, raw.diagnostic_type, rhost)
+    said = diag
     if reason in ("undefined", "onhold") and context:
-        reason = classify(status, reply, command, diag + "\n" + context, rules, raw.action)
+        said = diag + "\n" + context
+        reason, inferred = classify_why(status, reply, command, said, rules, raw.action)
     if reason in ("undefined", "onhold") and expl:
         key = (status, reply, command, raw.action)
         if cache is None or key not in cache:
-            second = classify(status, reply, command, expl[:EXPLANATION_LIMIT], rules, raw.action)
+            second = classify_why(status, reply, command, expl[:EXPLANATION_LIMIT], rules, raw.action)
             if cache is not None:
                 cache[key] = second
         else:
             second = cache[key]
-        if second not in ("undefined", "onhold"):
-            reason = second
+        if second[0] not in ("undefined", "onhold"):
+            reason, inferred = second
     if reason in ("undefined", "onhold") and subject:  # Sendmail's "Returned mail: User unknown"
-        second = classify(status, reply, command, subject.partition(":")[2], rules, raw.action)
-        if second not in ("undefined", "onhold"):
-            reason = second
+        second = classify_why(status, reply, command, subject.partition(":")[2], rules, raw.action)
+        if second[0] not in ("undefined", "onhold"):
+            reason, inferred = second
     if vendor and not status:
-        reason = vendor
+        reason, inferred = vendor, False
     if reason == "onhold" and not reply and not status:
         # nothing in the report says why: no status code, no server answer (sisimai's "undefined")
         reason = "undefined"
-    reason = receiver_rule(reason, command, f"{raw.address}\n{raw.remote_mta}\n{raw.context}\n{diag}", rules)
+    meant = receiver_rule(reason, command, f"{raw.address}\n{raw.remote_mta}\n{raw.context}\n{diag}", rules,
+                          said or raw.context, day)
+    if meant.applied:
+        reason, inferred = meant.reason, False
+    elif meant.undated and reason == "filtered":
+        # the receiver's answer meant its filter before a date and the address after it: without a date, a guess
+        inferred = True
     temporary = status.startswith("4") or (not status and reply.startswith("4")) or raw.action == "delayed"
     hard = reason in rules.hard and not temporary
+    explain = "explain-filtered-inferred" if inferred and reason == "filtered" else f"explain-{reason}"
     return Recipient(address=raw.address, status=status, reply_code=reply, command=command, reason=reason,
-                     hard=hard, diagnostic=_clean(diag or raw.context), message=_t(data, f"explain-{reason}", lang),
-                     url=bounce_url(reason, lang), failed=reason not in rules.not_failed)
+                     hard=hard, diagnostic=_clean(diag or raw.context), message=_t(data, explain, lang),
+                     url=bounce_url(reason, lang), failed=reason not in rules.not_failed, note=meant.finding,
+                     inferred=inferred and reason == "filtered")
 
 
 def _japan_findings(recipients: tuple[Recipient, ...], lang: str, data: Data) -> list[Finding]:
@@ -279,7 +361,10 @@ def _japan_findings(recipients: tuple[Recipient, ...], lang: str, data: Data) ->
             continue
         name = provider.name.get(lang)
         low = " ".join(r.diagnostic.lower().split())
-        if r.reason == "filtered" and r.command == "DATA" and ("unknown" in low or "no such" in low):
+        if r.note:  # what a receiver's own rule says about this answer (bounces.toml [[receiver]])
+            out.append(_finding(data, r.note, "warning", lang, bounce_url(r.reason, lang), address=r.address,
+                                provider=name))
+        elif r.reason == "filtered" and r.command == "DATA" and ("unknown" in low or "no such" in low):
             out.append(_finding(data, "carrier-data-filter", "warning", lang, bounce_url("filtered", lang),
                                 address=r.address, provider=name))
         elif r.reason == "filtered" and re.search(r"550\s*:\s*user unknown", low) and r.address.lower() not in low:
@@ -317,11 +402,13 @@ def read_message(raw: bytes, lang: str = "ja", data: Data | None = None, rules: 
         raws, expl = _bounce_recipients(parsed, rules)
         vendor = next((reason for header, needle, reason in rules.vendors
                        if needle in parsed.header(header).lower()), "")
-        cache: dict[tuple[str, ...], str] = {}
+        cache: dict[tuple[str, ...], tuple[str, bool]] = {}
+        day = report_day(parsed)
         # the server that wrote the report: the "from" host of the report's first Received header (a receiver's
         # table applies to the reports it writes itself too; "by" is the server that received the report)
         reporter = re.split(r"\bby\b", parsed.header("received")[:300], maxsplit=1)[0]
-        recipients = tuple(_recipient(r, expl, lang, data, rules, vendor, subject, cache, reporter) for r in raws)
+        recipients = tuple(_recipient(r, expl, lang, data, rules, vendor, subject, cache, reporter, day)
+                           for r in raws)
         if not recipients:
             findings.append(_finding(data, "no-recipient", "warning", lang, bounce_url("reading", lang)))
         findings += _japan_findings(recipients, lang, data)

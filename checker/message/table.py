@@ -56,6 +56,8 @@ class Example:
     command: str = ""
     status: str = ""
     action: str = ""
+    #: the day ("YYYY-MM-DD", in Japan) of the bounce the example comes from, when its meaning depends on it
+    date: str = ""
 
     def meaning(self, lang: str) -> str:
         return self.meaning_en if lang == "en" else self.meaning_ja
@@ -76,6 +78,47 @@ class Rhost:
 
 
 @dataclass(frozen=True, slots=True)
+class Receiver:
+    """A receiver whose answer means another reason than its words (``[[receiver]]`` of bounces.toml): when the
+    report names one of ``hosts``, the reason is one of ``reasons``, the refused command one of ``commands``
+    (empty: any; "" in it: no stage known) and the answer contains ``contains`` (lowercase; empty: anything), the
+    reason ``becomes`` another. ``since`` / ``until``: the rule holds for reports dated on or after ``since`` and
+    before ``until`` (Japan's calendar day); a dated rule never holds for a report without a date. ``finding``: the
+    code of the finding the rule adds; ``undated``: the finding a report without a date gets when the rule would
+    have held."""
+
+    name: str
+    hosts: tuple[str, ...]
+    reasons: tuple[str, ...]
+    commands: tuple[str, ...]
+    becomes: str
+    contains: str = ""
+    #: "YYYY-MM-DD" or "" (no bound): ISO days compare as text
+    since: str = ""
+    until: str = ""
+    finding: str = ""
+    undated: str = ""
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.since or self.until)
+
+    def holds_on(self, day: str) -> bool:
+        """``day``: "YYYY-MM-DD" (a day in Japan)."""
+        return (not self.since or day >= self.since) and (not self.until or day < self.until)
+
+
+def _receiver(r: Mapping[str, Any]) -> Receiver:
+    reasons = r["reason"]
+    commands = r.get("command", [])
+    return Receiver(name=r.get("name", ""), hosts=tuple(r["hosts"]),
+                    reasons=(reasons,) if isinstance(reasons, str) else tuple(reasons),
+                    commands=(commands,) if isinstance(commands, str) else tuple(commands),
+                    becomes=r["becomes"], contains=r.get("contains", ""), since=str(r.get("since", "")),
+                    until=str(r.get("until", "")), finding=r.get("finding", ""), undated=r.get("undated", ""))
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
     order: tuple[str, ...]
     reasons: Mapping[str, Reason]
@@ -93,8 +136,8 @@ class Rules:
     bounce_phrases: tuple[str, ...]
     #: (header, lowercase substring, reason): reports of a sender that always mean one reason
     vendors: tuple[tuple[str, str, str], ...] = ()
-    #: (hosts, reason, command, becomes): a receiver's answer that means another reason
-    receivers: tuple[tuple[tuple[str, ...], str, str, str], ...] = ()
+    #: receivers' answers that mean another reason (in order; the first that holds decides)
+    receivers: tuple[Receiver, ...] = ()
     examples: tuple[Example, ...] = ()
     rhosts: tuple[Rhost, ...] = ()
     #: (reason, phrases) that win wherever they occur in the answer (in this order)
@@ -119,11 +162,11 @@ def parse_rules(doc: Mapping[str, Any]) -> Rules:
         overrides=tuple((re.compile(o["pattern"]), o["reason"]) for o in doc.get("override", ())),
         bounce_phrases=tuple(doc["markers"]["bounce_phrases"]),
         vendors=tuple((v["header"], v["contains"], v["reason"]) for v in doc.get("vendor", ())),
-        receivers=tuple((tuple(r["hosts"]), r["reason"], r["command"], r["becomes"]) for r in doc.get("receiver", ())),
+        receivers=tuple(_receiver(r) for r in doc.get("receiver", ())),
         examples=tuple(Example(provider=e["provider"], text=e["text"], reason=e["reason"],
                                meaning_ja=e["meaning"]["ja"], meaning_en=e["meaning"]["en"], source=e["source"],
                                secondary=bool(e.get("secondary", False)), command=e.get("command", ""),
-                               status=e.get("status", ""), action=e.get("action", ""))
+                               status=e.get("status", ""), action=e.get("action", ""), date=str(e.get("date", "")))
                        for e in doc.get("example", ())),
         rhosts=tuple(Rhost(name=r["name"], domains=tuple(r.get("domains", ())), hosts=tuple(r.get("hosts", ())),
                            status=tuple((c, rid) for rid, codes in r.get("status", {}).items() for c in codes),

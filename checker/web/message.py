@@ -44,8 +44,8 @@ def read(content: bytes | bytearray | memoryview | JsBytes, lang: str = "ja", da
         "subject": report.subject,
         "failed": report.failed,
         "recipients": [
-            {**r.to_dict(), "failed": r.failed, "title": t(f"title-{r.reason}"), "explain": t(f"explain-{r.reason}"),
-             "fix": t(f"fix-{r.reason}")}
+            {**r.to_dict(), "failed": r.failed, "title": t(f"title-{r.reason}"), "explain": r.message,
+             "unsure": r.inferred, "fix": t(f"fix-{r.reason}")}
             for r in report.recipients
         ],
         "authentication": a.to_dict() | {"from_domain": a.from_domain} if a is not None else None,
