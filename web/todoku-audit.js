@@ -38,8 +38,11 @@
     var S = JSON.parse(stringsNode.textContent);
     var lang = form.getAttribute("data-lang") === "en" ? "en" : "ja";
     var t = function (key, params) { return fmt(S[key] !== undefined ? S[key] : key, params); };
-    var numbers = new Intl.NumberFormat(lang === "en" ? "en-US" : "ja-JP"); // one formatter, not one per number
-    var num = function (n) { return numbers.format(Number(n)); };
+    var numbers = null; // one formatter, made at the first number (not at start-up: it loads locale data)
+    var num = function (n) {
+      numbers = numbers || new Intl.NumberFormat(lang === "en" ? "en-US" : "ja-JP");
+      return numbers.format(Number(n));
+    };
     var input = form.querySelector('input[type="file"]');
     var output = form.querySelector("output.todoku-audit-result");
     var worker = null;
