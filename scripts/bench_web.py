@@ -83,7 +83,10 @@ try {
 try {
   new PerformanceObserver(l => {
     for (const e of l.getEntries()) for (const s of e.scripts || []) {
-      if ((s.sourceURL || '').includes('/assets/todoku/todoku-')) window.__ours.push(s.duration);
+      if ((s.sourceURL || '').includes('/assets/todoku/todoku-')) {
+        window.__ours.push([s.duration, `${s.sourceURL.split('/').pop()} ${s.invoker.startsWith('http') ? 'evaluation'
+                                          : s.invoker}${s.sourceFunctionName ? ' ' + s.sourceFunctionName : ''}`]);
+      }
     }
   }).observe({ type: 'long-animation-frame', buffered: true });
 } catch (e) {}
@@ -242,7 +245,9 @@ def first_verdict(context: BrowserContext, base: str, target: str, audit_list: b
         page.close()
         return None
     out: dict[str, Any] = page.evaluate("""() => ({ms: window.__verdict, longest: Math.max(0, ...window.__longtasks),
-                                   ours: Math.max(0, ...window.__ours), stages: window.__stages || null})""")
+                                   ours: Math.max(0, ...window.__ours.map(o => o[0])),
+                                   oursWhat: (window.__ours.slice().sort((a, b) => b[0] - a[0])[0] || [0, ''])[1],
+                                   stages: window.__stages || null})""")
     page.wait_for_timeout(200)  # the last responses' "requestfinished"
     out["bytes"] = sum(sizes)
     page.close()
@@ -398,6 +403,11 @@ def main(argv: list[str] | None = None) -> int:
                       f"{med([c['bytes'] for c, _ in runs]) / 1e3:9.0f}{med([w['bytes'] for _, w in runs]) / 1e3:9.0f}"
                       f"{max((max(c['longest'], w['longest']) for c, w in runs), default=0):11.0f} ms"
                       f"{max((max(c['ours'], w['ours']) for c, w in runs), default=0):4.0f} ms")
+            longest = max(((r["ours"], r["oursWhat"], target) for target in TARGETS
+                           if target != "bare loadPyodide() page" for run in results[(server, target)] for r in run),
+                          default=(0, "", ""))
+            if longest[0]:
+                print(f"  ours, longest: {longest[0]:.0f} ms, {longest[1]} ({longest[2]})")
             st = [c["stages"] for c, _ in results[(server, "provider page, shared #check= link")] if c["stages"]]
             if st:
                 print("  our stages, shared link, cold, last run (ms since the worker started): "

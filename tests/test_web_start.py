@@ -43,8 +43,8 @@ def manifest(site_dir) -> dict:
 
 def test_the_page_starts_from_the_snapshot(page, site_dir):
     """The page restores the build's memory snapshot (never boots Python the normal way). The standard library
-    is the whole one by default (scripts/build_web.py: the trimmed one lacks what openpyxl and dnspython import);
-    with TODOKU_TRIM_STDLIB=1 the build ships the trimmed one and the page fetches it instead."""
+    is the trimmed one by default (scripts/build_web.py, traced with openpyxl and dnspython too); with
+    TODOKU_TRIM_STDLIB=0 the build ships the whole one and the page fetches Pyodide's own zip."""
     doc = manifest(site_dir)
     assert doc.get("snapshot"), doc
     stages = verdict_via_shared_link(page)
@@ -57,6 +57,27 @@ def test_the_page_starts_from_the_snapshot(page, site_dir):
         assert "python_stdlib.zip" not in names  # the whole standard library is not fetched
     else:
         assert "python_stdlib.zip" in names
+
+
+def test_the_next_start_reads_the_snapshot_decoded_from_cache_storage(page, site_dir):
+    """After a restore the decoded snapshot is kept in Cache Storage (web/todoku-pyodide.mjs keepSnapshot); the
+    next page of the same browser restores from it, without the snapshot's request, with the same answers, and
+    only the current snapshot is kept."""
+    doc = manifest(site_dir)
+    first = verdict_via_shared_link(page)
+    assert "snapshot read from Cache Storage" not in first, first
+    name = doc["snapshot"].rsplit("/", 1)[-1]
+    page.wait_for_function("""async (name) => {
+        const keys = await (await caches.open('todoku-snapshot')).keys();
+        return keys.length === 1 && keys[0].url.endsWith(name);
+    }""", arg=name, timeout=READY_MS)
+    second = page.context.new_page()
+    second.todoku_requests = []  # type: ignore[attr-defined]
+    second.on("request", lambda r: second.todoku_requests.append(r.url))  # type: ignore[attr-defined]
+    stages = verdict_via_shared_link(second, "hanako@docomo.ne.jp")
+    assert stages["snapshot"] == "restored" and "snapshot read from Cache Storage" in stages, stages
+    assert not [u for u in second.todoku_requests if u.endswith(name)]  # type: ignore[attr-defined]
+    second.close()
 
 
 @pytest.mark.parametrize("damage", ["missing", "garbage", "truncated", "other-build"])

@@ -13,8 +13,11 @@
   P.enhance("audit", function (form, page) {
     var lang = page.lang;
     var t = page.t;
-    var numbers = new Intl.NumberFormat(lang === "en" ? "en-US" : "ja-JP"); // one formatter, not one per number
-    var num = function (n) { return numbers.format(Number(n)); };
+    var numbers = null; // one formatter, made at the first number (not at start-up: it loads locale data)
+    var num = function (n) {
+      numbers = numbers || new Intl.NumberFormat(lang === "en" ? "en-US" : "ja-JP");
+      return numbers.format(Number(n));
+    };
     var input = form.querySelector('input[type="file"]');
     var output = form.querySelector("output.todoku-audit-result");
     var busy = false;
