@@ -248,7 +248,9 @@ def first_verdict(context: BrowserContext, base: str, target: str, audit_list: b
                                    ours: Math.max(0, ...window.__ours.map(o => o[0])),
                                    oursWhat: (window.__ours.slice().sort((a, b) => b[0] - a[0])[0] || [0, ''])[1],
                                    stages: window.__stages || null})""")
-    page.wait_for_timeout(200)  # the last responses' "requestfinished"
+    # the last responses' "requestfinished"; and a reader reads the answer before leaving: the page stays open
+    # a second, as the worker keeps the decoded snapshot for the next start half a second after it is ready
+    page.wait_for_timeout(1000)
     out["bytes"] = sum(sizes)
     page.close()
     return out
