@@ -185,11 +185,11 @@ def start_variant(tmp: Path) -> tuple[type[TrimmedHandler], str, str]:
     trim = not manifest.get("stdlib")
     out = tmp / "variant"
     snapshot, stdlib, info = build_web.make_start(wheel, out, trim=trim, extras=extras)
-    build_web.compress_siblings(snapshot, quality=build_web.SNAPSHOT_BROTLI_QUALITY, cache=False)  # as the build
+    build_web.compress_siblings(snapshot, quality=build_web.SNAPSHOT_BROTLI_QUALITY, cache=False, zstd=True)
     patch: dict[str, Any] = {"snapshot": f"variant/{snapshot.name}", "snapshotBytes": snapshot.stat().st_size}
     whole = PYODIDE_STDLIB.stat().st_size
     if stdlib is not None:
-        build_web.compress_siblings(stdlib)
+        build_web.compress_siblings(stdlib, zstd=True)
         patch["stdlib"] = f"variant/{stdlib.name}"
         br = Path(str(stdlib) + ".br").stat().st_size
         what = (f"{info['stdlibFiles']} files, {stdlib.stat().st_size / 1e6:.2f} MB stored / {br / 1e6:.2f} MB "
@@ -248,9 +248,7 @@ def first_verdict(context: BrowserContext, base: str, target: str, audit_list: b
                                    ours: Math.max(0, ...window.__ours.map(o => o[0])),
                                    oursWhat: (window.__ours.slice().sort((a, b) => b[0] - a[0])[0] || [0, ''])[1],
                                    stages: window.__stages || null})""")
-    # the last responses' "requestfinished"; and a reader reads the answer before leaving: the page stays open
-    # a second, as the worker keeps the decoded snapshot for the next start half a second after it is ready
-    page.wait_for_timeout(1000)
+    page.wait_for_timeout(200)  # the last responses' "requestfinished"
     out["bytes"] = sum(sizes)
     page.close()
     return out

@@ -4,8 +4,9 @@
 Static files only, with the right types for the in-page checker (.wasm application/wasm, .mjs text/javascript)
 and each language's own not-found page (/en/... -> site/en/404.html, else site/404.html). As the static-host
 recipe in web/README.md asks of a host:
-  - the precompressed sibling the build wrote (``x.br``, else ``x.gz``) when the request's Accept-Encoding
-    allows it, with ``Content-Encoding``, the original file's ``Content-Type`` and ``Vary: Accept-Encoding``
+  - the precompressed sibling the build wrote (``x.zst`` where it is the smallest: the memory snapshot; else
+    ``x.br``, else ``x.gz``) when the request's Accept-Encoding allows it, with ``Content-Encoding``, the
+    original file's ``Content-Type`` and ``Vary: Accept-Encoding``
     (the Pyodide runtime is 13.5 MB as files, 5.5 MB with brotli);
   - ``Cache-Control: public, max-age=31536000, immutable`` for files named by their content hash (the memory
     snapshot ``checker-<sha12>.snapshot``, the trimmed standard library), ``no-cache`` for everything else:
@@ -36,7 +37,7 @@ SITE = Path(__file__).resolve().parent.parent / "site"
 #: file names that carry a hash of their content (scripts/build_web.py names them so): cached for good
 IMMUTABLE = re.compile(r"-[0-9a-f]{12}\.[a-z.]+$")
 #: precompressed siblings, in order of preference
-ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+ENCODINGS = (("zstd", ".zst"), ("br", ".br"), ("gzip", ".gz"))
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):

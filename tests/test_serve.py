@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import brotli
 import pytest
+import zstandard
 from helpers_core import load_script
 
 serve = load_script("serve")
@@ -23,6 +24,10 @@ def site(tmp_path: Path) -> Path:
     (d / "x.wasm").write_bytes(wasm)
     (d / "x.wasm.br").write_bytes(brotli.compress(wasm))
     (d / "x.wasm.gz").write_bytes(gzip.compress(wasm))
+    snapshot = bytes(range(256)) * 800
+    (d / "big.snapshot").write_bytes(snapshot)
+    (d / "big.snapshot.zst").write_bytes(zstandard.ZstdCompressor(level=19).compress(snapshot))
+    (d / "big.snapshot.br").write_bytes(brotli.compress(snapshot))
     (d / "only-gz.mjs").write_bytes(b"export const a = 1;\n" * 50)
     (d / "only-gz.mjs.gz").write_bytes(gzip.compress(b"export const a = 1;\n" * 50))
     (d / "checker-0123456789ab.snapshot").write_bytes(b"\0" * 1000)
@@ -62,6 +67,21 @@ def test_brotli_then_gzip_then_identity_with_the_original_type(site, monkeypatch
         # no sibling: as it is, no Vary
         st, h, body = get(base, "/assets/todoku/plain.json", **{"Accept-Encoding": "br"})
         assert body == b"{}" and "content-encoding" not in h and "vary" not in h
+
+
+def test_zstd_first_where_the_build_wrote_it_and_the_client_accepts_it(site, monkeypatch):
+    """The large start files have a .zst sibling (scripts/build_web.py): Chromium, which accepts zstd, gets it;
+    a client without zstd gets brotli; a file without .zst is unchanged (x.wasm here)."""
+    monkeypatch.setattr(serve, "SITE", site)
+    snapshot = (site / "assets/todoku/big.snapshot").read_bytes()
+    with serve.served(site) as base:
+        st, h, body = get(base, "/assets/todoku/big.snapshot", **{"Accept-Encoding": "gzip, deflate, br, zstd"})
+        assert st == 200 and h["content-encoding"] == "zstd" and h["vary"] == "Accept-Encoding"
+        assert zstandard.ZstdDecompressor().decompress(body) == snapshot
+        st, h, body = get(base, "/assets/todoku/big.snapshot", **{"Accept-Encoding": "gzip, br"})
+        assert h["content-encoding"] == "br" and brotli.decompress(body) == snapshot
+        st, h, _ = get(base, "/assets/todoku/x.wasm", **{"Accept-Encoding": "gzip, deflate, br, zstd"})
+        assert h["content-encoding"] == "br"
 
 
 def test_revalidation_and_immutable_names(site, monkeypatch):

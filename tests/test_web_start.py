@@ -59,27 +59,6 @@ def test_the_page_starts_from_the_snapshot(page, site_dir):
         assert "python_stdlib.zip" in names
 
 
-def test_the_next_start_reads_the_snapshot_decoded_from_cache_storage(page, site_dir):
-    """After a restore the decoded snapshot is kept in Cache Storage (web/todoku-pyodide.mjs keepSnapshot); the
-    next page of the same browser restores from it, without the snapshot's request, with the same answers, and
-    only the current snapshot is kept."""
-    doc = manifest(site_dir)
-    first = verdict_via_shared_link(page)
-    assert "snapshot read from Cache Storage" not in first, first
-    name = doc["snapshot"].rsplit("/", 1)[-1]
-    page.wait_for_function("""async (name) => {
-        const keys = await (await caches.open('todoku-snapshot')).keys();
-        return keys.length === 1 && keys[0].url.endsWith(name);
-    }""", arg=name, timeout=READY_MS)
-    second = page.context.new_page()
-    second.todoku_requests = []  # type: ignore[attr-defined]
-    second.on("request", lambda r: second.todoku_requests.append(r.url))  # type: ignore[attr-defined]
-    stages = verdict_via_shared_link(second, "hanako@docomo.ne.jp")
-    assert stages["snapshot"] == "restored" and "snapshot read from Cache Storage" in stages, stages
-    assert not [u for u in second.todoku_requests if u.endswith(name)]  # type: ignore[attr-defined]
-    second.close()
-
-
 @pytest.mark.parametrize("damage", ["missing", "garbage", "truncated", "other-build"])
 def test_a_snapshot_that_cannot_load_falls_back_to_the_normal_start(page, site_dir, tmp_path, damage):
     """Through the page audit (same loader, no 60 s load limit: the normal boot after a failed restore can

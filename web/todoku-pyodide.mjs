@@ -9,8 +9,7 @@
 // time): the Python heap of a runtime that has already imported the checker and loaded its data. Restoring
 // it replaces booting Python and importing. When it cannot be used (no snapshot in the manifest, the file
 // missing, another Pyodide build, a restore error) the worker boots the normal way; the reason is kept in
-// `snapshot` of the result ("restored" or "failed: ...") and a warning is logged. A restored snapshot is kept
-// decoded in Cache Storage for the next start (snapshotBytes, keepSnapshot below).
+// `snapshot` of the result ("restored" or "failed: ...") and a warning is logged.
 
 export class LoadError extends Error {
   // reason: "no-wasm" | "fetch" (the messages the widgets show are keyed by it)
@@ -41,53 +40,6 @@ export const WHEEL_PATH = "/lib/todoku_checker.whl";
 export function installWheel(pyodide, bytes, restored = false) {
   pyodide.FS.writeFile(WHEEL_PATH, bytes);
   if (!restored) pyodide.runPython(`import sys\nif ${JSON.stringify(WHEEL_PATH)} not in sys.path: sys.path.insert(0, ${JSON.stringify(WHEEL_PATH)})`);
-}
-
-// The snapshot's bytes (an ArrayBuffer of manifest.snapshotBytes), and whether they came from Cache Storage.
-// A warm start reads the decoded copy kept there (named by the snapshot's URL, which holds its content hash)
-// instead of decoding the brotli body from the HTTP cache again: 55-60 ms instead of 220-290 ms for the
-// 31.5 MB (measured in Chromium on this machine). Where Cache Storage is missing (a page not served over https
-// or localhost) or fails, the HTTP fetch as before.
-const SNAPSHOT_CACHE = "todoku-snapshot";
-
-async function openSnapshotCache() {
-  try {
-    return globalThis.caches ? await caches.open(SNAPSHOT_CACHE) : null;
-  } catch {
-    return null;
-  }
-}
-
-async function snapshotBytes(url, expected) {
-  const cache = await openSnapshotCache();
-  if (cache) {
-    try {
-      const hit = await cache.match(url);
-      const buf = hit ? await hit.arrayBuffer() : null;
-      if (buf && (!expected || buf.byteLength === expected)) return { buf, cache, cached: true };
-    } catch { /* read as if nothing were kept */ }
-  }
-  const buf = await (await fetchOk(url)).arrayBuffer();
-  // a cut-off file would restore a broken heap: refuse it before instantiating
-  if (expected && buf.byteLength !== expected) {
-    throw new LoadError("snapshot", `${buf.byteLength} bytes, ${expected} expected`);
-  }
-  return { buf, cache, cached: false };
-}
-
-// After a successful restore: keep the decoded bytes for the next start, and drop any older snapshot's copy.
-// Never awaited, and only after half a second: copying 31.5 MB into Cache Storage costs the worker about 60 ms,
-// which must not come before the first answer (measured in scripts/bench_web.py's stages).
-const KEEP_AFTER_MS = 500;
-
-function keepSnapshot(url, got) {
-  if (!got.cache || got.cached || !got.buf.byteLength) return;
-  setTimeout(() => (async () => {
-    await got.cache.put(url, new Response(got.buf, { headers: { "Content-Type": "application/octet-stream" } }));
-    for (const request of await got.cache.keys()) {
-      if (request.url !== url) await got.cache.delete(request);
-    }
-  })().catch(() => {}), KEEP_AFTER_MS);
 }
 
 async function boot(loadPyodide, options) {
@@ -143,13 +95,14 @@ export async function loadChecker(hooks = {}, extras = []) {
     p.catch(() => {});
     return p;
   });
-  const snapshotURL = manifest.snapshot ? new URL(manifest.snapshot, manifestURL).href : null;
-  const snapshotFetch = snapshotURL && !hooks.noSnapshot ? snapshotBytes(snapshotURL, manifest.snapshotBytes) : null;
-  snapshotFetch?.catch(() => {});
-  const snapshot = snapshotFetch?.then((got) => {
-    if (got.cached) mark("snapshot read from Cache Storage");
-    return got.buf;
-  });
+  const snapshot = manifest.snapshot && !hooks.noSnapshot
+    ? fetchOk(new URL(manifest.snapshot, manifestURL)).then((r) => r.arrayBuffer()).then((buf) => {
+      // a cut-off file would restore a broken heap: refuse it before instantiating
+      if (manifest.snapshotBytes && buf.byteLength !== manifest.snapshotBytes) {
+        throw new LoadError("snapshot", `${buf.byteLength} bytes, ${manifest.snapshotBytes} expected`);
+      }
+      return buf;
+    }) : null;
   snapshot?.catch(() => {});
   stage("runtime");
   let loadPyodide;
@@ -166,7 +119,6 @@ export async function loadChecker(hooks = {}, extras = []) {
       pyodide = await boot(loadPyodide, { ...options, _loadSnapshot: snapshot });
       how = "restored";
       mark("snapshot restored");
-      keepSnapshot(snapshotURL, await snapshotFetch); // only one that restored is kept
     } catch (e) {
       // the runtime itself cannot load: the normal start would fail the same way
       if (e.reason === "fetch" && ["wasm", "stdlib"].includes(String(e.message))) throw e;
