@@ -118,35 +118,9 @@ class PlainHandler(QuietHandler):
         http.server.SimpleHTTPRequestHandler.end_headers(self)
 
 
-def send_json(handler: QuietHandler, doc: dict[str, Any]) -> io.BytesIO:
-    """Answers with ``doc`` as a JSON manifest written for this request (the body for send_head to copy)."""
-    body = json.dumps(doc).encode()
-    handler.send_response(200)
-    handler.send_header("Content-Type", "application/json")
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    return io.BytesIO(body)
-
-
-class NoSnapshotHandler(QuietHandler):
-    """serve.py, with the manifest served without its snapshot: the normal boot (also the fallback path)."""
-
-    drop: tuple[str, ...] = ("snapshot",)
-
-    def send_head(self) -> Any:
-        path = self.translate_path(self.path)
-        if path.endswith("manifest.json") and os.path.isfile(path):
-            doc = json.loads(Path(path).read_text(encoding="utf-8"))
-            for key in self.drop:
-                doc.pop(key, None)
-            return send_json(self, doc)
-        return super().send_head()  # type: ignore[no-untyped-call]
-
-
-class TrimmedHandler(QuietHandler):
-    """serve.py, the manifest pointing at a start made by this run with the trimmed standard library
-    (scripts/build_web.py make_start(trim=True) into ``variant``: a snapshot made with that zip, as the two
-    must match), served from ``/assets/todoku/variant/``."""
+class ManifestHandler(QuietHandler):
+    """serve.py, with each language's manifest.json changed by ``patch`` (a key set to None is left out), and
+    ``/assets/todoku/variant/`` served from ``variant`` (a start made by this run: see start_variant)."""
 
     variant: Path | None = None
     patch: dict[str, Any] = {}
@@ -158,12 +132,22 @@ class TrimmedHandler(QuietHandler):
 
     def send_head(self) -> Any:
         path = self.translate_path(self.path)
-        if path.endswith("manifest.json") and os.path.isfile(path) and self.patch:
-            doc = json.loads(Path(path).read_text(encoding="utf-8"))  # each language's own manifest
-            doc.update(self.patch)  # variant/ beside it: translate_path maps it for every language
-            doc = {k: v for k, v in doc.items() if v is not None}
-            return send_json(self, doc)
-        return super().send_head()  # type: ignore[no-untyped-call]
+        if not (path.endswith("manifest.json") and os.path.isfile(path)):
+            return super().send_head()  # type: ignore[no-untyped-call]
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        doc = {k: v for k, v in {**doc, **self.patch}.items() if v is not None}
+        body = json.dumps(doc).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+class NoSnapshotHandler(ManifestHandler):
+    """The manifest without its snapshot: the normal boot (also the fallback path)."""
+
+    patch = {"snapshot": None}
 
 
 def shipped_start() -> str:
@@ -173,7 +157,7 @@ def shipped_start() -> str:
                                                                    ", whole stdlib")
 
 
-def start_variant(tmp: Path) -> tuple[type[TrimmedHandler], str, str]:
+def start_variant(tmp: Path) -> tuple[type[ManifestHandler], str, str]:
     """The other standard library than the shipped one (the whole zip when the site ships the trimmed one, and
     the reverse), with a snapshot made for it from the site's own wheel (scripts/build_web.py make_start: the
     snapshot and the zip must match). Returns the handler, the lever's name and what the variant holds."""
@@ -197,7 +181,7 @@ def start_variant(tmp: Path) -> tuple[type[TrimmedHandler], str, str]:
     else:
         patch["stdlib"] = None  # the manifest without it: Pyodide's own python_stdlib.zip
         what = f"Pyodide's whole python_stdlib.zip, {whole / 1e6:.2f} MB"
-    handler = type("Variant", (TrimmedHandler,), {"variant": out, "patch": patch})
+    handler = type("Variant", (ManifestHandler,), {"variant": out, "patch": patch})
     return handler, "snapshot + trimmed stdlib" if trim else "snapshot + whole stdlib", what
 
 
