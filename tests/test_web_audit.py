@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers_core import workbook
 
 from checker._data import default_data
 from checker.cli import audit as audit_cli
@@ -116,21 +117,8 @@ def test_the_form_carries_its_strings():
 # ------------------------------------------------------------------ what the page needs (issue 13)
 
 def _xlsx(rows: list[list[object]], **sheets: list[list[object]]) -> bytes:
-    import io
-
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.active.title = "顧客"
-    for r in rows:
-        wb.active.append(r)
-    for title, more in sheets.items():
-        ws = wb.create_sheet(title)
-        for r in more:
-            ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    """A customer list as a workbook: its first sheet "顧客" holds ``rows``, then ``sheets`` by title."""
+    return workbook(("顧客", rows), *sheets.items())
 
 
 def test_the_page_reads_a_workbook_and_gives_back_a_workbook(tmp_path):

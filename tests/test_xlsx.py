@@ -6,22 +6,11 @@ import io
 
 import openpyxl
 import pytest
+from helpers_core import workbook
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.lists import xlsx
-
-
-def workbook(*sheets: tuple[str, list[list[object]]]) -> bytes:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets:
-        ws = wb.create_sheet(title)
-        for r in rows:
-            ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def test_first_sheet_by_default_then_by_name_or_number():
