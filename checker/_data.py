@@ -69,6 +69,9 @@ class Fact:
     source: str
     #: True when the source is not the operator's own page (a third-party summary); the page says so
     secondary: bool = False
+    #: a name when an article quotes the fact too: scripts/gen_docs.py writes it, with its source, to
+    #: snippets/<lang>/fact-<snippet>.md for the article to include
+    snippet: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +237,8 @@ def parse(levels: Mapping[str, Any], categories: Mapping[str, Any], providers: M
             notes=_text(e["notes"]) if "notes" in e else None,
             legacy_domains=tuple(d.lower() for d in e.get("legacy_domains", ())),
             aliases=tuple(e.get("aliases", ())),
-            facts=tuple(Fact(text=_text(f), source=f["source"], secondary=bool(f.get("secondary", False)))
+            facts=tuple(Fact(text=_text(f), source=f["source"], secondary=bool(f.get("secondary", False)),
+                             snippet=f.get("snippet"))
                         for f in e.get("facts", ())),
             level_reason=_text(e["level_reason"]) if "level_reason" in e else None,
             allowlist_unverified=_text(e["allowlist_unverified"]) if "allowlist_unverified" in e else None,

@@ -4,6 +4,7 @@
 Writes (all git-ignored, never hand edited, every file starting with MARKER):
   snippets/<lang>/levels-table.md, categories-table.md, carrier-table.md   (tables for prose pages)
   snippets/<lang>/<name> for every entry of scripts/widget.py SNIPPETS       (checker / audit widgets)
+  snippets/<lang>/fact-<name>.md for every provider fact with a snippet name (an article quotes it)
   docs/<lang>/providers/index.md, docs/<lang>/providers/<id>.md              (directory, one page each)
   docs/<lang>/findings.md                                                    (one anchor per finding code)
   docs/<lang>/bounces.md                                                     (one anchor per bounce reason)
@@ -29,7 +30,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from typing import get_args  # noqa: E402
 
-from checker._data import LANGS, Data, Provider, Setting, default_data  # noqa: E402
+from checker._data import LANGS, Data, Fact, Provider, Setting, default_data  # noqa: E402
 from checker._model import Verdict  # noqa: E402
 from checker.address.check import UNKNOWN  # noqa: E402
 from checker.lists.report import OUR_COLUMNS  # noqa: E402
@@ -132,6 +133,14 @@ class Gen:
         link = f"[{self.link_text(secondary)}]({url})"
         return f"（{link}）" if self.lang == "ja" else f" ({link})"
 
+    def fact(self, f: Fact) -> str:
+        """A provider fact with its source link (and the secondary label): on its provider page, and as a
+        snippet where an article quotes it (``snippet`` in providers.toml)."""
+        sep = "、" if self.lang == "ja" else ", "
+        label = self.t("source") + (sep + self.t("provider-secondary") if f.secondary else "")
+        link = f"[{label}]({f.source})"
+        return f.text.get(self.lang) + (f"（{link}）" if self.lang == "ja" else f" ({link})")
+
     def carrier_table(self) -> str:
         # two columns, each row naming its carrier, the official link ending the description: four columns
         # (carrier, setting, meaning, link) left a phone's reader a few characters per line
@@ -202,9 +211,7 @@ class Gen:
             out.append("".join(f"{i}. {s}\n" for i, s in enumerate(steps, 1)))
         if p.facts:
             out.append(f"\n## {self.t('provider-facts')} {{ #facts }}\n\n")
-            for f in p.facts:
-                label = f"{self.t('source')}" + (f", {self.t('provider-secondary')}" if f.secondary else "")
-                out.append(f"- {f.text.get(lang)} ([{label}]({f.source}))\n")
+            out.extend(f"- {self.fact(f)}\n" for f in p.facts)
         if p.notes:
             out.append(f"\n## {self.t('provider-notes')} {{ #notes }}\n\n{p.notes.get(lang)}\n")
         sources = list(dict.fromkeys([p.source, *(s.source for s in p.settings)]))
@@ -364,6 +371,8 @@ def outputs(data: Data, widgets: Mapping[str, Callable[[str, Data], str]]) -> di
         files[f"{snip}/sender-resolvers.md"] = g.sender_resolvers()
         files[f"{snip}/sender-receivers.md"] = g.sender_receivers()
         files[f"{snip}/sender-findings.md"] = g.sender_findings()
+        for f in (f for p in data.providers for f in p.facts if f.snippet):
+            files[f"{snip}/fact-{f.snippet}.md"] = f"{MARKER}\n\n{g.fact(f)}\n"
         for name, fn in sorted(widgets.items()):
             files[f"{snip}/{name}"] = f"{MARKER}\n\n{fn(lang, data)}"
         docs = f"docs/{lang}"

@@ -30,7 +30,7 @@ PROVIDER_REQUIRED = {"id", "name", "category", "domains", "hosts", "source", "st
 SETTING_KEYS = {"name", "en", "does", "source", "role", "secondary"}
 SETTING_REQUIRED = {"name", "en", "does", "source"}
 ROLES = {"allowlist", "pc-refusal", "url-filter", "spoofing", "rescue"}
-FACT_KEYS = {"ja", "en", "source", "secondary"}
+FACT_KEYS = {"ja", "en", "source", "secondary", "snippet"}
 MESSAGE_KEYS = {"severity", "title", "message", "explain", "page", "retired"}
 PROTECTED_KEYS = {"domain", "owner", "source", "reason"}
 
@@ -322,6 +322,8 @@ def validate(raw: dict[str, Any], *, url_paths: set[str] | None = None) -> list[
             secondary = f.get("secondary", False)
             if not isinstance(secondary, bool):
                 errs.add(f"{fw}.secondary", "expected true or false")
+            if "snippet" in f and not (isinstance(f["snippet"], str) and re.fullmatch(r"[a-z0-9-]+", f["snippet"])):
+                errs.add(f"{fw}.snippet", "expected a name of lowercase letters, digits and hyphens")
             if _https(errs, f"{fw}.source", f.get("source")) and hosts:
                 official = on_hosts(f["source"], hosts)
                 if official and secondary:
