@@ -18,7 +18,9 @@ none of ours ran in a frame of 50 ms or more).
 Levers, one by one (serve.py, the shared link, cold and warm): the memory snapshot switched off (the manifest
 served without it: the normal boot, which is also the fallback path), and the other standard library (a start
 this run makes with scripts/build_web.py's make_start: the whole zip when the site ships the trimmed one, the
-trimmed one otherwise), interleaved with the shipped start and the bare page. Compression and caching: the
+trimmed one otherwise), and the restore after the whole download (the manifest without the snapshot's size: the
+runtime compiled only once the snapshot is in, as loadPyodide alone does), interleaved with the shipped start
+and the bare page. Compression and caching: the
 plain server's rows against serve.py's.
 Also: the carrier page's first contentful paint with and without the widget (paint cost target < 10 %) and
 the check round trip once ready. The load average is printed before and after: this 2-core machine is
@@ -148,6 +150,13 @@ class NoSnapshotHandler(ManifestHandler):
     """The manifest without its snapshot: the normal boot (also the fallback path)."""
 
     patch = {"snapshot": None}
+
+
+class SerialRestoreHandler(ManifestHandler):
+    """The manifest without the snapshot's size: loadPyodide gets the snapshot itself and compiles the runtime
+    only once all of it is in (web/todoku-pyodide.mjs overlappedSnapshot needs the size)."""
+
+    patch = {"snapshotBytes": None}
 
 
 def shipped_start() -> str:
@@ -298,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick:
             del bases["plain static server"]
         no_snapshot = servers.enter_context(served(tmp, NoSnapshotHandler))
+        serial = servers.enter_context(served(tmp, SerialRestoreHandler))
         trimmed, trimmed_name, trimmed_what = None, "", ""
         if not args.quick or args.levers:
             handler, trimmed_name, trimmed_what = start_variant(tmp)
@@ -333,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
             # during the run falls on all of them alike; the ratios are to this loop's own bare runs)
             lever_runs: list[tuple[dict[str, Any], dict[str, Any]]] = []
             lever_runs2: list[tuple[dict[str, Any], dict[str, Any]]] = []
+            lever_runs3: list[tuple[dict[str, Any], dict[str, Any]]] = []
             lever_on: list[tuple[dict[str, Any], dict[str, Any]]] = []
             lever_bare: list[tuple[dict[str, Any], dict[str, Any]]] = []
             if not args.quick or args.levers:
@@ -341,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
                     for runs, lever, target in ((lever_on, shipped, "provider page, shared #check= link"),
                                                 (lever_runs, no_snapshot, "provider page, shared #check= link"),
                                                 (lever_runs2, trimmed, "provider page, shared #check= link"),
+                                                (lever_runs3, serial, "provider page, shared #check= link"),
                                                 (lever_bare, shipped, "bare loadPyodide() page")):
                         if lever is None:
                             continue
@@ -403,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {trimmed_name}: made by this run: {trimmed_what}")
             for name, runs in ((f"shipped ({shipped_start()})", lever_on),
                                ("no snapshot: the normal boot (fallback)", lever_runs),
-                               (trimmed_name, lever_runs2)):
+                               (trimmed_name, lever_runs2),
+                               ("restore after the whole download", lever_runs3)):
                 c, w = med([r[0]["ms"] for r in runs]), med([r[1]["ms"] for r in runs])
                 print(f"  {name:40} cold {c:6.0f} ms ({c / bc:.2f} x)   warm {w:6.0f} ms ({w / bw:.2f} x)   "
                       f"{med([r[0]['bytes'] for r in runs]) / 1e6:.2f} MB cold")

@@ -3,8 +3,8 @@
 //   node tests/pyodide_golden.mjs WHEEL CASES.json [--snapshot FILE] [--stdlib ZIP] > results.jsonl
 //
 // --snapshot: start the way the page starts, by restoring the memory snapshot the build made
-// (scripts/pyodide_snapshot.mjs) and installing the wheel again; --stdlib: the standard library zip the page
-// serves (stdLibURL) instead of the npm package's.
+// (scripts/pyodide_snapshot.mjs) through web/todoku-pyodide.mjs overlappedSnapshot and installing the wheel
+// again; --stdlib: the standard library zip the page serves (stdLibURL) instead of the npm package's.
 // WHEEL: the pure py3-none-any wheel of `checker` (put unchanged on sys.path as the page does, web/todoku-pyodide.mjs installWheel; no micropip).
 // CASES.json: {"vectors": [{"input", "situation", "lang"}, ...]} (tests/golden/vectors.json has this shape),
 // optionally with "audits": [{"path": "/abs/list.csv", "lang": "ja"}, ...] (whole-list audits).
@@ -39,14 +39,22 @@ if (!wheelPath || !casesPath) {
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const indexURL = join(root, "node_modules", "pyodide") + "/";
 const { loadPyodide } = await import(pathToFileURL(join(indexURL, "pyodide.mjs")).href);
-const { installWheel } = await import(pathToFileURL(join(root, "web", "todoku-pyodide.mjs")).href);
+const { installWheel, overlappedSnapshot } = await import(pathToFileURL(join(root, "web", "todoku-pyodide.mjs")).href);
 
 const t0 = performance.now();
+// the snapshot restored as the page restores it (overlappedSnapshot: the runtime made first, the bytes handed
+// to the restore)
+let restore = {};
+if (snapshotPath) {
+  const { default: createPyodideModule } = await import(pathToFileURL(join(indexURL, "pyodide.asm.mjs")).href);
+  const bytes = new Uint8Array(readFileSync(snapshotPath));
+  restore = overlappedSnapshot(createPyodideModule, Promise.resolve(bytes), bytes.byteLength);
+}
 // stdout is ours: Python's own prints (there should be none) go to standard error
 const pyodide = await loadPyodide({
   indexURL, stdout: (s) => process.stderr.write(s + "\n"),
   ...(stdlibPath ? { stdLibURL: stdlibPath } : {}),
-  ...(snapshotPath ? { _loadSnapshot: new Uint8Array(readFileSync(snapshotPath)) } : {}),
+  ...restore,
 });
 const loadMs = performance.now() - t0;
 

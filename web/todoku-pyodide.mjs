@@ -10,6 +10,8 @@
 // it replaces booting Python and importing. When it cannot be used (no snapshot in the manifest, the file
 // missing, another Pyodide build, a restore error) the worker boots the normal way; the reason is kept in
 // `snapshot` of the result ("restored" or "failed: ...") and a warning is logged.
+// The restore overlaps the snapshot's download (overlappedSnapshot below): the runtime is fetched, compiled
+// and linked while the heap is still on its way.
 
 export class LoadError extends Error {
   // reason: "no-wasm" | "fetch" (the messages the widgets show are keyed by it)
@@ -40,6 +42,29 @@ export const WHEEL_PATH = "/lib/todoku_checker.whl";
 export function installWheel(pyodide, bytes, restored = false) {
   pyodide.FS.writeFile(WHEEL_PATH, bytes);
   if (!restored) pyodide.runPython(`import sys\nif ${JSON.stringify(WHEEL_PATH)} not in sys.path: sys.path.insert(0, ${JSON.stringify(WHEEL_PATH)})`);
+}
+
+// loadPyodide's options for a restore that overlaps the download. Pyodide 314 (pinned) waits for the whole
+// snapshot before it even starts compiling the runtime (pyodide.ts: prepareSnapshot, then createPyodideModule),
+// yet all it reads of the snapshot before the restore is its length, for the initial memory. So loadPyodide gets
+// a zeroed placeholder of the snapshot's `size` (the manifest's snapshotBytes) and the runtime's own module
+// factory (pyodide.asm.mjs's default export, `createPyodideModule`), wrapped: once the module is compiled and
+// linked, the wrapper waits for `bytes` (a promise of the real snapshot) and hands them to API.restoreSnapshot
+// in place of the placeholder; the restore checks the magic number and build id as before. A rejected `bytes`
+// rejects loadPyodide (the caller then boots the normal way). Shared with tests/pyodide_golden.mjs, so that the
+// build's verification and the parity tests restore exactly as the page does.
+export function overlappedSnapshot(createPyodideModule, bytes, size) {
+  return {
+    _loadSnapshot: new Uint8Array(size),
+    createPyodideModule: async (settings) => {
+      const module = await createPyodideModule(settings);
+      const heap = new Uint8Array(await bytes);
+      if (heap.byteLength !== size) throw new LoadError("snapshot", `${heap.byteLength} bytes, ${size} expected`);
+      const restore = module.API.restoreSnapshot;
+      module.API.restoreSnapshot = () => restore(heap);
+      return module;
+    },
+  };
 }
 
 async function boot(loadPyodide, options) {
@@ -106,8 +131,14 @@ export async function loadChecker(hooks = {}, extras = []) {
   snapshot?.catch(() => {});
   stage("runtime");
   let loadPyodide;
+  let createPyodideModule = null;
   try {
+    // with a snapshot, the runtime's module factory too (overlappedSnapshot; the same module loadPyodide would
+    // import itself, fetched once)
+    const asm = snapshot && manifest.snapshotBytes ? import(new URL("pyodide.asm.mjs", indexURL).href) : null;
+    asm?.catch(() => {});
     ({ loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href));
+    if (asm) createPyodideModule = (await asm).default;
     mark("pyodide.mjs");
   } catch (e) {
     throw new LoadError("fetch", `pyodide.mjs: ${e}`);
@@ -116,7 +147,11 @@ export async function loadChecker(hooks = {}, extras = []) {
   let how = manifest.snapshot ? "not used" : "none";
   if (snapshot) {
     try {
-      pyodide = await boot(loadPyodide, { ...options, _loadSnapshot: snapshot });
+      pyodide = await boot(loadPyodide, {
+        ...options,
+        ...(createPyodideModule ? overlappedSnapshot(createPyodideModule, snapshot, manifest.snapshotBytes)
+          : { _loadSnapshot: snapshot }),
+      });
       how = "restored";
       mark("snapshot restored");
     } catch (e) {
