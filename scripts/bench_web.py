@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Benchmark of the checker in the page, in one run, headless Debian Chromium on localhost (prints tables).
 
-Time to the first verdict, cold (a fresh persistent profile: empty HTTP and code caches) and warm (the same
-profile, a new page), median of --reps runs, for three ways a reader meets the checker:
+Time to the first verdict, cold (a fresh persistent profile: empty HTTP and code caches; the browser left to
+settle after its launch, see settle()) and warm (the same profile, a new page), median of --reps runs, for three
+ways a reader meets the checker:
   - /en/checker/ with an address typed (and Enter pressed) as soon as the form exists;
   - /en/providers/docomo/#check=... (a shared link: the page starts the checker while it loads);
   - /en/audit/ with a 1,000-row customer list (scripts/gen_audit_list.py) chosen as soon as the form exists;
@@ -273,6 +274,38 @@ def med(xs: Sequence[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
 
+def chromium_cpu() -> float:
+    """CPU seconds used so far by every running Chromium process (/proc; 0 where /proc is not there)."""
+    total = 0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for pid in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not pid.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        if "chrom" in name:
+            total += int(rest[11]) + int(rest[12])  # utime, stime
+    return total / tick
+
+
+def settle(limit: float = 15.0) -> float:
+    """Waits until the browser just launched is idle: Chromium 156 loads its omnibox popup (a WebUI renderer,
+    chrome://omnibox-popup.top-chrome) at start, about 1 s of CPU (traced), which a reader's running browser
+    did long before they opened a page. Idle: under 10 ms of Chromium CPU in each of two 250 ms windows in a
+    row (a process that ends makes the sum drop: that window counts as busy). Returns the wait (s)."""
+    t0 = time.monotonic()
+    last, quiet = chromium_cpu(), 0
+    while time.monotonic() - t0 < limit and quiet < 2:
+        time.sleep(0.25)
+        now = chromium_cpu()
+        quiet = quiet + 1 if 0 <= now - last < 0.01 else 0
+        last = now
+    return time.monotonic() - t0
+
+
 def loadavg() -> str:
     try:
         return "/".join(f"{x:.1f}" for x in os.getloadavg())
@@ -284,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reps", type=int, default=5, help="fresh profiles per target and server (default 5)")
     ap.add_argument("--runs", type=int, default=9, help="paint samples per side (default 9)")
+    ap.add_argument("--no-settle", action="store_true",
+                    help="navigate as soon as the browser is launched (its start-up work then falls on the cold runs)")
     ap.add_argument("--quick", action="store_true", help="serve.py only, no paint, no levers (a smoke run)")
     ap.add_argument("--levers", action="store_true", help="with --quick: the levers too")
     args = ap.parse_args(argv)
@@ -313,12 +348,15 @@ def main(argv: list[str] | None = None) -> int:
             handler, trimmed_name, trimmed_what = start_variant(tmp)
             trimmed = servers.enter_context(served(tmp, handler))
         page_html = (SITE / "en/providers/docomo/index.html").read_text(encoding="utf-8")
+        settles: list[float] = []
         with sync_playwright() as pw:
             def profile(base: str, target: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
                 d = tempfile.mkdtemp(prefix="todoku-profile-", dir=tmp)
                 ctx = pw.chromium.launch_persistent_context(d, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                                             headless=True)
                 ctx.add_init_script(INIT)
+                if not args.no_settle:
+                    settles.append(settle())
                 try:
                     cold = first_verdict(ctx, base, target, audit_list)
                     warm = first_verdict(ctx, base, target, audit_list) if cold else None
@@ -386,6 +424,9 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"bench_web: {args.reps} fresh profiles per line (median), load average {load_before} before, "
               f"{loadavg()} after, {time.monotonic() - t_start:.0f} s")
+        print("  cold: " + (f"each fresh browser left to settle first (its start-up work done: median "
+                            f"{med(settles):.1f} s, longest {max(settles):.1f} s)" if settles
+                            else "navigated at once after the launch (--no-settle)"))
         for server in bases:
             print(f"\n{server}: time to the first verdict (ms since navigation; bare: loadPyodide() resolved)")
             print(f"  {'':38}{'cold':>8}{'x bare':>8}{'warm':>8}{'x bare':>8}{'kB cold':>9}{'kB warm':>9}"
