@@ -75,18 +75,18 @@ class ReportWriter:
             self._book.row(header(audit))
         else:
             self._csv = CsvWriter()
-            self._parts = [self._csv.line(header(audit))]
+            self._csv.write(header(audit))
 
     def row(self, row: Row) -> None:
         if self.fmt == "xlsx":
             self._book.row(cells(self.audit, row))
         else:
-            self._parts.append(self._csv.line(cells(self.audit, row)))
+            self._csv.write(cells(self.audit, row))
 
     def finish(self) -> bytes:
         if self.fmt == "xlsx":
             return self._book.finish()
-        return b"\xef\xbb\xbf" + "".join(self._parts).encode("utf-8")
+        return b"\xef\xbb\xbf" + self._csv.text().encode("utf-8")
 
 
 class Job:

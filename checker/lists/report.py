@@ -270,11 +270,14 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
 
 
 class CsvWriter:
-    """Formats rows as CSV text, one line at a time (CRLF, as Excel writes it)."""
+    """Formats rows as CSV text (CRLF, as Excel writes it): one line at a time (``line``), or all of them
+    gathered (``write`` each, then ``text``)."""
 
     def __init__(self) -> None:
         self._buf = io.StringIO()
         self._w = csv.writer(self._buf, lineterminator="\r\n")
+        #: writes one row into the gathered text
+        self.write = self._w.writerow
 
     def line(self, cells: list[str]) -> str:
         self._w.writerow(cells)
@@ -282,6 +285,10 @@ class CsvWriter:
         self._buf.seek(0)
         self._buf.truncate()
         return s
+
+    def text(self) -> str:
+        """Everything written so far."""
+        return self._buf.getvalue()
 
 
 def jsonl_line(obj: dict[str, object]) -> str:
