@@ -21,8 +21,9 @@ served without it: the normal boot, which is also the fallback path), and the ot
 this run makes with scripts/build_web.py's make_start: the whole zip when the site ships the trimmed one, the
 trimmed one otherwise), and the restore after the whole download (the manifest without the snapshot's size: the
 runtime compiled only once the snapshot is in, as loadPyodide alone does), interleaved with the shipped start
-and the bare page. Compression and caching: the
-plain server's rows against serve.py's.
+and the bare page. Compression and caching: the plain server's rows against serve.py's. The audit's idle
+warm-up: /en/audit/ at a reader's pace (the list chosen PAUSE s after the checker is ready), from choosing to
+the summary, with the warm-up and without it (the manifest with "warmUp": false), interleaved.
 Also: the carrier page's first contentful paint with and without the widget (paint cost target < 10 %) and
 the check round trip once ready. The load average is printed before and after: this 2-core machine is
 shared, compare within one run only.
@@ -59,6 +60,8 @@ from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from serve import QuietHandler, served  # noqa: E402
 
 CARRIER = "/site/en/providers/docomo/"
+#: seconds between the checker being ready and the list being chosen, in the audit at a reader's pace
+PAUSE = 3.0
 PYODIDE_STDLIB = ROOT / "node_modules" / "pyodide" / "python_stdlib.zip"
 TARGETS = {  # name -> (path, how the first verdict is asked for)
     "/checker/, typed at once": ("/site/en/checker/", "type"),
@@ -151,6 +154,12 @@ class NoSnapshotHandler(ManifestHandler):
     """The manifest without its snapshot: the normal boot (also the fallback path)."""
 
     patch = {"snapshot": None}
+
+
+class NoWarmUpHandler(ManifestHandler):
+    """The manifest with "warmUp": false: the audit's worker does not use the page's idle time."""
+
+    patch = {"warmUp": False}
 
 
 class SerialRestoreHandler(ManifestHandler):
@@ -248,6 +257,26 @@ def first_verdict(context: BrowserContext, base: str, target: str, audit_list: b
     return out
 
 
+def audit_at_reader_pace(context: BrowserContext, base: str, audit_list: bytes, pause: float) -> float | None:
+    """/en/audit/ as a reader uses it: the page open, the checker ready, the list chosen ``pause`` s later; ms
+    from choosing the file to the summary shown (the worker's idle warm-up, when on, has run meanwhile)."""
+    page = context.new_page()
+    page.goto(base + TARGETS["/audit/, 1,000-row list"][0])
+    try:
+        page.wait_for_selector("form.todoku-audit[data-ready]", timeout=180_000)
+        page.wait_for_timeout(pause * 1000)
+        t0 = float(page.evaluate("performance.now()"))
+        page.locator('form.todoku-audit.todoku-audit--enhanced input[type="file"]').set_input_files(
+            {"name": "list.csv", "mimeType": "text/csv", "buffer": audit_list})
+        page.wait_for_function("() => window.__verdict !== undefined", timeout=180_000, polling=20)
+        return float(page.evaluate("window.__verdict")) - t0
+    except Exception:
+        print(f"bench_web: no audit summary on {base}", file=sys.stderr, flush=True)
+        return None
+    finally:
+        page.close()
+
+
 def round_trips(page: Page, n: int) -> list[list[float]]:
     """Submit -> result in the DOM, n times, the page idle before each: [ms], [time in Python (worker)]."""
     times: list[list[float]] = page.evaluate("""async (n) => {
@@ -343,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
             del bases["plain static server"]
         no_snapshot = servers.enter_context(served(tmp, NoSnapshotHandler))
         serial = servers.enter_context(served(tmp, SerialRestoreHandler))
+        no_warm_up = servers.enter_context(served(tmp, NoWarmUpHandler))
         trimmed, trimmed_name, trimmed_what = None, "", ""
         if not args.quick or args.levers:
             handler, trimmed_name, trimmed_what = start_variant(tmp)
@@ -397,6 +427,22 @@ def main(argv: list[str] | None = None) -> int:
                         run = profile(lever, target)
                         if run:
                             runs.append(run)
+            # 2b. the audit at a reader's pace (serve.py, fresh profiles): the list chosen PAUSE s after the checker
+            # is ready, the worker's idle warm-up on (shipped) and off, interleaved
+            pace: dict[str, list[float]] = {"on": [], "off": []}
+            if not args.quick or args.levers:
+                for i in range(args.reps):
+                    for state, base in (("on", bases["scripts/serve.py"]), ("off", no_warm_up))[:: 1 if i % 2 else -1]:
+                        d = tempfile.mkdtemp(prefix="todoku-profile-", dir=tmp)
+                        ctx = pw.chromium.launch_persistent_context(d, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                                                    headless=True)
+                        ctx.add_init_script(INIT)
+                        if not args.no_settle:
+                            settle()
+                        ms = audit_at_reader_pace(ctx, base, audit_list, PAUSE)
+                        ctx.close()
+                        if ms is not None:
+                            pace[state].append(ms)
             # 3. paint: the same page with and without the widget, alternating, warm HTTP cache for both
             with_w: list[float] = []
             without: list[float] = []
@@ -461,6 +507,11 @@ def main(argv: list[str] | None = None) -> int:
                 c, w = med([r[0]["ms"] for r in runs]), med([r[1]["ms"] for r in runs])
                 print(f"  {name:40} cold {c:6.0f} ms ({c / bc:.2f} x)   warm {w:6.0f} ms ({w / bw:.2f} x)   "
                       f"{med([r[0]['bytes'] for r in runs]) / 1e6:.2f} MB cold")
+        if pace["on"] and pace["off"]:
+            a, b = med(pace["on"]), med(pace["off"])
+            print(f"\n/audit/ at a reader's pace (scripts/serve.py, cold profile, the 1,000-row list chosen "
+                  f"{PAUSE:.0f} s after the checker is ready; median of {len(pace['on'])}): choosing to summary "
+                  f"{a:.0f} ms with the idle warm-up, {b:.0f} ms without ({a / b:.2f} x)")
         if with_w:
             a, b = med(with_w), med(without)
             print(f"\nfirst contentful paint, carrier page (median of {args.runs}): {a:.0f} ms with the widget, "

@@ -124,6 +124,46 @@ def test_ten_thousand_rows_cold_and_warm(page, base_url, tmp_path, screenshots, 
     out.write_text(f"10000 rows: cold {cold:.2f} s, warm {warm:.2f} s, worker {worker_ms} ms / {warm_ms} ms\n")
 
 
+# the audit worker's messages the page does not show: "warmed" (the idle warm-up is over)
+WATCH_WORKERS = """
+window.__warmed = [];
+const W = window.Worker;
+window.Worker = class extends W {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', (e) => { if (e.data && e.data.type === 'warmed') window.__warmed.push(e.data.rows); });
+  }
+};
+"""
+
+
+def test_the_idle_warm_up_runs_while_no_list_is_chosen(page, base_url, tmp_path):
+    """With the checker ready and no list chosen, the worker audits made-up lists (checker.web.audit.warm_up:
+    30 rounds of 100 rows, web/todoku-audit-worker.mjs); the list chosen afterwards is audited exactly as the
+    command line audits it."""
+    page.add_init_script(WATCH_WORKERS)
+    page.goto("/en/audit/")
+    page.wait_for_selector(f"{FORM}[data-ready]", timeout=TIMEOUT)
+    page.wait_for_function("() => window.__warmed.length > 0", timeout=TIMEOUT)
+    assert page.evaluate("window.__warmed") == [3000]
+    audit_in_page(page, FIX / "excel_cp932.csv")
+    assert_same_as_cli(page, FIX / "excel_cp932.csv", tmp_path, "en")
+    assert_local(page, base_url)
+
+
+def test_a_list_chosen_during_the_start_skips_the_warm_up(page, tmp_path):
+    """A list chosen before the checker is ready is audited at once: the warm-up never runs (the idle time it
+    would use is not there)."""
+    page.add_init_script(WATCH_WORKERS)
+    page.goto("/en/audit/")
+    page.wait_for_selector(f"{FORM}.todoku-audit--enhanced")
+    assert page.get_attribute(FORM, "data-ready") is None  # still starting
+    audit_in_page(page, FIX / "excel_cp932.csv")
+    assert_same_as_cli(page, FIX / "excel_cp932.csv", tmp_path, "en")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("window.__warmed") == []
+
+
 def test_malformed_file_reports_its_line_numbers(page, base_url, tmp_path):
     page.goto("/en/audit/")
     audit_in_page(page, FIX / "malformed.csv")

@@ -184,3 +184,19 @@ def test_groups_counted_over_every_row_and_column_note():
     assert groups[2]["reasons"][0]["count"] == 120 and groups[2]["url"] == "/findings/#carrier-filter"
     assert all(set(g) >= {"verdict", "verdict_label", "codes", "title", "count", "reasons", "rows", "more"}
                for g in groups)
+
+
+def test_the_warm_up_list_is_a_real_list_audited_like_any_other():
+    """checker.web.audit.warm_list/warm_up (the worker's idle warm-up): a CP932 list on the data's own domains,
+    with the usual mistakes, read and audited in full; warming up changes no later answer."""
+    raw = (FIX / "excel_cp932.csv").read_bytes()
+    before = run_page(raw, lang="en")
+    assert web_audit.warm_up(100) == 100
+    summary, report, _ = run_page(web_audit.warm_list(100), lang="ja")
+    assert summary["rows"] == 100 and summary["encoding"].startswith("CP932")
+    verdicts = {v["verdict"] for v in summary["by_verdict"]}
+    assert {"invalid", "at-risk"} <= verdicts and verdicts - {"invalid", "at-risk"}
+    codes = {t["code"] for t in summary["top"]}
+    assert {"typo", "fullwidth", "display-name"} <= codes
+    assert report.count(b"\r\n") == 101
+    assert run_page(raw, lang="en") == before

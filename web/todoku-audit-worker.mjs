@@ -3,10 +3,12 @@
 // this worker fetches only the site's own files (manifest.json, the Pyodide runtime, our wheel), loaded by
 // todoku-pyodide.mjs; started and wired by todoku-boot.mjs (shared with the other workers).
 //
-// in:  {type: "warm"}                                   load Pyodide now (the form came into view)
+// in:  {type: "warm"}                                   load Pyodide now (the form came into view), then, while
+//                                                       no file comes, warm the audit up (warmUp below)
 //      {type: "audit", bytes: ArrayBuffer, name, options: {lang, level, links, attachments, allowlisted,
 //                                                          column, sheet, format}}
 // out: {type: "loading"} | {type: "ready", ms}
+//      {type: "warmed", rows}                            the idle warm-up is over (rows: made-up rows audited)
 //      {type: "progress", rows, bytes, total}
 //      {type: "done", summary, report: ArrayBuffer, reportName, reportType, rows, ms}
 //      (an Excel workbook, or options.format "xlsx", first installs openpyxl's wheels from our own site)
@@ -46,4 +48,23 @@ async function audit(msg, { api, loaded }) {
   }
 }
 
-serve(bootOnce("checker.web.audit"), { audit });
+// The page's idle time after the start, while no file has been chosen: made-up lists audited the same way
+// (checker.web.audit.warm_up), so that V8 has optimized the audit's code before the reader's list comes (a
+// 1,000-row list then takes about a third of the time: web/README.md). Rounds of WARM_ROWS rows, each its own
+// task, at most WARM_ROUNDS; the reader's request stops them (it waits at most for the round that is running).
+// A manifest with "warmUp": false switches it off (scripts/bench_web.py measures both).
+const WARM_ROWS = 100;
+const WARM_ROUNDS = 30;
+
+async function warmUp({ api, loaded }, asked) {
+  if (loaded.manifest.warmUp === false) return;
+  let rows = 0;
+  for (let i = 0; i < WARM_ROUNDS; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 0)); // a message that came meanwhile is handled first
+    if (asked()) break;
+    rows += api.warm_up(WARM_ROWS);
+  }
+  postMessage({ type: "warmed", rows });
+}
+
+serve(bootOnce("checker.web.audit"), { audit }, warmUp);

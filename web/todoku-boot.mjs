@@ -32,12 +32,24 @@ export function bootOnce(module, extras = []) {
 // The worker's self.onmessage: {type: "warm"} only starts boot(); any other type with a handler runs
 // handlers[type](msg, booted) once boot() has resolved (booted: what it resolved to). A failed start was already
 // reported by boot(): the request is dropped. An error a handler throws is posted as {type: "failed", detail}.
-export function serve(boot, handlers) {
+// idle(booted, asked), optional: run once after a "warm" start when no request has come by then, for work
+// that uses the page's idle time (the audit's warm-up); asked() tells whether a request has come since, so that
+// idle stops, and idle must give way between its steps (each request waits for the step that is running).
+export function serve(boot, handlers, idle = null) {
+  let requests = 0;
+  let idled = false;
   self.onmessage = (ev) => {
     const msg = ev.data || {};
     if (msg.type === "warm") {
-      boot().catch(() => {});
+      boot().then((booted) => {
+        if (idle && !idled && requests === 0) {
+          idled = true;
+          return idle(booted, () => requests > 0);
+        }
+        return undefined;
+      }).catch(() => {});
     } else if (Object.prototype.hasOwnProperty.call(handlers, msg.type)) {
+      requests += 1;
       boot().then((booted) => handlers[msg.type](msg, booted), () => {})
         .catch((e) => postMessage({ type: "failed", detail: detail(e) }));
     }
