@@ -131,7 +131,9 @@ const W = window.Worker;
 window.Worker = class extends W {
   constructor(...args) {
     super(...args);
-    this.addEventListener('message', (e) => { if (e.data && e.data.type === 'warmed') window.__warmed.push(e.data.rows); });
+    this.addEventListener('message', (e) => {
+      if (e.data && e.data.type === 'warmed') window.__warmed.push(e.data.rows);
+    });
   }
 };
 """
