@@ -134,11 +134,12 @@ export async function loadChecker(hooks = {}, extras = []) {
   let createPyodideModule = null;
   try {
     // with a snapshot, the runtime's module factory too (overlappedSnapshot; the same module loadPyodide would
-    // import itself, fetched once)
+    // import itself, fetched once). Not awaited here: loadPyodide starts fetching the wasm as soon as it is
+    // called, while this import is still on its way.
     const asm = snapshot && manifest.snapshotBytes ? import(new URL("pyodide.asm.mjs", indexURL).href) : null;
     asm?.catch(() => {});
+    if (asm) createPyodideModule = (settings) => asm.then((m) => m.default(settings));
     ({ loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href));
-    if (asm) createPyodideModule = (await asm).default;
     mark("pyodide.mjs");
   } catch (e) {
     throw new LoadError("fetch", `pyodide.mjs: ${e}`);
