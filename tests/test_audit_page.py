@@ -97,6 +97,8 @@ def test_excel_cp932_file_in_report_out(page, base_url, tmp_path, screenshots, l
     action = page.locator(f"{FORM} .todoku-audit-action [data-line]")
     assert sorted(action.nth(i).get_attribute("data-line") for i in range(action.count())) == ["2", "5"]
     assert "ｊｉｒｏ＠ｅｚｗｅｂ．ｎｅ．ｊｐ" in page.inner_text(f"{FORM} .todoku-audit-action")
+    counts = page.locator(f"{FORM} .todoku-audit-count").all_inner_texts()
+    assert counts and all(c == ("1 行" if lang == "ja" else "1 row") for c in counts), counts  # one row each
     shoot(page, screenshots / f"audit-{lang}.png")
     assert_local(page, base_url)
 

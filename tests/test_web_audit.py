@@ -200,3 +200,31 @@ def test_the_warm_up_list_is_a_real_list_audited_like_any_other():
     assert {"typo", "fullwidth", "display-name"} <= codes
     assert report.count(b"\r\n") == 101
     assert run_page(raw, lang="en") == before
+
+
+def test_a_count_of_one_reads_singular_in_english():
+    """Strings that count rows have a singular sibling ``<key>-one`` (messages/web.toml, audit.toml), with the
+    same placeholders; ``text(..., count)`` and the page's ``t(key, params, count)`` take it for 1."""
+    from checker.lists.audit import Audit
+    from checker.lists.errors import text
+    from checker.lists.report import summary_text
+
+    d = default_data()
+    singular = [k for k in d.ui if k.endswith("-one")]
+    assert len(singular) >= 10
+    for key in singular:
+        base = key[: -len("-one")]
+        assert base in d.ui, key
+        for lang in ("ja", "en"):
+            assert set(re.findall(r"{(\w+)}", d.ui[key].get(lang))) == set(re.findall(r"{(\w+)}", d.ui[base].get(lang)))
+        assert d.ui[key].get("ja") == d.ui[base].get("ja")  # Japanese has one form
+        assert " rows" not in d.ui[key].get("en") or "every row" in d.ui[key].get("en")
+    assert text(d, "summary-group", "en", 1, verdict="at risk", title="x", n="1").endswith("(1 row)")
+    assert text(d, "summary-group", "en", 2, verdict="at risk", title="x", n="2").endswith("(2 rows)")
+    a = Audit([b"name,email\r\nA,taro@docomo.ne.jp\r\n"], lang="en")
+    for _ in a:
+        pass
+    out = summary_text(a, "one.csv")
+    assert "1 row checked" in out and "1 rows" not in out
+    strings = web_audit.page_strings("en")
+    assert strings["rows-count-one"] == "{n} row" and strings["summary-reply-blocked-one"].startswith("{n} row:")

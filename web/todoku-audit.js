@@ -51,8 +51,8 @@
       progress: function (m) {
         var pct = m.total ? Math.floor((m.bytes / m.total) * 100) : 0;
         progress.value = pct;
-        progress.setAttribute("aria-valuetext", t("progress", { rows: num(m.rows), percent: pct }));
-        status(t("progress", { rows: num(m.rows), percent: pct }));
+        progress.setAttribute("aria-valuetext", t("progress", { rows: num(m.rows), percent: pct }, m.rows));
+        status(t("progress", { rows: num(m.rows), percent: pct }, m.rows));
       },
       done: function (m) {
         busy = false;
@@ -119,14 +119,14 @@
         return;
       }
       form.setAttribute("data-state", "done");
-      status(t("done", { name: fileName, rows: num(s.rows), seconds: seconds }));
+      status(t("done", { name: fileName, rows: num(s.rows), seconds: seconds }, s.rows));
 
       reportURL = URL.createObjectURL(new Blob([m.report], { type: m.reportType || "text/csv;charset=utf-8" }));
       var link = el("a", { "class": "md-button md-button--primary todoku-audit-download", href: reportURL,
                            download: m.reportName, text: t("download") });
       summary.appendChild(el("h3", { text: t("summary") }));
       summary.appendChild(el("p", { "class": "todoku-audit-lead",
-                                    text: t("arriving", { rows: num(s.rows), arriving: num(s.arriving) }) }));
+                                    text: t("arriving", { rows: num(s.rows), arriving: num(s.arriving) }, s.rows) }));
       summary.appendChild(el("p", { "class": "todoku-audit-input",
                                     text: t("summary-input", { encoding: s.encoding, delimiter: s.delimiter, column: s.column }) }));
       summary.appendChild(el("p", null, [link]));
@@ -151,7 +151,7 @@
       }
       if (s.reply_blocked) {
         summary.appendChild(el("p", { "class": "todoku-audit-reply", "data-count": s.reply_blocked,
-                                      text: t("summary-reply-blocked", { n: num(s.reply_blocked) }) }));
+                                      text: t("summary-reply-blocked", { n: num(s.reply_blocked) }, s.reply_blocked) }));
       }
       // the rows that need action first (invalid, then refused, then at risk), then faulty lines
       if (s.action_count) {
@@ -257,7 +257,7 @@
                           : el("span", { "class": "todoku-audit-title", text: g.title }));
         }
         head.push(document.createTextNode(" "));
-        head.push(el("span", { "class": "todoku-audit-count", text: t("rows-count", { n: num(g.count) }) }));
+        head.push(el("span", { "class": "todoku-audit-count", text: t("rows-count", { n: num(g.count) }, g.count) }));
         var card = el("section", { "class": "todoku-audit-group", "data-verdict": g.verdict, "data-count": g.count,
                                    "data-codes": (g.codes || []).join(" ") },
                       [el("p", { "class": "todoku-audit-group-head" }, head)]);
@@ -269,7 +269,7 @@
           var ul = el("ul", { "class": "todoku-audit-reasons" }, reasons.map(function (r) {
             return el("li", { "data-count": r.count }, [
               el("span", { "class": "todoku-audit-reason", text: r.reason }), document.createTextNode(" "),
-              el("span", { "class": "todoku-audit-count", text: t("rows-count", { n: num(r.count) }) })]);
+              el("span", { "class": "todoku-audit-count", text: t("rows-count", { n: num(r.count) }, r.count) })]);
           }));
           card.appendChild(ul);
         }
@@ -283,13 +283,13 @@
             later(ul, rows.slice(SHOWN), item);
             details.addEventListener("toggle", function () { if (details.open) fill(ul); });
           }
-          if (g.more) details.appendChild(el("p", { "class": "todoku-audit-note", text: t("not-listed", { n: num(g.more) }) }));
+          if (g.more) details.appendChild(el("p", { "class": "todoku-audit-note", text: t("not-listed", { n: num(g.more) }, g.more) }));
           card.appendChild(details);
         }
         wrap.appendChild(card);
       });
       if (total > listed) {
-        wrap.appendChild(el("p", { "class": "todoku-audit-note", text: t("not-listed", { n: num(total - listed) }) }));
+        wrap.appendChild(el("p", { "class": "todoku-audit-note", text: t("not-listed", { n: num(total - listed) }, total - listed) }));
       }
       return wrap;
     }

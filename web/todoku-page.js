@@ -41,7 +41,7 @@
   }
 
   // Runs setup(form, page) once for each form[data-todoku=kind] that carries its strings
-  // (script.todoku-<kind>-strings), when the document is parsed; page = {lang, t(key, params)}. The form is
+  // (script.todoku-<kind>-strings), when the document is parsed; page = {lang, t(key, params, count)}. The form is
   // then marked todoku-<kind>--enhanced, unless setup returned false (the form lacks something it needs).
   function enhance(kind, setup) {
     var enhanced = "todoku-" + kind + "--enhanced";
@@ -61,7 +61,11 @@
   function page(strings, form) {
     return {
       lang: form.getAttribute("data-lang") === "en" ? "en" : "ja",
-      t: function (key, params) { return fmt(strings[key] !== undefined ? strings[key] : key, params); },
+      // count: the number the string counts; 1 takes the singular sibling "<key>-one" when there is one
+      t: function (key, params, count) {
+        if (count === 1 && strings[key + "-one"] !== undefined) key += "-one";
+        return fmt(strings[key] !== undefined ? strings[key] : key, params);
+      },
     };
   }
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 from .._data import Data, default_data
 
 
-def text(data: Data, key: str, lang: str, **params: object) -> str:
-    """The interface string ``audit.<key>`` from ``messages/audit.toml`` in ``lang``, filled in."""
+def text(data: Data, key: str, lang: str, count: int | None = None, /, **params: object) -> str:
+    """The interface string ``audit.<key>`` from ``messages/audit.toml`` in ``lang``, filled in. ``count``: the
+    number the string counts, when it has a singular sibling ``<key>-one`` (English "1 row", not "1 rows"),
+    which is taken when ``count`` is 1."""
+    if count == 1 and f"audit.{key}-one" in data.ui:
+        key = f"{key}-one"
     s = data.ui[f"audit.{key}"].get(lang)
     return s.format(**params) if params else s
 

@@ -179,11 +179,11 @@ def summary_text(audit: Audit, name: str = "") -> str:
     group with its count, its distinct reasons counted, and its first rows."""
     s, d, lang = audit.summary, audit.data, audit.lang
 
-    def t(key: str, **p: object) -> str:
-        return text(d, key, lang, **p)
+    def t(key: str, count: int | None = None, /, **p: object) -> str:
+        return text(d, key, lang, count, **p)
 
     info = summary_dict(audit)
-    out = [t("summary-title", rows=_n(s.rows), name=name or "-"), describe_input(audit)]
+    out = [t("summary-title", s.rows, rows=_n(s.rows), name=name or "-"), describe_input(audit)]
     note = column_note(audit)
     if note:
         out.append(note)
@@ -203,28 +203,28 @@ def summary_text(audit: Audit, name: str = "") -> str:
         if s.problem_count > len(s.problem_rows):
             out.append("  " + t("summary-more", n=_n(s.problem_count - len(s.problem_rows))))
     if s.reply_blocked:
-        out.append(t("summary-reply-blocked", n=_n(s.reply_blocked)))
+        out.append(t("summary-reply-blocked", s.reply_blocked, n=_n(s.reply_blocked)))
     if s.action_count:
         out.append(t("summary-action", n=_n(s.action_count)))
         for g in s.groups:
-            out.append("  " + t("summary-group", verdict=t(f"verdict-{g.verdict}"), title=group_title(audit, g),
-                                n=_n(g.count)))
+            out.append("  " + t("summary-group", g.count, verdict=t(f"verdict-{g.verdict}"),
+                                title=group_title(audit, g), n=_n(g.count)))
             reasons = g.reasons.most_common()
             if len(reasons) == 1 and not g.other_reasons:
                 out.append("    " + reasons[0][0])
             else:
                 for reason, n in reasons[:TEXT_REASONS_PER_GROUP]:
-                    out.append("    " + t("summary-reason-count", n=_n(n)) + "  " + reason)
+                    out.append("    " + t("summary-reason-count", n, n=_n(n)) + "  " + reason)
                 rest = sum(n for _, n in reasons[TEXT_REASONS_PER_GROUP:]) + g.other_reasons
                 if rest:
-                    out.append("    " + t("summary-reason-more", n=_n(rest)))
+                    out.append("    " + t("summary-reason-more", rest, n=_n(rest)))
             shown = g.rows[:TEXT_ROWS_PER_GROUP]
             for r in shown:
                 out.append("      " + t("summary-line", line=r.line) + "  " + _shown(r.address))
             if g.count > len(shown):
                 out.append("      " + t("summary-more", n=_n(g.count - len(shown))))
         if s.ungrouped:
-            out.append("  " + t("summary-ungrouped", n=_n(s.ungrouped)))
+            out.append("  " + t("summary-ungrouped", s.ungrouped, n=_n(s.ungrouped)))
     elif s.rows:
         out.append(t("summary-all-arrive"))
     else:

@@ -35,10 +35,12 @@ MAX_LISTED = 500
 
 def page_strings(lang: str, data: Data | None = None) -> dict[str, str]:
     """Every string of the page audit in ``lang``: ``web.audit-*`` (short keys, without ``audit-``)
-    and the summary headings of ``messages/audit.toml`` (keys ``summary-*``)."""
+    and the summary headings of ``messages/audit.toml`` (keys ``summary-*``), with their singular siblings
+    (``<key>-one``: the page's ``t(key, params, count)`` takes it when count is 1)."""
     d = data or default_data()
     out = {k[len("web.audit-"):]: v.get(lang) for k, v in d.ui.items() if k.startswith("web.audit-")}
     out.update({k: d.ui[f"audit.{k}"].get(lang) for k in _AUDIT_KEYS})
+    out.update({f"{k}-one": d.ui[f"audit.{k}-one"].get(lang) for k in _AUDIT_KEYS if f"audit.{k}-one" in d.ui})
     return out
 
 
