@@ -127,7 +127,7 @@
       }
       var r = run.resolver;
       run.asked += step.batch.length;
-      status(t("asking", { resolver: r.name, count: run.asked }));
+      status(t("asking", { resolver: r.name, count: run.asked }, run.asked));
       Promise.all(step.batch.map(function (q) { return ask(r.url, q); })).then(function (replies) {
         if (!run) return;
         var unreachable = replies.filter(function (x) { return x.error === "unreachable"; }).length;
@@ -156,7 +156,7 @@
       button.disabled = true;
       form.setAttribute("data-state", "running");
       run = { resolver: resolver(), asked: 0, timeouts: 0 };
-      status(form.hasAttribute("data-ready") ? t("asking", { resolver: run.resolver.name, count: 0 }) : t("loading"));
+      status(form.hasAttribute("data-ready") ? t("asking", { resolver: run.resolver.name, count: 0 }, 0) : t("loading"));
       var selectors = (selInput && selInput.value.trim()) ? selInput.value.trim().split(/[\s,]+/) : [];
       var ip = ipInput ? ipInput.value.trim() : "";
       w.postMessage({ type: "start", request: { domain: domain, lang: lang, ip: ip || null, selectors: selectors } });
@@ -277,7 +277,7 @@
       parts.push(el("p", { "class": "todoku-sender-overall", "data-verdict": res.verdict },
         [el("strong", { text: t("overall", { domain: res.domain, verdict: verdictLabel(res.verdict) }) })]));
       if (run && run.timeouts) {
-        parts.push(el("p", { "class": "todoku-sender-warning", text: t("timeouts", { count: run.timeouts, seconds: TIMEOUT_MS / 1000 }) }));
+        parts.push(el("p", { "class": "todoku-sender-warning", text: t("timeouts", { count: run.timeouts, seconds: TIMEOUT_MS / 1000 }, run.timeouts) }));
       }
       parts.push(el("h3", { text: t("receivers") }), receiversTable(done));
       var detail = done.detail || {};
@@ -298,7 +298,7 @@
       var sentList = el("ol", { "class": "todoku-sender-sent" }, (done.sent || []).map(function (q) {
         return el("li", null, [el("code", { text: q.name }), " " + q.type]);
       }));
-      parts.push(el("details", null, [el("summary", { text: t("sent", { resolver: r.name, count: (done.sent || []).length }) }), sentList]));
+      parts.push(el("details", null, [el("summary", { text: t("sent", { resolver: r.name, count: (done.sent || []).length }, (done.sent || []).length) }), sentList]));
       var pre = el("pre", { "class": "todoku-sender-json" }, [el("code", { text: done.line })]);
       parts.push(el("details", null, [el("summary", { text: t("json") }), pre, copyButton(done.line)]));
       parts.push(el("p", { "class": "todoku-sender-share", text: t("share") }));
