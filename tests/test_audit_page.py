@@ -177,7 +177,7 @@ def test_malformed_file_reports_its_line_numbers(page, base_url, tmp_path):
     assert lines == sorted(r.line for r in a.summary.problem_rows) and 3 in lines and 8 in lines
     page.locator(f"{FORM} .todoku-audit-problems details").evaluate_all("ds => ds.forEach(d => d.open = true)")
     text = page.inner_text(f"{FORM} .todoku-audit-problems")
-    assert "line 3" in text and "columns" in text and "quote" in text
+    assert "line 3" in text and "columns" in text.lower() and "quote" in text
     assert_same_as_cli(page, FIX / "malformed.csv", tmp_path, "en")
     assert_local(page, base_url)
 
