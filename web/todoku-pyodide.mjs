@@ -120,25 +120,18 @@ export async function loadChecker(hooks = {}, extras = []) {
     p.catch(() => {});
     return p;
   });
+  // (a cut-off file would restore a broken heap: overlappedSnapshot refuses any other size than the manifest's)
   const snapshot = manifest.snapshot && !hooks.noSnapshot
-    ? fetchOk(new URL(manifest.snapshot, manifestURL)).then((r) => r.arrayBuffer()).then((buf) => {
-      // a cut-off file would restore a broken heap: refuse it before instantiating
-      if (manifest.snapshotBytes && buf.byteLength !== manifest.snapshotBytes) {
-        throw new LoadError("snapshot", `${buf.byteLength} bytes, ${manifest.snapshotBytes} expected`);
-      }
-      return buf;
-    }) : null;
+    ? fetchOk(new URL(manifest.snapshot, manifestURL)).then((r) => r.arrayBuffer()) : null;
   snapshot?.catch(() => {});
   stage("runtime");
+  // with a snapshot of known size, the runtime's module factory too (overlappedSnapshot; the same module
+  // loadPyodide would import itself, fetched once). Not awaited here: loadPyodide starts fetching the wasm as soon
+  // as it is called, while this import is still on its way.
+  const asm = snapshot && manifest.snapshotBytes ? import(new URL("pyodide.asm.mjs", indexURL).href) : null;
+  asm?.catch(() => {});
   let loadPyodide;
-  let createPyodideModule = null;
   try {
-    // with a snapshot, the runtime's module factory too (overlappedSnapshot; the same module loadPyodide would
-    // import itself, fetched once). Not awaited here: loadPyodide starts fetching the wasm as soon as it is
-    // called, while this import is still on its way.
-    const asm = snapshot && manifest.snapshotBytes ? import(new URL("pyodide.asm.mjs", indexURL).href) : null;
-    asm?.catch(() => {});
-    if (asm) createPyodideModule = (settings) => asm.then((m) => m.default(settings));
     ({ loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href));
     mark("pyodide.mjs");
   } catch (e) {
@@ -150,7 +143,8 @@ export async function loadChecker(hooks = {}, extras = []) {
     try {
       pyodide = await boot(loadPyodide, {
         ...options,
-        ...(createPyodideModule ? overlappedSnapshot(createPyodideModule, snapshot, manifest.snapshotBytes)
+        ...(asm ? overlappedSnapshot((settings) => asm.then((m) => m.default(settings)), snapshot,
+                                     manifest.snapshotBytes)
           : { _loadSnapshot: snapshot }),
       });
       how = "restored";
