@@ -380,13 +380,19 @@ def main(argv: list[str] | None = None) -> int:
         page_html = (SITE / "en/providers/docomo/index.html").read_text(encoding="utf-8")
         settles: list[float] = []
         with sync_playwright() as pw:
-            def profile(base: str, target: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+            def fresh(settled: bool = True) -> BrowserContext:
+                """A browser with a fresh persistent profile (empty caches) and INIT, left to settle first
+                unless --no-settle (or ``settled`` is False: nothing cold is measured in it)."""
                 d = tempfile.mkdtemp(prefix="todoku-profile-", dir=tmp)
                 ctx = pw.chromium.launch_persistent_context(d, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                                             headless=True)
                 ctx.add_init_script(INIT)
-                if not args.no_settle:
+                if settled and not args.no_settle:
                     settles.append(settle())
+                return ctx
+
+            def profile(base: str, target: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+                ctx = fresh()
                 try:
                     cold = first_verdict(ctx, base, target, audit_list)
                     warm = first_verdict(ctx, base, target, audit_list) if cold else None
@@ -409,36 +415,27 @@ def main(argv: list[str] | None = None) -> int:
             # 2. levers, one by one: the snapshot off (serve.py, shared link); the same run's "on" is above
             # (interleaved with the shipped start and the bare page, so that a change of the machine's load
             # during the run falls on all of them alike; the ratios are to this loop's own bare runs)
-            lever_runs: list[tuple[dict[str, Any], dict[str, Any]]] = []
-            lever_runs2: list[tuple[dict[str, Any], dict[str, Any]]] = []
-            lever_runs3: list[tuple[dict[str, Any], dict[str, Any]]] = []
-            lever_on: list[tuple[dict[str, Any], dict[str, Any]]] = []
-            lever_bare: list[tuple[dict[str, Any], dict[str, Any]]] = []
+            # name -> server; the shipped start first, the bare page (the ratios' base) last
+            levers = {f"shipped ({shipped_start()})": bases["scripts/serve.py"],
+                      "no snapshot: the normal boot (fallback)": no_snapshot,
+                      trimmed_name: trimmed,
+                      "restore after the whole download": serial,
+                      "bare": bases["scripts/serve.py"]}
+            lever_runs: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {name: [] for name in levers}
             if not args.quick or args.levers:
-                shipped = bases["scripts/serve.py"]
                 for _ in range(args.reps):
-                    for runs, lever, target in ((lever_on, shipped, "provider page, shared #check= link"),
-                                                (lever_runs, no_snapshot, "provider page, shared #check= link"),
-                                                (lever_runs2, trimmed, "provider page, shared #check= link"),
-                                                (lever_runs3, serial, "provider page, shared #check= link"),
-                                                (lever_bare, shipped, "bare loadPyodide() page")):
-                        if lever is None:
-                            continue
-                        run = profile(lever, target)
+                    for name, lever in levers.items():
+                        target = "bare loadPyodide() page" if name == "bare" else "provider page, shared #check= link"
+                        run = profile(lever, target) if lever is not None else None
                         if run:
-                            runs.append(run)
+                            lever_runs[name].append(run)
             # 2b. the audit at a reader's pace (serve.py, fresh profiles): the list chosen PAUSE s after the checker
             # is ready, the worker's idle warm-up on (shipped) and off, interleaved
             pace: dict[str, list[float]] = {"on": [], "off": []}
             if not args.quick or args.levers:
                 for i in range(args.reps):
                     for state, base in (("on", bases["scripts/serve.py"]), ("off", no_warm_up))[:: 1 if i % 2 else -1]:
-                        d = tempfile.mkdtemp(prefix="todoku-profile-", dir=tmp)
-                        ctx = pw.chromium.launch_persistent_context(d, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                                                    headless=True)
-                        ctx.add_init_script(INIT)
-                        if not args.no_settle:
-                            settle()
+                        ctx = fresh()
                         ms = audit_at_reader_pace(ctx, base, audit_list, PAUSE)
                         ctx.close()
                         if ms is not None:
@@ -459,9 +456,7 @@ def main(argv: list[str] | None = None) -> int:
                 ctx.close()
                 browser.close()
             # 4. the check round trip once ready (serve.py, warm)
-            d = tempfile.mkdtemp(prefix="todoku-profile-", dir=tmp)
-            ctx = pw.chromium.launch_persistent_context(d, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            ctx.add_init_script(INIT)
+            ctx = fresh(settled=False)
             p = ctx.new_page()
             p.goto(bases["scripts/serve.py"] + CARRIER + "#check=taro%40docomo.ne.jp")
             p.wait_for_function("() => window.__verdict !== undefined", timeout=300_000)
@@ -495,15 +490,13 @@ def main(argv: list[str] | None = None) -> int:
             if st:
                 print("  our stages, shared link, cold, last run (ms since the worker started): "
                       + ", ".join(f"{k} {v}" for k, v in st[-1].items()))
-        if lever_runs:
+        lever_bare = lever_runs.pop("bare")
+        if lever_bare:
             bc, bw = med([c["ms"] for c, _ in lever_bare]), med([w["ms"] for _, w in lever_bare])
             print(f"\nlevers (scripts/serve.py, shared link, interleaved with their own bare runs: cold {bc:.0f} ms, "
                   f"warm {bw:.0f} ms):")
             print(f"  {trimmed_name}: made by this run: {trimmed_what}")
-            for name, runs in ((f"shipped ({shipped_start()})", lever_on),
-                               ("no snapshot: the normal boot (fallback)", lever_runs),
-                               (trimmed_name, lever_runs2),
-                               ("restore after the whole download", lever_runs3)):
+            for name, runs in lever_runs.items():
                 c, w = med([r[0]["ms"] for r in runs]), med([r[1]["ms"] for r in runs])
                 print(f"  {name:40} cold {c:6.0f} ms ({c / bc:.2f} x)   warm {w:6.0f} ms ({w / bw:.2f} x)   "
                       f"{med([r[0]['bytes'] for r in runs]) / 1e6:.2f} MB cold")
